@@ -1,0 +1,46 @@
+/**
+ * The port through which the `update-manifests` use case reads and commits a GitOps repository.
+ * Adapters: `lambda/local/` (a git checkout, for the CLI) and `lambda/github/` (GitHub App, for the Lambda).
+ */
+export interface GitOpsRepository {
+  /**
+   * Reads the branch head and the text of every `.yaml`/`.yml` file under `roots`, plus the config
+   * file if it exists — in as few round trips as the backend allows.
+   *
+   * `roots` are repository-relative directory prefixes without a trailing slash (`apps/snutt-dev`);
+   * `""` means the whole tree. A root that does not exist contributes no files (not an error).
+   */
+  read(request: ReadRequest): Promise<GitOpsSnapshot>;
+
+  /**
+   * Commits `files` on top of `expectedHeadOid` as one commit.
+   * Throws `StaleHeadError` when the branch no longer points at `expectedHeadOid`; never overwrites.
+   */
+  commit(request: CommitRequest): Promise<CommitResult>;
+}
+
+export interface ReadRequest {
+  readonly roots: readonly string[];
+  /** Candidate config file paths, first existing wins (e.g. `.heimdall.yaml`). */
+  readonly configPaths: readonly string[];
+}
+
+export interface GitOpsSnapshot {
+  readonly headOid: string;
+  /** Repository-relative path → file text (decoded as UTF-8, BOM and CRLF preserved). */
+  readonly files: ReadonlyMap<string, string>;
+  readonly config?: { readonly path: string; readonly text: string };
+}
+
+export interface CommitRequest {
+  readonly expectedHeadOid: string;
+  readonly headline: string;
+  readonly body: string;
+  readonly files: readonly { readonly path: string; readonly contents: string }[];
+}
+
+export interface CommitResult {
+  readonly oid: string;
+  /** Web URL of the commit when the backend has one. */
+  readonly url?: string;
+}
