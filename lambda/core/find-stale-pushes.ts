@@ -1,0 +1,57 @@
+import type { EcrPush } from "./ecr-push.ts";
+import type { ImagePushClock } from "./image-push-clock.ts";
+import { parseImageReference } from "./image-reference.ts";
+import type { ManifestChange } from "./manifest-change.ts";
+import type { ImagePlan, PlanWarning } from "./plan-update.ts";
+
+/**
+ * Finds pushes that arrived out of order: the tag a manifest holds now was pushed to ECR after this
+ * event's push, so applying the event would roll the deployment back. EventBridge delivers at least once
+ * and unordered; this is what keeps an old event from winning.
+ *
+ * A re-push of an old tag (a rollback) is not stale: its event time is new. When ECR cannot answer
+ * (tag deleted, no permission) the push applies and a warning says why it was not checked.
+ *
+ * @example
+ * const { stale } = await findStalePushes(plan, clock);
+ * stale.get(push); // "tag 47 in the manifests was pushed at 2026-11-20T10:05:00.000Z, after this push (…)"
+ */
+export async function findStalePushes(
+  plan: { readonly images: readonly ImagePlan[] },
+  clock: ImagePushClock,
+): Promise<{ stale: Map<EcrPush, string>; warnings: PlanWarning[] }> {
+  const stale = new Map<EcrPush, string>();
+  const warnings: PlanWarning[] = [];
+  await Promise.all(
+    plan.images.map(async (image) => {
+      const { push } = image;
+      const tags = [...new Set(image.changes.flatMap((change) => currentTag(change, push)))];
+      for (const tag of tags) {
+        const answer = await clock.pushedAt({ registry: push.registry, repository: push.repository, tag });
+        if (answer.kind === "unknown") {
+          const file = image.changes[0]?.file ?? "";
+          warnings.push({
+            file,
+            message: `could not check when ${push.repository}:${tag} was pushed (${answer.reason}); applied anyway`,
+          });
+        } else if (answer.pushedAt.getTime() > push.time.getTime()) {
+          stale.set(
+            push,
+            `tag ${tag} in the manifests was pushed at ${answer.pushedAt.toISOString()}, after this push (${push.time.toISOString()})`,
+          );
+          return;
+        }
+      }
+    }),
+  );
+  return { stale, warnings };
+}
+
+/** The tag a change replaces: the tag part of an image reference, or a bare tag value (newTag, tag). */
+function currentTag(change: ManifestChange, push: EcrPush): string[] {
+  if (change.oldValue.startsWith("sha256:") || change.oldValue === push.tag) return [];
+  const reference = change.oldValue.includes("/") ? parseImageReference(change.oldValue) : undefined;
+  if (reference !== undefined)
+    return reference.tag === undefined || reference.tag === push.tag ? [] : [reference.tag];
+  return [change.oldValue];
+}

@@ -1,0 +1,117 @@
+import type { EcrPush } from "./ecr-push.ts";
+import { InvalidEventError } from "./errors.ts";
+
+/** What an incoming event means: a push to act on, or something to log and ignore. */
+export type ParsedEcrEvent =
+  | { readonly kind: "push"; readonly push: EcrPush }
+  | { readonly kind: "ignored"; readonly reason: string; readonly eventId?: string };
+
+// ECR's own syntax for repository names: lowercase segments joined by "/", so no "..", no leading "/".
+const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+/**
+ * Parses an EventBridge `ECR Image Action` envelope (an object, or its JSON text) into an {@link EcrPush}.
+ *
+ * Events that are well formed but are not a successful tagged push (another source or detail-type,
+ * `action-type` DELETE, `result` FAILURE, no or empty `image-tag`) come back as `ignored` with the reason.
+ * Anything malformed throws {@link InvalidEventError} before anything is read or written: unparseable
+ * JSON, missing fields, a repository name outside ECR's syntax (≤ 256 chars), a tag outside
+ * `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, a digest that is not `sha256:` + 64 hex.
+ *
+ * @example
+ * const parsed = parseEcrEvent(JSON.parse(body));
+ * if (parsed.kind === "push") console.log(parsed.push.registry); // 405906814034.dkr.ecr.ap-northeast-2.amazonaws.com
+ */
+export function parseEcrEvent(input: unknown): ParsedEcrEvent {
+  const event = asRecord(typeof input === "string" ? parseJson(input) : input, "the event");
+  const eventId = typeof event.id === "string" && event.id !== "" ? event.id : undefined;
+  const ignored = (reason: string): ParsedEcrEvent =>
+    eventId === undefined ? { kind: "ignored", reason } : { kind: "ignored", reason, eventId };
+
+  const detailType = event["detail-type"];
+  if (typeof detailType !== "string") throw invalid("the event has no 'detail-type' string");
+  if (event.source !== "aws.ecr") return ignored(`source '${String(event.source)}' is not 'aws.ecr'`);
+  if (detailType !== "ECR Image Action")
+    return ignored(`detail-type '${detailType}' is not 'ECR Image Action'`);
+
+  const detail = asRecord(event.detail, "the event's 'detail'");
+  const action = detail["action-type"];
+  const result = detail.result;
+  if (action !== "PUSH") return ignored(`action-type '${String(action)}' is not a push`);
+  if (result !== "SUCCESS") return ignored(`result '${String(result)}' is not SUCCESS`);
+  const tag = detail["image-tag"];
+  if (tag === undefined || tag === null || tag === "") return ignored("untagged push (no image-tag)");
+
+  if (eventId === undefined) throw invalid("the event has no 'id'");
+  const repository = requiredString(detail, "repository-name");
+  if (repository.length > 256 || !REPOSITORY.test(repository)) {
+    throw invalid(`repository-name '${clip(repository)}' is not a valid ECR repository name`);
+  }
+  if (typeof tag !== "string" || !TAG.test(tag))
+    throw invalid(`image-tag '${clip(String(tag))}' is not a valid tag`);
+  const digest = requiredString(detail, "image-digest");
+  if (!DIGEST.test(digest))
+    throw invalid(`image-digest '${clip(digest)}' is not 'sha256:' followed by 64 hex digits`);
+  const account = requiredString(event, "account");
+  if (!ACCOUNT.test(account)) throw invalid(`account '${clip(account)}' is not a 12-digit AWS account id`);
+  const region = requiredString(event, "region");
+  if (!REGION.test(region)) throw invalid(`region '${clip(region)}' is not an AWS region name`);
+  const timeText = requiredString(event, "time");
+  const time = new Date(timeText);
+  if (Number.isNaN(time.getTime())) throw invalid(`time '${clip(timeText)}' is not an ISO 8601 timestamp`);
+
+  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return {
+    kind: "push",
+    push: {
+      eventId,
+      time,
+      account,
+      region,
+      registry: `${account}.dkr.ecr.${region}.${suffix}`,
+      repository,
+      tag,
+      digest,
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidEventError(
+      `the event is not valid JSON (${(cause as Error).message}) — pass the EventBridge event as JSON`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+function asRecord(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalid(`${what} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function requiredString(record: Record<string, unknown>, key: string): string {
+  const value = record[key];
+  if (typeof value !== "string" || value === "") throw invalid(`the event has no '${key}' string`);
+  return value;
+}
+
+function invalid(what: string): InvalidEventError {
+  return new InvalidEventError(
+    `invalid ECR event: ${what} — expected an EventBridge 'ECR Image Action' event`,
+  );
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}

@@ -1,0 +1,110 @@
+import type { EcrPush } from "./ecr-push.ts";
+import { editImageTags } from "./edit-image-tags.ts";
+import { UnsafeEditError } from "./errors.ts";
+import type { HeimdallConfig } from "./heimdall-config.ts";
+import type { ManifestChange } from "./manifest-change.ts";
+import { type ResolvedTarget, resolveTargets } from "./resolve-targets.ts";
+
+/** Something the operator should know that did not stop the update (a file skipped, a check not made). */
+export interface PlanWarning {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+/** What one push does to the tree. */
+export interface ImagePlan {
+  readonly push: EcrPush;
+  readonly outcome: "updated" | "no-change" | "unmapped" | "tag-rejected";
+  readonly reason?: string;
+  readonly changes: readonly ManifestChange[];
+}
+
+/** The whole update as data: per-image outcomes, every changed scalar, and the files' new text. */
+export interface UpdatePlan {
+  readonly images: readonly ImagePlan[];
+  readonly changes: readonly ManifestChange[];
+  readonly files: readonly { readonly path: string; readonly before: string; readonly after: string }[];
+  readonly warnings: readonly PlanWarning[];
+}
+
+/**
+ * Plans the edits `pushes` make to `files` under `config` — pure: text in, changes as data out.
+ *
+ * Pushes are applied in order to the evolving text, so two images in one file both land. A file that
+ * does not parse, or whose edit would change anything but the intended values, is left as it is and
+ * reported in `warnings`; the other files still update. Files are visited in path order so the result
+ * (and the commit it becomes) is deterministic.
+ *
+ * @example
+ * const plan = planUpdate({ pushes: [push], files: snapshot.files, config: DEFAULT_CONFIG });
+ * plan.files; // [{ path: "apps/snutt-dev/snutt-timetable/deployment.yaml", before, after }]
+ */
+export function planUpdate(input: {
+  readonly pushes: readonly EcrPush[];
+  readonly files: ReadonlyMap<string, string>;
+  readonly config: HeimdallConfig;
+}): UpdatePlan {
+  const paths = [...input.files.keys()].sort();
+  const current = new Map(input.files);
+  const warnings = new Map<string, PlanWarning>();
+  const images: ImagePlan[] = [];
+
+  for (const push of input.pushes) {
+    const resolution = resolveTargets(push, input.config);
+    if (resolution.kind !== "targets") {
+      images.push({ push, outcome: resolution.kind, reason: resolution.reason, changes: [] });
+      continue;
+    }
+    const changes: ManifestChange[] = [];
+    for (const path of paths) {
+      const registries = registriesFor(path, resolution.targets);
+      const text = current.get(path);
+      if (registries.length === 0 || text === undefined) continue;
+      try {
+        const outcome = editImageTags(path, text, {
+          registries,
+          repository: push.repository,
+          tag: push.tag,
+          digest: push.digest,
+        });
+        if (outcome.kind === "unparseable") {
+          warnings.set(path, {
+            file: path,
+            line: outcome.line,
+            message: `skipped ${path}:${outcome.line}: not valid YAML (${outcome.message})`,
+          });
+          continue;
+        }
+        if (outcome.changes.length > 0) {
+          current.set(path, outcome.text);
+          changes.push(...outcome.changes);
+        }
+      } catch (error) {
+        if (!(error instanceof UnsafeEditError)) throw error;
+        warnings.set(path, { file: path, message: `skipped ${path}: ${error.message}` });
+      }
+    }
+    images.push({ push, outcome: changes.length > 0 ? "updated" : "no-change", changes });
+  }
+
+  const files = paths.flatMap((path) => {
+    const before = input.files.get(path) ?? "";
+    const after = current.get(path) ?? before;
+    return after === before ? [] : [{ path, before, after }];
+  });
+  return {
+    images,
+    changes: images.flatMap((image) => image.changes),
+    files,
+    warnings: [...warnings.values()],
+  };
+}
+
+function registriesFor(path: string, targets: readonly ResolvedTarget[]): string[] {
+  const registries = new Set<string>();
+  for (const target of targets) {
+    if (target.paths.matches(path)) for (const registry of target.registries) registries.add(registry);
+  }
+  return [...registries];
+}

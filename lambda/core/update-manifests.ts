@@ -1,0 +1,161 @@
+import { renderCommitMessage } from "./commit-message.ts";
+import type { EcrPush } from "./ecr-push.ts";
+import { CommitConflictError, StaleHeadError } from "./errors.ts";
+import { findStalePushes } from "./find-stale-pushes.ts";
+import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
+import { CONFIG_PATHS, DEFAULT_CONFIG, type HeimdallConfig, parseHeimdallConfig } from "./heimdall-config.ts";
+import type { ImagePushClock } from "./image-push-clock.ts";
+import type { ManifestChange } from "./manifest-change.ts";
+import { newestPushPerRepository } from "./newest-push-per-repository.ts";
+import { type ImagePlan, type PlanWarning, planUpdate } from "./plan-update.ts";
+import { rootsToRead } from "./roots-to-read.ts";
+
+export interface UpdateManifestsInput {
+  /** Parsed, valid pushes; the newest push per repository wins. */
+  readonly pushes: readonly EcrPush[];
+  readonly repository: GitOpsRepository;
+  /** Out-of-order protection: when set, a push older than the image already deployed is skipped as stale. */
+  readonly clock?: ImagePushClock;
+  /** Plan only: read, edit in memory, never commit. */
+  readonly dryRun?: boolean;
+  /** Use this config instead of the repository's `.heimdall.yaml` (the CLI's `--config`). */
+  readonly configOverride?: { readonly path: string; readonly text: string };
+  /** Read→plan→commit rounds before giving up on a branch that keeps moving. Default 5. */
+  readonly maxAttempts?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+export interface ImageReport extends Omit<ImagePlan, "outcome"> {
+  readonly outcome: ImagePlan["outcome"] | "stale";
+}
+
+export interface UpdateReport {
+  readonly outcome: "updated" | "no-change" | "stale";
+  readonly images: readonly ImageReport[];
+  readonly changes: readonly ManifestChange[];
+  readonly files: readonly { readonly path: string; readonly before: string; readonly after: string }[];
+  readonly warnings: readonly PlanWarning[];
+  readonly commit?: {
+    readonly oid: string;
+    readonly url?: string;
+    readonly headline: string;
+    readonly body: string;
+  };
+  readonly headOid: string;
+  /** Read→plan→commit rounds made. */
+  readonly attempts: number;
+  /** Rounds lost to someone else moving the branch (stale head). */
+  readonly conflicts: number;
+}
+
+/**
+ * The one use case behind both the Lambda and the CLI: read the GitOps repository, rewrite the image tags
+ * the pushes call for, and commit everything as one commit guarded by the head it read.
+ *
+ * Never overwrites: when the branch moved in between (`StaleHeadError`), it re-reads, re-applies the
+ * edit on the new head and tries again after a jittered, growing pause, up to `maxAttempts` rounds, then
+ * throws {@link CommitConflictError}. Nothing changes → no commit (a duplicate event is a no-op).
+ * A config in the repository that is invalid throws `InvalidConfigError` before anything is written.
+ *
+ * @example
+ * const report = await updateManifests({ pushes: [push], repository: createLocalGitRepo({ dir }) });
+ * report.outcome; // "updated"
+ * report.commit?.headline; // "Automated commit by ECR push (snutt-dev/snutt-timetable:46)"
+ */
+export async function updateManifests(input: UpdateManifestsInput): Promise<UpdateReport> {
+  const pushes = newestPushPerRepository(input.pushes);
+  const maxAttempts = input.maxAttempts ?? 5;
+  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = input.random ?? Math.random;
+  let conflicts = 0;
+
+  for (let attempt = 1; ; attempt++) {
+    const { snapshot, config } = await readRepository(input, pushes);
+    const round = await planRound(pushes, snapshot, config, input.clock);
+    const base = { ...round, headOid: snapshot.headOid, attempts: attempt, conflicts };
+    if (round.files.length === 0 || input.dryRun === true) {
+      const outcome =
+        round.files.length > 0
+          ? "updated"
+          : round.images.some((i) => i.outcome === "stale")
+            ? "stale"
+            : "no-change";
+      return { ...base, outcome };
+    }
+    const updated = round.images.filter((image) => image.outcome === "updated");
+    const message = renderCommitMessage({
+      template: config.commitMessage,
+      pushes: updated.map((image) => image.push),
+      changes: round.changes,
+    });
+    try {
+      const result = await input.repository.commit({
+        expectedHeadOid: snapshot.headOid,
+        headline: message.headline,
+        body: message.body,
+        files: round.files.map((file) => ({ path: file.path, contents: file.after })),
+      });
+      return { ...base, outcome: "updated", commit: { ...result, ...message } };
+    } catch (error) {
+      if (!(error instanceof StaleHeadError)) throw error;
+      conflicts++;
+      if (attempt >= maxAttempts) {
+        throw new CommitConflictError(
+          `the branch moved under every one of ${maxAttempts} commit attempts; nothing was committed — the event will be retried`,
+          { cause: error },
+        );
+      }
+      // Full jitter: concurrent writers that collided once must not collide again in lockstep.
+      await sleep(Math.round(random() * Math.min(2000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
+async function readRepository(
+  input: UpdateManifestsInput,
+  pushes: readonly EcrPush[],
+): Promise<{ snapshot: GitOpsSnapshot; config: HeimdallConfig }> {
+  const configPaths = input.configOverride === undefined ? CONFIG_PATHS : [];
+  const firstRoots = rootsToRead(pushes, DEFAULT_CONFIG);
+  let snapshot = await input.repository.read({ roots: firstRoots, configPaths });
+  const configFile = input.configOverride ?? snapshot.config;
+  const config =
+    configFile === undefined ? DEFAULT_CONFIG : parseHeimdallConfig(configFile.path, configFile.text);
+  if (config !== DEFAULT_CONFIG) {
+    // The config can point at folders the first read (made before the config was known) did not cover.
+    const roots = rootsToRead(pushes, config);
+    if (!roots.every((root) => firstRoots.some((read) => isUnder(root, read)))) {
+      snapshot = await input.repository.read({ roots, configPaths: [] });
+    }
+  }
+  return { snapshot, config };
+}
+
+function isUnder(path: string, root: string): boolean {
+  return root === "" || path === root || path.startsWith(`${root}/`);
+}
+
+async function planRound(
+  pushes: readonly EcrPush[],
+  snapshot: GitOpsSnapshot,
+  config: HeimdallConfig,
+  clock: ImagePushClock | undefined,
+): Promise<Omit<UpdateReport, "outcome" | "headOid" | "attempts" | "conflicts" | "commit">> {
+  const plan = planUpdate({ pushes, files: snapshot.files, config });
+  if (clock === undefined) return plan;
+  const { stale, warnings } = await findStalePushes(plan, clock);
+  if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
+  // Plan again without the stale pushes, so a file both touched keeps only the fresh edits.
+  const fresh = planUpdate({
+    pushes: pushes.filter((push) => !stale.has(push)),
+    files: snapshot.files,
+    config,
+  });
+  const images = plan.images.map((image): ImageReport => {
+    const reason = stale.get(image.push);
+    if (reason !== undefined) return { push: image.push, outcome: "stale", reason, changes: [] };
+    return fresh.images.find((candidate) => candidate.push === image.push) ?? image;
+  });
+  return { ...fresh, images, warnings: [...fresh.warnings, ...warnings] };
+}

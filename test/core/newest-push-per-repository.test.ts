@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import type { EcrPush } from "../../lambda/core/ecr-push.ts";
+import { newestPushPerRepository } from "../../lambda/core/newest-push-per-repository.ts";
+
+function push(repository: string, tag: string, time: string): EcrPush {
+  return {
+    eventId: `${repository}-${tag}`,
+    time: new Date(time),
+    account: "405906814034",
+    region: "ap-northeast-2",
+    registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com",
+    repository,
+    tag,
+    digest: `sha256:${"0".repeat(64)}`,
+  };
+}
+
+describe("newestPushPerRepository", () => {
+  it("keeps the newest push per repository, in first-seen order", () => {
+    const a45 = push("ns/a", "45", "2026-11-20T10:00:00Z");
+    const b3 = push("ns/b", "3", "2026-11-20T10:00:01Z");
+    const a46 = push("ns/a", "46", "2026-11-20T10:00:02Z");
+    expect(newestPushPerRepository([a45, b3, a46])).toEqual([a46, b3]);
+  });
+
+  it("lets an older event arriving later lose", () => {
+    const a46 = push("ns/a", "46", "2026-11-20T10:00:02Z");
+    const a45 = push("ns/a", "45", "2026-11-20T10:00:00Z");
+    expect(newestPushPerRepository([a46, a45])).toEqual([a46]);
+  });
+
+  it("collapses duplicates", () => {
+    const a = push("ns/a", "46", "2026-11-20T10:00:00Z");
+    expect(newestPushPerRepository([a, { ...a }])).toHaveLength(1);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { InvalidEventError } from "../../lambda/core/errors.ts";
+import { parseEcrEvent } from "../../lambda/core/parse-ecr-event.ts";
+import { ecrEvent } from "../support/ecr-event.ts";
+
+describe("parseEcrEvent", () => {
+  it("turns a successful tagged push into an EcrPush with the registry host", () => {
+    const parsed = parseEcrEvent(ecrEvent());
+    expect(parsed).toEqual({
+      kind: "push",
+      push: {
+        eventId: "7f1c7ac0-5b5e-4c4e-9a3e-0f1d2c3b4a59",
+        time: new Date("2026-11-20T10:00:00Z"),
+        account: "405906814034",
+        region: "ap-northeast-2",
+        registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com",
+        repository: "snutt-dev/snutt-timetable",
+        tag: "46",
+        digest: `sha256:${"ab".repeat(32)}`,
+      },
+    });
+  });
+
+  it("accepts the event as JSON text (an SQS body)", () => {
+    expect(parseEcrEvent(JSON.stringify(ecrEvent())).kind).toBe("push");
+  });
+
+  it("uses amazonaws.com.cn in China regions", () => {
+    const parsed = parseEcrEvent(ecrEvent({}, { region: "cn-north-1" }));
+    expect(parsed.kind === "push" && parsed.push.registry).toBe(
+      "405906814034.dkr.ecr.cn-north-1.amazonaws.com.cn",
+    );
+  });
+
+  it.each([
+    ["a delete", ecrEvent({ "action-type": "DELETE" }), "action-type 'DELETE' is not a push"],
+    ["a failed push", ecrEvent({ result: "FAILURE" }), "result 'FAILURE' is not SUCCESS"],
+    ["an untagged push", ecrEvent({ "image-tag": undefined }), "untagged push"],
+    ["an empty tag", ecrEvent({ "image-tag": "" }), "untagged push"],
+    [
+      "another detail-type",
+      ecrEvent({}, { "detail-type": "ECR Image Scan" }),
+      "detail-type 'ECR Image Scan'",
+    ],
+    ["another source", ecrEvent({}, { source: "aws.s3" }), "source 'aws.s3'"],
+  ])("ignores %s with a stated reason", (_name, event, reason) => {
+    const parsed = parseEcrEvent(event);
+    expect(parsed.kind).toBe("ignored");
+    expect(parsed.kind === "ignored" && parsed.reason).toContain(reason);
+    expect(parsed.kind === "ignored" && parsed.eventId).toBe("7f1c7ac0-5b5e-4c4e-9a3e-0f1d2c3b4a59");
+  });
+
+  it.each([
+    ["unparseable JSON", "{not json", "not valid JSON"],
+    ["a JSON array", "[]", "not a JSON object"],
+    ["no detail", { ...ecrEvent(), detail: undefined }, "'detail' is not a JSON object"],
+    ["no detail-type", { ...ecrEvent(), "detail-type": undefined }, "no 'detail-type'"],
+    ["no id", ecrEvent({}, { id: undefined }), "no 'id'"],
+    ["no repository", ecrEvent({ "repository-name": undefined }), "no 'repository-name'"],
+    [
+      "a repository with ..",
+      ecrEvent({ "repository-name": "apps/../etc" }),
+      "not a valid ECR repository name",
+    ],
+    ["a leading slash", ecrEvent({ "repository-name": "/snutt-dev/app" }), "not a valid ECR repository name"],
+    ["upper case", ecrEvent({ "repository-name": "Snutt/App" }), "not a valid ECR repository name"],
+    ["a 257-char name", ecrEvent({ "repository-name": "a".repeat(257) }), "not a valid ECR repository name"],
+    ["a tag with a slash", ecrEvent({ "image-tag": "v1/2" }), "image-tag 'v1/2' is not a valid tag"],
+    ["a tag starting with a dot", ecrEvent({ "image-tag": ".hidden" }), "is not a valid tag"],
+    ["a 129-char tag", ecrEvent({ "image-tag": "a".repeat(129) }), "is not a valid tag"],
+    ["a numeric tag", ecrEvent({ "image-tag": 46 }), "is not a valid tag"],
+    ["a short digest", ecrEvent({ "image-digest": "sha256:abc" }), "not 'sha256:' followed by 64 hex"],
+    ["a bad account", ecrEvent({}, { account: "12" }), "12-digit"],
+    ["a bad time", ecrEvent({}, { time: "yesterday" }), "not an ISO 8601"],
+  ])("refuses %s", (_name, event, message) => {
+    expect(() => parseEcrEvent(event)).toThrowError(InvalidEventError);
+    expect(() => parseEcrEvent(event)).toThrowError(message);
+  });
+
+  it("accepts the longest valid names and tags", () => {
+    const repository = `${"a".repeat(100)}/${"b".repeat(155)}`;
+    const parsed = parseEcrEvent(
+      ecrEvent({ "repository-name": repository, "image-tag": `_${"x".repeat(127)}` }),
+    );
+    expect(parsed.kind).toBe("push");
+  });
+});

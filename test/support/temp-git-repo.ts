@@ -1,0 +1,41 @@
+import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { runGit } from "../../lambda/local/run-git.ts";
+
+/** A real git repository in a temp dir, seeded from `from` (a fixture tree) with one initial commit. */
+export async function createTempGitRepo(from?: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "heimdall-test-"));
+  if (from !== undefined) await cp(from, dir, { recursive: true });
+  await runGit(dir, ["init", "--quiet", "--initial-branch=main"]);
+  await runGit(dir, ["config", "user.name", "Test User"]);
+  await runGit(dir, ["config", "user.email", "test@example.invalid"]);
+  await runGit(dir, ["config", "core.autocrlf", "false"]);
+  await runGit(dir, ["add", "--all"]);
+  await runGit(dir, ["commit", "--quiet", "--allow-empty", "--message", "Initial"]);
+  return dir;
+}
+
+/** Every file below `dir` (except `.git`) as path → bytes, for byte-exact tree comparison. */
+export async function readTree(dir: string): Promise<Map<string, Buffer>> {
+  const tree = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = relative(dir, join(entry.parentPath, entry.name));
+    if (path.split("/")[0] === ".git") continue;
+    tree.set(path, await readFile(join(dir, path)));
+  }
+  return tree;
+}
+
+export async function commitCount(dir: string): Promise<number> {
+  return Number((await runGit(dir, ["rev-list", "--count", "HEAD"])).trim());
+}
+
+export async function isClean(dir: string): Promise<boolean> {
+  return (await runGit(dir, ["status", "--porcelain"])).trim() === "";
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
