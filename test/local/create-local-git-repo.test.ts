@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { StaleHeadError } from "../../lambda/core/errors.ts";
+import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
+import { runGit } from "../../lambda/local/run-git.ts";
+import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
+
+const repos: string[] = [];
+afterAll(async () => {
+  await Promise.all(repos.map(removeDir));
+});
+
+async function repoWith(files: Record<string, string>): Promise<string> {
+  const dir = await createTempGitRepo();
+  repos.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, path, ".."), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  await runGit(dir, ["add", "--all"]);
+  await runGit(dir, ["commit", "--quiet", "-m", "files"]);
+  return dir;
+}
+
+describe("createLocalGitRepo", () => {
+  it("reads tracked YAML under the roots, the config, and HEAD", async () => {
+    const dir = await repoWith({
+      "apps/a/x/deploy.yaml": "a: 1\r\n",
+      "apps/a/y.yml": "\uFEFFb: 2",
+      "apps/a/README.md": "image: x",
+      "apps/ab/z.yaml": "c: 3\n",
+      "apps/b/w.yaml": "d: 4\n",
+      ".heimdall.yaml": "version: 1\n",
+    });
+    await writeFile(join(dir, "apps/a/untracked.yaml"), "e: 5\n");
+    const repo = createLocalGitRepo({ dir });
+    const snapshot = await repo.read({ roots: ["apps/a"], configPaths: [".heimdall.yml", ".heimdall.yaml"] });
+    expect(snapshot.headOid).toBe((await runGit(dir, ["rev-parse", "HEAD"])).trim());
+    expect([...snapshot.files.keys()].sort()).toEqual(["apps/a/x/deploy.yaml", "apps/a/y.yml"]);
+    expect(snapshot.files.get("apps/a/x/deploy.yaml")).toBe("a: 1\r\n");
+    expect(snapshot.files.get("apps/a/y.yml")).toBe("\uFEFFb: 2");
+    expect(snapshot.config).toEqual({ path: ".heimdall.yaml", text: "version: 1\n" });
+  });
+
+  it("reads the whole tree for root '' and nothing for a missing root", async () => {
+    const dir = await repoWith({ "apps/a/x.yaml": "a: 1\n", "top.yaml": "b: 2\n" });
+    const repo = createLocalGitRepo({ dir });
+    expect([...(await repo.read({ roots: [""], configPaths: [] })).files.keys()].sort()).toEqual([
+      "apps/a/x.yaml",
+      "top.yaml",
+    ]);
+    const missing = await repo.read({ roots: ["apps/none"], configPaths: [".heimdall.yaml"] });
+    expect(missing.files.size).toBe(0);
+    expect(missing.config).toBeUndefined();
+  });
+
+  it("commits exactly the given files with headline and body", async () => {
+    const dir = await repoWith({ "apps/a/x.yaml": "tag: 1\n", "apps/a/y.yaml": "other: 1\n" });
+    await writeFile(join(dir, "scratch.txt"), "untracked stays untracked\n");
+    const repo = createLocalGitRepo({ dir });
+    const { headOid } = await repo.read({ roots: ["apps"], configPaths: [] });
+    const result = await repo.commit({
+      expectedHeadOid: headOid,
+      headline: "Automated commit by ECR push (a:2)",
+      body: "apps/a/x.yaml: tag 1 → 2",
+      files: [{ path: "apps/a/x.yaml", contents: "tag: 2\n" }],
+    });
+    expect(result.oid).toBe((await runGit(dir, ["rev-parse", "HEAD"])).trim());
+    expect(await runGit(dir, ["log", "-1", "--format=%B"])).toBe(
+      "Automated commit by ECR push (a:2)\n\napps/a/x.yaml: tag 1 → 2\n\n",
+    );
+    expect((await runGit(dir, ["show", "--name-only", "--format=", "HEAD"])).trim()).toBe("apps/a/x.yaml");
+    expect(await runGit(dir, ["status", "--porcelain"])).toBe("?? scratch.txt\n");
+  });
+
+  it("refuses with StaleHeadError when HEAD moved since the read, and overwrites nothing", async () => {
+    const dir = await repoWith({ "apps/a/x.yaml": "tag: 1\n" });
+    const repo = createLocalGitRepo({ dir });
+    const { headOid } = await repo.read({ roots: ["apps"], configPaths: [] });
+    await writeFile(join(dir, "apps/a/x.yaml"), "tag: 9\n");
+    await runGit(dir, ["commit", "--quiet", "-am", "someone else"]);
+    await expect(
+      repo.commit({
+        expectedHeadOid: headOid,
+        headline: "h",
+        body: "",
+        files: [{ path: "apps/a/x.yaml", contents: "tag: 2\n" }],
+      }),
+    ).rejects.toBeInstanceOf(StaleHeadError);
+    expect(await commitCount(dir)).toBe(3);
+    expect((await runGit(dir, ["show", "HEAD:apps/a/x.yaml"])).trim()).toBe("tag: 9");
+  });
+});
