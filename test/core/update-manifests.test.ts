@@ -1,0 +1,224 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { EcrPush } from "../../lambda/core/ecr-push.ts";
+import { CommitConflictError, InvalidConfigError } from "../../lambda/core/errors.ts";
+import type { GitOpsRepository, ReadRequest } from "../../lambda/core/gitops-repository.ts";
+import type { ImagePushClock, PushedAtAnswer } from "../../lambda/core/image-push-clock.ts";
+import { updateManifests } from "../../lambda/core/update-manifests.ts";
+import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
+import { runGit } from "../../lambda/local/run-git.ts";
+import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
+
+const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+const repos: string[] = [];
+afterAll(async () => {
+  await Promise.all(repos.map(removeDir));
+});
+
+function push(repository: string, tag: string, time = "2026-11-20T10:00:00Z"): EcrPush {
+  return {
+    eventId: `${repository}:${tag}`,
+    time: new Date(time),
+    account: "405906814034",
+    region: "ap-northeast-2",
+    registry: REGISTRY,
+    repository,
+    tag,
+    digest: `sha256:${"cd".repeat(32)}`,
+  };
+}
+
+function deployment(name: string, image: string): string {
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name} # keep me\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${REGISTRY}/${image}\n`;
+}
+
+async function gitops(files: Record<string, string>): Promise<string> {
+  const dir = await createTempGitRepo();
+  repos.push(dir);
+  await writeFiles(dir, files);
+  await runGit(dir, ["add", "--all"]);
+  await runGit(dir, ["commit", "--quiet", "-m", "manifests"]);
+  return dir;
+}
+
+async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, path, ".."), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
+/** The local adapter, with someone else committing right before our first `n` commits. */
+function racingRepo(dir: string, n: number): GitOpsRepository & { reads: ReadRequest[] } {
+  const inner = createLocalGitRepo({ dir });
+  const reads: ReadRequest[] = [];
+  let races = 0;
+  return {
+    reads,
+    read: (request) => {
+      reads.push(request);
+      return inner.read(request);
+    },
+    async commit(request) {
+      if (races++ < n) {
+        await writeFile(
+          join(dir, "apps/snutt-dev/other.yaml"),
+          deployment(`other-${races}`, `snutt-dev/other:${races}`),
+        );
+        await runGit(dir, ["add", "--all"]);
+        await runGit(dir, ["commit", "--quiet", "-m", `someone else ${races}`]);
+      }
+      return inner.commit(request);
+    },
+  };
+}
+
+const fixedClock = (answers: Record<string, PushedAtAnswer>): ImagePushClock => ({
+  pushedAt: async ({ repository, tag }) =>
+    answers[`${repository}:${tag}`] ?? { kind: "unknown", reason: "ImageNotFoundException" },
+});
+
+describe("updateManifests", () => {
+  it("re-reads and re-applies on a moved branch, keeping the other commit", async () => {
+    const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:45") });
+    const repository = racingRepo(dir, 1);
+    const delays: number[] = [];
+    const report = await updateManifests({
+      pushes: [push("snutt-dev/app", "46")],
+      repository,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+      random: () => 0.5,
+    });
+    expect(report.outcome).toBe("updated");
+    expect(report.attempts).toBe(2);
+    expect(report.conflicts).toBe(1);
+    expect(delays).toEqual([100]);
+    expect(await commitCount(dir)).toBe(4);
+    expect(await runGit(dir, ["log", "--format=%s", "-3"])).toBe(
+      "Automated commit by ECR push (snutt-dev/app:46)\nsomeone else 1\nmanifests\n",
+    );
+    expect(await readFile(join(dir, "apps/snutt-dev/other.yaml"), "utf8")).toContain("snutt-dev/other:1");
+    expect(await readFile(join(dir, "apps/snutt-dev/app/deploy.yaml"), "utf8")).toBe(
+      deployment("app", "snutt-dev/app:46"),
+    );
+  });
+
+  it("gives up with CommitConflictError after maxAttempts, committing nothing of its own", async () => {
+    const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:45") });
+    const delays: number[] = [];
+    const attempt = updateManifests({
+      pushes: [push("snutt-dev/app", "46")],
+      repository: racingRepo(dir, 99),
+      maxAttempts: 3,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+      random: () => 1,
+    });
+    await expect(attempt).rejects.toBeInstanceOf(CommitConflictError);
+    expect(delays).toEqual([200, 400]);
+    expect(await runGit(dir, ["log", "--format=%s"])).not.toContain("Automated commit");
+  });
+
+  it("commits a batch of images as one commit listing every image", async () => {
+    const dir = await gitops({
+      "apps/snutt-dev/a/deploy.yaml": deployment("a", "snutt-dev/a:1"),
+      "apps/snutt-dev/b/deploy.yaml": deployment("b", "snutt-dev/b:1"),
+      "apps/snutt-prod/a/deploy.yaml": deployment("a", "snutt-prod/a:1"),
+    });
+    const report = await updateManifests({
+      pushes: [push("snutt-dev/a", "2"), push("snutt-dev/b", "5"), push("snutt-prod/a", "3")],
+      repository: createLocalGitRepo({ dir }),
+    });
+    expect(report.files.map((file) => file.path)).toEqual([
+      "apps/snutt-dev/a/deploy.yaml",
+      "apps/snutt-dev/b/deploy.yaml",
+      "apps/snutt-prod/a/deploy.yaml",
+    ]);
+    expect(report.commit?.headline).toBe("Automated commit by ECR push (3 images)");
+    expect(report.commit?.body).toContain("snutt-dev/b:5");
+    expect(await commitCount(dir)).toBe(3);
+  });
+
+  it("skips an out-of-order event as stale: the deployed tag was pushed after it", async () => {
+    const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:47") });
+    const report = await updateManifests({
+      pushes: [push("snutt-dev/app", "46", "2026-11-20T10:00:00Z")],
+      repository: createLocalGitRepo({ dir }),
+      clock: fixedClock({
+        "snutt-dev/app:47": { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") },
+      }),
+    });
+    expect(report.outcome).toBe("stale");
+    expect(report.images[0]?.outcome).toBe("stale");
+    expect(report.images[0]?.reason).toContain("tag 47");
+    expect(await commitCount(dir)).toBe(2);
+  });
+
+  it("applies a rollback: an old tag re-pushed now is newer than what is deployed", async () => {
+    const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:47") });
+    const report = await updateManifests({
+      pushes: [push("snutt-dev/app", "45", "2026-11-20T11:00:00Z")],
+      repository: createLocalGitRepo({ dir }),
+      clock: fixedClock({
+        "snutt-dev/app:47": { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") },
+      }),
+    });
+    expect(report.outcome).toBe("updated");
+    expect(await commitCount(dir)).toBe(3);
+  });
+
+  it("applies and warns when ECR cannot say when the deployed tag was pushed", async () => {
+    const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:44") });
+    const report = await updateManifests({
+      pushes: [push("snutt-dev/app", "46")],
+      repository: createLocalGitRepo({ dir }),
+      clock: fixedClock({}),
+    });
+    expect(report.outcome).toBe("updated");
+    expect(report.warnings.map((warning) => warning.message).join("\n")).toContain(
+      "could not check when snutt-dev/app:44 was pushed (ImageNotFoundException)",
+    );
+  });
+
+  it("reads again when the repository's config maps outside the first read", async () => {
+    const dir = await gitops({
+      ".heimdall.yaml":
+        'version: 1\ntargets:\n  - repository: snutt-dev/app\n    paths: ["clusters/dev/**"]\n',
+      "clusters/dev/app.yaml": deployment("app", "snutt-dev/app:1"),
+    });
+    const repository = racingRepo(dir, 0);
+    const report = await updateManifests({ pushes: [push("snutt-dev/app", "2")], repository });
+    expect(report.files.map((file) => file.path)).toEqual(["clusters/dev/app.yaml"]);
+    expect(repository.reads.map((read) => read.roots)).toEqual([["apps/snutt-dev"], ["clusters/dev"]]);
+  });
+
+  it("refuses an invalid config in the repository before writing anything", async () => {
+    const dir = await gitops({
+      ".heimdall.yaml": "version: 1\ntargets: 7\n",
+      "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:1"),
+    });
+    const attempt = updateManifests({
+      pushes: [push("snutt-dev/app", "2")],
+      repository: createLocalGitRepo({ dir }),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(InvalidConfigError);
+    expect(await commitCount(dir)).toBe(2);
+  });
+
+  it("plans without committing on a dry run", async () => {
+    const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:1") });
+    const report = await updateManifests({
+      pushes: [push("snutt-dev/app", "2")],
+      repository: createLocalGitRepo({ dir }),
+      dryRun: true,
+    });
+    expect(report.outcome).toBe("updated");
+    expect(report.commit).toBeUndefined();
+    expect(report.files[0]?.after).toBe(deployment("app", "snutt-dev/app:2"));
+    expect(await commitCount(dir)).toBe(2);
+  });
+});
