@@ -1,0 +1,95 @@
+import type { EcrPush } from "./ecr-push.ts";
+import { DEFAULT_COMMIT_MESSAGE } from "./heimdall-config.ts";
+import type { ManifestChange } from "./manifest-change.ts";
+
+/**
+ * Renders the commit for an update.
+ *
+ * One image: the headline is `template` with `{repository}` `{tag}` `{digest}` `{registry}`
+ * replaced (by default exactly `Automated commit by ECR push (snutt-dev/snutt-timetable:46)`).
+ * Several images (an SQS batch): the headline is `Automated commit by ECR push (<n> images)` and
+ * the body starts with one line per image, sorted — `<repository>:<tag>` with the default
+ * template, the rendered template otherwise. Unknown placeholders are left as written (config
+ * parsing refuses them).
+ *
+ * The body then lists every change as `<file>: <path> <old> → <new>`, sorted by file, document
+ * and path, duplicates dropped. When old and new are image references to the same image, only the
+ * part after the name is shown (`45 → 46`); a change in a later document of a multi-document file
+ * is marked `(document <n>)`, counting from 1. Lines are joined with `\n`, no trailing newline.
+ *
+ * @example
+ * renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes: [push], changes: [change] });
+ * // { headline: "Automated commit by ECR push (snutt-dev/snutt-timetable:46)",
+ * //   body: "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46" }
+ */
+export function renderCommitMessage(input: {
+  template: string;
+  pushes: readonly EcrPush[];
+  changes: readonly ManifestChange[];
+}): { headline: string; body: string } {
+  const changeLines = [...new Set([...input.changes].sort(byLocation).map(describeChange))];
+  const [only] = input.pushes;
+  if (input.pushes.length === 1 && only !== undefined) {
+    return { headline: fill(input.template, only), body: changeLines.join("\n") };
+  }
+  const imageTemplate = input.template === DEFAULT_COMMIT_MESSAGE ? "{repository}:{tag}" : input.template;
+  const imageLines = [...new Set(input.pushes.map((push) => fill(imageTemplate, push)))].sort(compareText);
+  const sections = [imageLines, changeLines].filter((lines) => lines.length > 0);
+  return {
+    headline: `Automated commit by ECR push (${input.pushes.length} images)`,
+    body: sections.map((lines) => lines.join("\n")).join("\n\n"),
+  };
+}
+
+function fill(template: string, push: EcrPush): string {
+  const values: Readonly<Record<string, string>> = {
+    repository: push.repository,
+    tag: push.tag,
+    digest: push.digest,
+    registry: push.registry,
+  };
+  return template.replace(/\{([A-Za-z_][\w-]*)\}/g, (placeholder, name: string) =>
+    Object.hasOwn(values, name) ? (values[name] ?? placeholder) : placeholder,
+  );
+}
+
+function describeChange(change: ManifestChange): string {
+  const where = change.document > 0 ? `${change.file} (document ${change.document + 1})` : change.file;
+  const [from, to] = shortenValues(change.oldValue, change.newValue);
+  return `${where}: ${change.path} ${from} → ${to}`;
+}
+
+// Drops the image name both values share: `…/snutt-timetable:45` → `…:46` reads as `45 → 46`.
+function shortenValues(oldValue: string, newValue: string): [string, string] {
+  const before = splitReference(oldValue);
+  const after = splitReference(newValue);
+  if (before.name === after.name && before.reference !== "" && after.reference !== "") {
+    return [before.reference, after.reference];
+  }
+  return [oldValue, newValue];
+}
+
+/** `name:tag@digest` → name, and the rest without its leading `:` (a digest keeps its `@`). */
+function splitReference(value: string): { name: string; reference: string } {
+  const at = value.indexOf("@");
+  const head = at < 0 ? value : value.slice(0, at);
+  const colon = head.indexOf(":", head.lastIndexOf("/") + 1);
+  const name = colon < 0 ? head : head.slice(0, colon);
+  const rest = value.slice(name.length);
+  return { name, reference: rest.startsWith(":") ? rest.slice(1) : rest };
+}
+
+function byLocation(a: ManifestChange, b: ManifestChange): number {
+  return (
+    compareText(a.file, b.file) ||
+    a.document - b.document ||
+    compareText(a.path, b.path) ||
+    compareText(a.oldValue, b.oldValue) ||
+    compareText(a.newValue, b.newValue)
+  );
+}
+
+// Code-unit order, not locale order: the message must not depend on the Lambda's locale.
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
