@@ -1,0 +1,102 @@
+import {
+  DescribeImagesCommand,
+  ECRClient,
+  ECRServiceException,
+  ImageNotFoundException,
+} from "@aws-sdk/client-ecr";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, describe, expect, it } from "vitest";
+import { createEcrPushClock } from "../../lambda/aws/create-ecr-push-clock.ts";
+
+const ecr = mockClient(ECRClient);
+afterEach(() => ecr.reset());
+const metadata = { httpStatusCode: 400, requestId: "req-1", attempts: 1, totalRetryDelay: 0 };
+const image = {
+  registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com",
+  repository: "snutt-dev/snutt-timetable",
+  tag: "46",
+};
+
+describe("createEcrPushClock", () => {
+  it("asks DescribeImages in the registry's account and region and returns imagePushedAt", async () => {
+    const pushedAt = new Date("2026-11-22T03:00:00Z");
+    ecr.on(DescribeImagesCommand).resolves({
+      imageDetails: [
+        {
+          registryId: "405906814034",
+          repositoryName: image.repository,
+          imageTags: ["46"],
+          imagePushedAt: pushedAt,
+        },
+      ],
+    });
+    expect(await createEcrPushClock().pushedAt(image)).toEqual({ kind: "known", pushedAt });
+    const [call] = ecr.commandCalls(DescribeImagesCommand);
+    expect(call?.args[0].input).toEqual({
+      registryId: "405906814034",
+      repositoryName: "snutt-dev/snutt-timetable",
+      imageIds: [{ imageTag: "46" }],
+    });
+    expect(await call?.thisValue.config.region()).toBe("ap-northeast-2");
+  });
+
+  it("creates one client per region and reuses it", async () => {
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imagePushedAt: new Date() }] });
+    const clock = createEcrPushClock();
+    await clock.pushedAt(image);
+    await clock.pushedAt({ ...image, tag: "47" });
+    await clock.pushedAt({ ...image, registry: "123456789012.dkr.ecr.us-east-1.amazonaws.com" });
+    const clients = ecr.commandCalls(DescribeImagesCommand).map((call) => call.thisValue);
+    expect(clients[0]).toBe(clients[1]);
+    expect(clients[2]).not.toBe(clients[0]);
+    expect(await clients[2]?.config.region()).toBe("us-east-1");
+  });
+
+  it("understands China and FIPS registry hosts", async () => {
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imagePushedAt: new Date(0) }] });
+    const clock = createEcrPushClock();
+    await clock.pushedAt({ ...image, registry: "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn" });
+    await clock.pushedAt({ ...image, registry: "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com" });
+    const regions = await Promise.all(
+      ecr.commandCalls(DescribeImagesCommand).map((call) => call.thisValue.config.region()),
+    );
+    expect(regions).toEqual(["cn-north-1", "us-gov-west-1"]);
+  });
+
+  it("answers unknown for a host that is not ECR, without calling AWS", async () => {
+    const answer = await createEcrPushClock().pushedAt({ ...image, registry: "ghcr.io" });
+    expect(answer).toEqual({ kind: "unknown", reason: "'ghcr.io' is not an ECR registry host" });
+    expect(ecr.commandCalls(DescribeImagesCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      new ImageNotFoundException({ $metadata: metadata, message: "nope" }),
+      "ImageNotFoundException (the tag no longer exists in ECR)",
+    ],
+    [
+      new ECRServiceException({
+        name: "AccessDeniedException",
+        $fault: "client",
+        $metadata: metadata,
+        message: "denied",
+      }),
+      "AccessDeniedException (the function role lacks ecr:DescribeImages on the repository)",
+    ],
+    [new Error("socket hang up"), "Error (ECR could not be asked)"],
+  ])("answers unknown when DescribeImages fails %#", async (rejection, reason) => {
+    ecr.on(DescribeImagesCommand).rejects(rejection);
+    expect(await createEcrPushClock().pushedAt(image)).toEqual({
+      kind: "unknown",
+      reason: `DescribeImages failed: ${reason}`,
+    });
+  });
+
+  it("answers unknown when ECR returns no push time", async () => {
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    expect(await createEcrPushClock().pushedAt(image)).toEqual({
+      kind: "unknown",
+      reason: "ECR returned no push time for the tag",
+    });
+  });
+});
