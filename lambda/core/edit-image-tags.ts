@@ -1,0 +1,147 @@
+import { type Document, parseAllDocuments } from "yaml";
+import { UnsafeEditError } from "./errors.ts";
+import { AliasExpansionError, findImageTargets, type ImageTarget } from "./find-image-targets.ts";
+import type { ManifestChange } from "./manifest-change.ts";
+import { type Splice, scalarSplice } from "./scalar-splice.ts";
+import { type AllowedChange, verifyEdit } from "./verify-edit.ts";
+import { formatYamlPath } from "./yaml-path.ts";
+
+/** The image a push produced, and where its references may live. */
+export interface ImageEdit {
+  /** Registry hosts whose references count (the push's own plus any the config adds). */
+  readonly registries: readonly string[];
+  /** ECR repository name, e.g. `snutt-dev/snutt-timetable`. */
+  readonly repository: string;
+  readonly tag: string;
+  /** `sha256:` + 64 hex digits; written only where a reference is already pinned by digest. */
+  readonly digest: string;
+}
+
+/**
+ * `edited`: the new text and what changed (`changes` empty ⇒ `text` is the input, untouched).
+ * `unparseable`: the file is not valid YAML (a Helm template, broken indentation, duplicate keys…);
+ * `line` is 1-based.
+ */
+export type EditOutcome =
+  | { readonly kind: "edited"; readonly text: string; readonly changes: readonly ManifestChange[] }
+  | { readonly kind: "unparseable"; readonly line: number; readonly message: string };
+
+const PARSE_OPTIONS = {
+  keepSourceTokens: true,
+  uniqueKeys: true,
+  prettyErrors: true,
+  logLevel: "silent",
+} as const;
+
+/**
+ * Rewrites every reference to the pushed image in one YAML file, formatting-exact: only the
+ * characters of the rewritten scalars change — quotes, comments, indentation, blank lines, CRLF,
+ * BOM, `---`/`...` and a missing final newline all stay. The document is never re-serialized;
+ * scalar source ranges are spliced.
+ *
+ * Rewritten: the value of any `image` key (through aliases too), kustomize `images:` entries
+ * (`newTag`, and `digest` when present) and Helm-style `repository:` + `tag:` pairs — only for
+ * `registries` × `repository` exactly (`ns/app-worker`, `other/ns/app` and other registries are
+ * not touched). A digest-pinned reference gets the new tag and digest; an untagged one gets the tag.
+ * A value already equal to the new one is left alone, so a duplicate event changes nothing.
+ *
+ * Fast path: a text that does not contain `edit.repository` is returned unparsed. This is exact, not
+ * a heuristic: a scalar only matches when its *source* spells the repository (an escaped or
+ * line-folded spelling is deliberately not matched), so no such text can produce a change.
+ *
+ * Throws `UnsafeEditError` when re-parsing the result shows any difference besides the intended
+ * values (a safety net: it means a bug, and the file must not be written).
+ *
+ * @example
+ * editImageTags("deploy.yaml", "image: 405906814034.dkr.ecr.ap-northeast-2.amazonaws.com/snutt-dev/snutt-timetable:45 # app\n", {
+ *   registries: ["405906814034.dkr.ecr.ap-northeast-2.amazonaws.com"],
+ *   repository: "snutt-dev/snutt-timetable", tag: "46", digest: "sha256:…",
+ * });
+ * // { kind: "edited", text: "image: 405906814034.dkr.ecr.ap-northeast-2.amazonaws.com/snutt-dev/snutt-timetable:46 # app\n",
+ * //   changes: [{ file: "deploy.yaml", document: 0, path: "image", oldValue: "…:45", newValue: "…:46" }] }
+ */
+export function editImageTags(file: string, text: string, edit: ImageEdit): EditOutcome {
+  if (!text.includes(edit.repository)) return { kind: "edited", text, changes: [] };
+
+  const documents: readonly Document[] = parseAllDocuments(text, PARSE_OPTIONS);
+  for (const document of documents) {
+    const error = document.errors[0];
+    if (error !== undefined) {
+      return {
+        kind: "unparseable",
+        line: error.linePos?.[0].line ?? lineOf(text, error.pos[0]),
+        message: firstLine(error.message),
+      };
+    }
+  }
+
+  const targets: { document: number; target: ImageTarget }[] = [];
+  try {
+    documents.forEach((document, index) => {
+      for (const target of findImageTargets(document, text, edit)) targets.push({ document: index, target });
+    });
+  } catch (error) {
+    if (!(error instanceof AliasExpansionError)) throw error;
+    return { kind: "unparseable", line: 1, message: error.message };
+  }
+  if (targets.length === 0) return { kind: "edited", text, changes: [] };
+
+  const splices: Splice[] = [];
+  for (const { target } of targets) {
+    const splice = scalarSplice(text, target.node, target.newValue);
+    if (splice === undefined) {
+      throw new UnsafeEditError(
+        `refusing to edit ${file}: the value at ${formatYamlPath(target.path)} is a multi-line block scalar heimdall cannot rewrite in place; write it as a one-line scalar`,
+      );
+    }
+    splices.push(splice);
+  }
+  const edited = applySplices(file, text, splices);
+
+  const allowed: AllowedChange[] = targets.flatMap(({ document, target }) =>
+    target.reachedAt.map((path) => ({
+      document,
+      path,
+      oldValue: target.node.value,
+      newValue: target.newValue,
+    })),
+  );
+  verifyEdit(file, documents, parseAllDocuments(edited, PARSE_OPTIONS), allowed);
+
+  const changes = targets
+    .sort((a, b) => (a.target.node.range?.[0] ?? 0) - (b.target.node.range?.[0] ?? 0))
+    .map(({ document, target }) => ({
+      file,
+      document,
+      path: formatYamlPath(target.path),
+      oldValue: target.oldValue,
+      newValue: target.newValue,
+    }));
+  return { kind: "edited", text: edited, changes };
+}
+
+function applySplices(file: string, text: string, splices: readonly Splice[]): string {
+  const ordered = [...splices].sort((a, b) => a.start - b.start);
+  let result = "";
+  let at = 0;
+  for (const splice of ordered) {
+    if (splice.start < at) {
+      throw new UnsafeEditError(
+        `refusing to edit ${file}: two rewrites overlap at offset ${splice.start}; edit it by hand`,
+      );
+    }
+    result += text.slice(at, splice.start) + splice.text;
+    at = splice.end;
+  }
+  return result + text.slice(at);
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}

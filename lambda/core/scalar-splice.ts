@@ -1,0 +1,67 @@
+import { type Scalar, Scalar as ScalarClass } from "yaml";
+import { readsAsPlainString } from "./reads-as-plain-string.ts";
+
+/** Replace `source.slice(start, end)` with `text`. */
+export interface Splice {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/**
+ * The smallest source edit that makes the parsed `node` read as `value`, keeping its quoting style:
+ * plain stays plain (or becomes double-quoted when the plain form would read as a number, boolean,
+ * timestamp… under YAML 1.2 or 1.1), single stays single, double stays double. A block scalar keeps
+ * its header and indentation; only its one content line is replaced. Everything outside the
+ * returned range — trailing comment, spacing, line ending — stays byte-identical.
+ *
+ * Returns `undefined` when the scalar cannot be rewritten in place (a multi-line block scalar);
+ * the caller treats that as an unsafe edit.
+ *
+ * @example
+ * // source "tag: 45  # pinned\n", node = the scalar 45
+ * scalarSplice(source, node, "1.20"); // { start: 5, end: 7, text: '"1.20"' }
+ */
+export function scalarSplice(source: string, node: Scalar, value: string): Splice | undefined {
+  if (node.range === undefined || node.range === null) return undefined;
+  const [start, end] = node.range;
+  switch (node.type) {
+    case ScalarClass.QUOTE_SINGLE:
+      return { start, end, text: `'${value.replaceAll("'", "''")}'` };
+    case ScalarClass.QUOTE_DOUBLE:
+      // JSON string escapes are all valid YAML double-quoted escapes.
+      return { start, end, text: JSON.stringify(value) };
+    case ScalarClass.BLOCK_LITERAL:
+    case ScalarClass.BLOCK_FOLDED:
+      return blockSplice(source, start, end, node, value);
+    default:
+      return {
+        start,
+        end,
+        text: readsAsPlainString(value) && plainSafe(value) ? value : JSON.stringify(value),
+      };
+  }
+}
+
+// Characters that would end or change a plain scalar in block or flow context.
+function plainSafe(value: string): boolean {
+  return /^[A-Za-z0-9_./+-][A-Za-z0-9_./@:+-]*$/.test(value) && !value.includes(": ") && !value.endsWith(":");
+}
+
+function blockSplice(
+  source: string,
+  start: number,
+  end: number,
+  node: Scalar,
+  value: string,
+): Splice | undefined {
+  const old = typeof node.value === "string" ? node.value.replace(/\n+$/, "") : undefined;
+  if (old === undefined || old === "" || old.includes("\n") || value.includes("\n")) return undefined;
+  const header = source.indexOf("\n", start);
+  if (header === -1 || header >= end) return undefined;
+  const body = source.slice(header + 1, end);
+  const at = body.indexOf(old);
+  if (at === -1 || body.indexOf(old, at + 1) !== -1) return undefined;
+  const from = header + 1 + at;
+  return { start: from, end: from + old.length, text: value };
+}
