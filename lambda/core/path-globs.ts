@@ -48,14 +48,14 @@ export function findPathGlobProblem(glob: string): string | undefined {
   if (segments.includes("..")) return "'..' is not allowed; paths must stay inside the repository";
   if (segments.includes(".")) return "'.' segments are not allowed; write the path without './'";
   if (segments.includes("")) return "empty path segments ('//' or a trailing '/') are not allowed";
-  const scan = picomatch.scan(body);
-  if (!scan.isGlob && !YAML_FILE.test(body)) {
-    return `'${body}' names no .yaml/.yml file; to match a whole directory write '${body}/**'`;
-  }
   try {
     picomatch.makeRe(body, PICOMATCH_OPTIONS);
   } catch (error) {
     return `invalid glob: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const scan = picomatch.scan(body);
+  if (!scan.isGlob && !YAML_FILE.test(body)) {
+    return `'${body}' names no .yaml/.yml file; to match a whole directory write '${body}/**'`;
   }
   return undefined;
 }
@@ -93,7 +93,12 @@ export function compilePathGlobs(globs: readonly string[]): PathGlobs {
   const roots = minimalRoots(includes.map(staticRoot));
   return {
     roots,
-    matches: (path) => YAML_FILE.test(path) && included(path) && !excluded(path),
+    // `dir/**` also matches `dir` itself; requiring a root keeps `matches` within what is read.
+    matches: (path) =>
+      YAML_FILE.test(path) &&
+      included(path) &&
+      !excluded(path) &&
+      roots.some((root) => root === "" || path.startsWith(`${root}/`)),
   };
 }
 

@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { renderCommitMessage } from "../../lambda/core/commit-message.ts";
+import type { EcrPush } from "../../lambda/core/ecr-push.ts";
+import { DEFAULT_COMMIT_MESSAGE } from "../../lambda/core/heimdall-config.ts";
+import type { ManifestChange } from "../../lambda/core/manifest-change.ts";
+
+const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
+
+function push(repository: string, tag: string): EcrPush {
+  return {
+    eventId: "3b5c3c1e-0d7a-4d35-9f0e-6d2a1f7f0c11",
+    time: new Date("2026-11-20T10:00:00Z"),
+    account: "405906814034",
+    region: "ap-northeast-2",
+    registry: SEOUL,
+    repository,
+    tag,
+    digest: DIGEST,
+  };
+}
+
+function change(
+  file: string,
+  oldValue: string,
+  newValue: string,
+  extra: Partial<ManifestChange> = {},
+): ManifestChange {
+  return { file, document: 0, path: "spec.template.spec.containers[0].image", oldValue, newValue, ...extra };
+}
+
+const TIMETABLE = `${SEOUL}/snutt-dev/snutt-timetable`;
+
+describe("renderCommitMessage for one image", () => {
+  it("renders exactly the original tool's headline and lists the change", () => {
+    const message = renderCommitMessage({
+      template: DEFAULT_COMMIT_MESSAGE,
+      pushes: [push("snutt-dev/snutt-timetable", "46")],
+      changes: [
+        change("apps/snutt-dev/snutt-timetable/deployment.yaml", `${TIMETABLE}:45`, `${TIMETABLE}:46`),
+      ],
+    });
+    expect(message).toEqual({
+      headline: "Automated commit by ECR push (snutt-dev/snutt-timetable:46)",
+      body: "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+    });
+  });
+
+  it("fills every placeholder of a custom template", () => {
+    const message = renderCommitMessage({
+      template: "deploy {repository}:{tag} ({digest}) from {registry} {repository}",
+      pushes: [push("snutt-dev/snutt-timetable", "46")],
+      changes: [],
+    });
+    expect(message).toEqual({
+      headline: `deploy snutt-dev/snutt-timetable:46 (${DIGEST}) from ${SEOUL} snutt-dev/snutt-timetable`,
+      body: "",
+    });
+  });
+
+  it("leaves unknown placeholders and other braces as written", () => {
+    const message = renderCommitMessage({
+      template: "{tag} {nope} {skip ci} {}",
+      pushes: [push("a", "1")],
+      changes: [],
+    });
+    expect(message.headline).toBe("1 {nope} {skip ci} {}");
+  });
+});
+
+describe("renderCommitMessage for a batch", () => {
+  const pushes = [push("snutt-dev/snutt-timetable", "46"), push("k8s-monitoring", "1.2.3")];
+  const changes = [
+    change("apps/snutt-dev/snutt-timetable/deployment.yaml", `${TIMETABLE}:45`, `${TIMETABLE}:46`),
+    change("apps/k8s-monitoring/grafana/values.yml", "1.2.2", "1.2.3", { path: "image.tag" }),
+  ];
+
+  it("counts the images in the headline and lists each image, then each change, sorted", () => {
+    expect(renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes, changes })).toEqual({
+      headline: "Automated commit by ECR push (2 images)",
+      body: [
+        "k8s-monitoring:1.2.3",
+        "snutt-dev/snutt-timetable:46",
+        "",
+        "apps/k8s-monitoring/grafana/values.yml: image.tag 1.2.2 → 1.2.3",
+        "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+      ].join("\n"),
+    });
+  });
+
+  it("renders each image line with a custom template, keeping the fixed headline", () => {
+    const message = renderCommitMessage({ template: "deploy {repository} → {tag}", pushes, changes: [] });
+    expect(message).toEqual({
+      headline: "Automated commit by ECR push (2 images)",
+      body: "deploy k8s-monitoring → 1.2.3\ndeploy snutt-dev/snutt-timetable → 46",
+    });
+  });
+
+  it("does not depend on the order of pushes or changes", () => {
+    const forward = renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes, changes });
+    const backward = renderCommitMessage({
+      template: DEFAULT_COMMIT_MESSAGE,
+      pushes: [...pushes].reverse(),
+      changes: [...changes].reverse(),
+    });
+    expect(backward).toEqual(forward);
+  });
+});
+
+describe("renderCommitMessage change lines", () => {
+  function body(changes: readonly ManifestChange[]): string {
+    return renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes: [push("x", "1")], changes }).body;
+  }
+
+  it("sorts by file, then document, then path, and drops exact duplicates", () => {
+    const a = change("b.yaml", "r:1", "r:2", { document: 1, path: "spec.containers[1].image" });
+    const b = change("b.yaml", "r:1", "r:2", { document: 1, path: "spec.containers[0].image" });
+    const c = change("b.yaml", "r:1", "r:2", { document: 0, path: "spec.containers[0].image" });
+    const d = change("a.yaml", "r:1", "r:2");
+    expect(body([a, b, c, d, a]).split("\n")).toEqual([
+      "a.yaml: spec.template.spec.containers[0].image 1 → 2",
+      "b.yaml: spec.containers[0].image 1 → 2",
+      "b.yaml (document 2): spec.containers[0].image 1 → 2",
+      "b.yaml (document 2): spec.containers[1].image 1 → 2",
+    ]);
+  });
+
+  it("sorts by code unit, not by locale", () => {
+    const lines = body([
+      change("apps/b.yaml", "1", "2"),
+      change("apps/B.yaml", "1", "2"),
+      change("apps/a.yaml", "1", "2"),
+    ]);
+    expect(lines.split("\n").map((line) => line.split(":")[0])).toEqual([
+      "apps/B.yaml",
+      "apps/a.yaml",
+      "apps/b.yaml",
+    ]);
+  });
+
+  it.each([
+    ["tag to tag", `${TIMETABLE}:45`, `${TIMETABLE}:46`, "45 → 46"],
+    ["registry with a port", "registry:5000/app:45", "registry:5000/app:46", "45 → 46"],
+    [
+      "digest-pinned",
+      `${TIMETABLE}:45@sha256:aa`,
+      `${TIMETABLE}:46@sha256:bb`,
+      "45@sha256:aa → 46@sha256:bb",
+    ],
+    ["digest only", `${TIMETABLE}@sha256:aa`, `${TIMETABLE}@sha256:bb`, "@sha256:aa → @sha256:bb"],
+    ["a bare tag value", "45", "46", "45 → 46"],
+    ["different names", `${TIMETABLE}:45`, `${SEOUL}/other:46`, `${TIMETABLE}:45 → ${SEOUL}/other:46`],
+    ["untagged to tagged", TIMETABLE, `${TIMETABLE}:46`, `${TIMETABLE} → ${TIMETABLE}:46`],
+  ])("shows %s changes briefly", (_name, oldValue, newValue, shown) => {
+    expect(body([change("f.yaml", oldValue, newValue)])).toBe(
+      `f.yaml: spec.template.spec.containers[0].image ${shown}`,
+    );
+  });
+});

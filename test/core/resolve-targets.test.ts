@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import type { EcrPush } from "../../lambda/core/ecr-push.ts";
+import { DEFAULT_CONFIG, parseHeimdallConfig } from "../../lambda/core/heimdall-config.ts";
+import {
+  type ResolvedTarget,
+  resolveTargets,
+  type TargetResolution,
+} from "../../lambda/core/resolve-targets.ts";
+
+const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+const VIRGINIA = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
+const IRELAND = "222233334444.dkr.ecr.eu-west-1.amazonaws.com";
+
+function push(repository: string, tag: string): EcrPush {
+  return {
+    eventId: "3b5c3c1e-0d7a-4d35-9f0e-6d2a1f7f0c11",
+    time: new Date("2026-11-20T10:00:00Z"),
+    account: "405906814034",
+    region: "ap-northeast-2",
+    registry: SEOUL,
+    repository,
+    tag,
+    digest: `sha256:${"ab".repeat(32)}`,
+  };
+}
+
+function targetsOf(resolution: TargetResolution): readonly ResolvedTarget[] {
+  if (resolution.kind !== "targets") throw new Error(`expected targets, got ${JSON.stringify(resolution)}`);
+  return resolution.targets;
+}
+
+/** Which of `paths` the resolution lets the push edit, and through which registries. */
+function editable(resolution: TargetResolution, paths: readonly string[]): Record<string, readonly string[]> {
+  const result: Record<string, readonly string[]> = {};
+  for (const path of paths) {
+    const registries = targetsOf(resolution)
+      .filter((target) => target.paths.matches(path))
+      .flatMap((target) => target.registries);
+    if (registries.length > 0) result[path] = [...new Set(registries)];
+  }
+  return result;
+}
+
+const FILES = [
+  "apps/snutt-dev/snutt-timetable/deployment.yaml",
+  "apps/snutt-dev-canary/snutt-timetable/deployment.yaml",
+  "apps/snutt-prod/snutt-timetable/deployment.yaml",
+  "apps/k8s-monitoring/grafana/values.yml",
+  "apps/other/deployment.yaml",
+];
+
+describe("resolveTargets without a config file (convention)", () => {
+  it("maps the first repository segment to apps/<segment>/**, on the push's own registry only", () => {
+    const resolution = resolveTargets(push("snutt-dev/snutt-timetable", "46"), DEFAULT_CONFIG);
+    expect(targetsOf(resolution).map((target) => target.paths.roots)).toEqual([["apps/snutt-dev"]]);
+    expect(editable(resolution, FILES)).toEqual({
+      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL],
+    });
+  });
+
+  it("maps a repository without a slash to its own folder", () => {
+    const resolution = resolveTargets(push("k8s-monitoring", "1.2.3"), DEFAULT_CONFIG);
+    expect(editable(resolution, FILES)).toEqual({ "apps/k8s-monitoring/grafana/values.yml": [SEOUL] });
+  });
+});
+
+describe("resolveTargets with a config file", () => {
+  const config = parseHeimdallConfig(
+    ".heimdall.yaml",
+    `version: 1
+registries: [${VIRGINIA}]
+targets:
+  - repository: snutt-prod/*
+    paths: [apps/snutt-prod/**]
+    tags: '^v\\d+\\.\\d+\\.\\d+$'
+  - repository: snutt-dev/*
+    paths: [apps/snutt-dev/**]
+  - repository: snutt-dev/snutt-timetable
+    paths: [apps/snutt-dev-canary/**]
+    registries: [${IRELAND}]
+`,
+  );
+
+  it("unites the paths of every matching target, each with its own registries", () => {
+    const resolution = resolveTargets(push("snutt-dev/snutt-timetable", "46"), config);
+    expect(editable(resolution, FILES)).toEqual({
+      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL, VIRGINIA],
+      "apps/snutt-dev-canary/snutt-timetable/deployment.yaml": [SEOUL, VIRGINIA, IRELAND],
+    });
+  });
+
+  it("applies only the targets whose repository glob matches (* stays in one segment)", () => {
+    const resolution = resolveTargets(push("snutt-dev/snutt-core", "46"), config);
+    expect(editable(resolution, FILES)).toEqual({
+      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL, VIRGINIA],
+    });
+    const nested = resolveTargets(push("snutt-dev/team/api", "46"), config);
+    expect(targetsOf(nested).map((target) => target.paths.roots)).toEqual([["apps/snutt-dev"]]);
+  });
+
+  it("lets a tag the filter accepts through", () => {
+    const resolution = resolveTargets(push("snutt-prod/snutt-timetable", "v1.2.3"), config);
+    expect(editable(resolution, FILES)).toEqual({
+      "apps/snutt-prod/snutt-timetable/deployment.yaml": [SEOUL, VIRGINIA],
+    });
+  });
+
+  it("is tag-rejected when every matching target's filter refuses the tag", () => {
+    expect(resolveTargets(push("snutt-prod/snutt-timetable", "46"), config)).toEqual({
+      kind: "tag-rejected",
+      reason:
+        "tag '46' of 'snutt-prod/snutt-timetable' matches no tag filter of its targets (targets[0].tags '^v\\d+\\.\\d+\\.\\d+$')",
+    });
+    expect(resolveTargets(push("snutt-prod/snutt-timetable", "xv1.2.3y"), config).kind).toBe("tag-rejected");
+  });
+
+  it("keeps the targets that accept the tag when only some refuse it", () => {
+    const mixed = parseHeimdallConfig(
+      ".heimdall.yaml",
+      "version: 1\ntargets:\n  - repository: 'snutt-prod/*'\n    paths: [apps/snutt-prod/**]\n    tags: '^v'\n  - repository: '**'\n    paths: [apps/other/**]\n",
+    );
+    const resolution = resolveTargets(push("snutt-prod/snutt-timetable", "46"), mixed);
+    expect(editable(resolution, FILES)).toEqual({ "apps/other/deployment.yaml": [SEOUL] });
+  });
+
+  it("falls back to the convention (with the global registries) when no target matches", () => {
+    const resolution = resolveTargets(push("k8s-monitoring", "1.2.3"), config);
+    expect(editable(resolution, FILES)).toEqual({
+      "apps/k8s-monitoring/grafana/values.yml": [SEOUL, VIRGINIA],
+    });
+  });
+
+  it("is unmapped when no target matches and fallback is none", () => {
+    const strict = parseHeimdallConfig(
+      ".heimdall.yml",
+      "version: 1\nfallback: none\ntargets:\n  - repository: snutt-prod/*\n    paths: [apps/snutt-prod/**]\n",
+    );
+    expect(resolveTargets(push("snutt-dev/snutt-timetable", "46"), strict)).toEqual({
+      kind: "unmapped",
+      reason:
+        "no target in .heimdall.yml matches repository 'snutt-dev/snutt-timetable' and fallback is 'none'; add a target for it, or set fallback: convention",
+    });
+  });
+
+  it("never lists the push's registry twice", () => {
+    const same = parseHeimdallConfig(".heimdall.yaml", `version: 1\nregistries: [${SEOUL}]\n`);
+    expect(targetsOf(resolveTargets(push("snutt-dev/x", "1"), same))[0]?.registries).toEqual([SEOUL]);
+  });
+
+  it("gives the same answer when resolving the same config again", () => {
+    const first = resolveTargets(push("snutt-dev/snutt-timetable", "46"), config);
+    const second = resolveTargets(push("snutt-dev/snutt-timetable", "47"), config);
+    expect(editable(second, FILES)).toEqual(editable(first, FILES));
+  });
+});
