@@ -229,7 +229,11 @@ function readTagPattern(reader: ConfigReader, entry: ConfigEntry, key: string): 
   try {
     new RegExp(source);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // V8 repeats the pattern ("Invalid regular expression: /^(v/: Unterminated group"); keep the cause only.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(
+      /^Invalid regular expression: \/.*\/[a-z]*: /s,
+      "",
+    );
     reader.fail(entry.value, key, `invalid regular expression '${source}' — ${reason}; fix the pattern`);
   }
   return source;

@@ -108,8 +108,8 @@ describe("parseHeimdallConfig refusals", () => {
     const text =
       "version: 1\ntargets:\n  - repository: a/*\n    paths: [apps/a/**]\n  - repository: b\n    paths: [apps/b/**]\n    tags: '^(v'\n";
     const error = refusal(text);
-    expect(error.message).toMatch(
-      /^\.heimdall\.yaml:7: targets\[1\]\.tags: invalid regular expression '\^\(v' — .*Unterminated group.*; fix the pattern$/,
+    expect(error.message).toBe(
+      ".heimdall.yaml:7: targets[1].tags: invalid regular expression '^(v' — Unterminated group; fix the pattern",
     );
     expect(error.file).toBe(".heimdall.yaml");
     expect(error.line).toBe(7);
