@@ -1,0 +1,137 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Context, SQSBatchResponse } from "aws-lambda";
+import { HeimdallError } from "../core/errors.ts";
+import type { GitOpsRepository } from "../core/gitops-repository.ts";
+import type { ImagePushClock } from "../core/image-push-clock.ts";
+import { parseEcrEvent } from "../core/parse-ecr-event.ts";
+import { type UpdateManifestsInput, type UpdateReport, updateManifests } from "../core/update-manifests.ts";
+import { recordSummary } from "./record-summary.ts";
+import { redactSecrets } from "./redact-secrets.ts";
+import { splitLambdaEvent } from "./split-lambda-event.ts";
+import { type EventSummary, type PendingPush, summarizeReport } from "./summarize-report.ts";
+
+/** What the handler needs from the outside world; all IO is injected so tests can drive it for real. */
+export interface HandlerDependencies {
+  /** Repository adapter and optional clock, built lazily once per container (see `memoizeUntilSuccess`). */
+  readonly resolve: () => Promise<{ readonly repository: GitOpsRepository; readonly clock?: ImagePushClock }>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Wall clock in ms, for durations and push-to-commit latency. */
+  readonly now?: () => number;
+  /** Passed through to `updateManifests` (retry pacing in tests). */
+  readonly update?: Pick<UpdateManifestsInput, "maxAttempts" | "sleep" | "random">;
+}
+
+/** Result of a direct (EventBridge) invocation: one entry per event, mainly for humans invoking by hand. */
+export interface DirectInvocationResult {
+  readonly events: readonly EventSummary[];
+}
+
+export type HeimdallHandler = (
+  event: unknown,
+  context?: Context,
+) => Promise<SQSBatchResponse | DirectInvocationResult>;
+
+/**
+ * Builds the Lambda handler: parse every record, apply all valid pushes of the invocation with ONE
+ * `updateManifests` call (so an SQS batch becomes at most one commit), log one summary line per event
+ * and publish metrics.
+ *
+ * Failure semantics, chosen so nothing is lost and nothing loops forever:
+ * - a malformed record is logged as `invalid` and dropped — retrying cannot fix it;
+ * - a well-formed event heimdall does not act on is logged as `ignored`;
+ * - when the update fails (GitHub 5xx after retries, the branch kept moving, the secret unreadable, …)
+ *   every valid record of the invocation is `failed`: returned as `batchItemFailures` for SQS, so the
+ *   queue redelivers them (and its redrive policy dead-letters what keeps failing), or thrown for a
+ *   direct invocation, so EventBridge's retry policy and DLQ take over.
+ * Messages in logs and thrown errors pass through `redactSecrets`.
+ *
+ * @example
+ * export const handler = createHandler({ resolve: getRuntime, logger, metrics });
+ * await handler(sqsEvent, context); // { batchItemFailures: [] }
+ */
+export function createHandler(deps: HandlerDependencies): HeimdallHandler {
+  const now = deps.now ?? Date.now;
+  return async (event, context) => {
+    const started = now();
+    if (context !== undefined) deps.logger.addContext(context);
+    const invocation = splitLambdaEvent(event);
+    const pending: PendingPush[] = [];
+    const summaries: EventSummary[] = [];
+    let failure: unknown;
+
+    for (const record of invocation.records) {
+      const messageId = record.messageId === undefined ? {} : { messageId: record.messageId };
+      try {
+        const parsed = parseEcrEvent(record.body);
+        if (parsed.kind === "push") pending.push({ push: parsed.push, ...messageId });
+        else {
+          const eventId = parsed.eventId === undefined ? {} : { eventId: parsed.eventId };
+          summaries.push({ outcome: "ignored", ...eventId, ...messageId, reason: parsed.reason });
+        }
+      } catch (error) {
+        summaries.push({ outcome: "invalid", ...messageId, reason: describe(error) });
+      }
+    }
+
+    let report: UpdateReport | undefined;
+    if (pending.length > 0) {
+      try {
+        const { repository, clock } = await deps.resolve();
+        report = await updateManifests({
+          ...deps.update,
+          pushes: pending.map(({ push }) => push),
+          repository,
+          ...(clock === undefined ? {} : { clock }),
+        });
+        summaries.push(...summarizeReport(pending, report, now()));
+      } catch (error) {
+        failure = error;
+        const reason = describe(error);
+        for (const { push, messageId } of pending) {
+          summaries.push({
+            outcome: "failed",
+            eventId: push.eventId,
+            ...(messageId === undefined ? {} : { messageId }),
+            repository: push.repository,
+            tag: push.tag,
+            reason,
+          });
+        }
+      }
+    }
+
+    const durationMs = Math.max(0, now() - started);
+    try {
+      for (const summary of summaries) recordSummary(deps, summary, durationMs);
+      if (report !== undefined && report.conflicts > 0) {
+        deps.metrics.addMetric("ConflictRetries", MetricUnit.Count, report.conflicts);
+      }
+      for (const warning of report?.warnings ?? []) {
+        deps.logger.warn("manifest warning", { ...warning, message: redactSecrets(warning.message) });
+      }
+    } finally {
+      deps.metrics.publishStoredMetrics();
+    }
+
+    if (invocation.source === "sqs") {
+      const failed = summaries.filter(
+        (summary) => summary.outcome === "failed" && summary.messageId !== undefined,
+      );
+      return { batchItemFailures: failed.map((summary) => ({ itemIdentifier: summary.messageId ?? "" })) };
+    }
+    if (failure !== undefined) {
+      throw new HeimdallError(`ECR push not processed, retry the event: ${describe(failure)}`, {
+        cause: failure,
+      });
+    }
+    return { events: summaries };
+  };
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return redactSecrets(String(error));
+  return redactSecrets(error instanceof HeimdallError ? error.message : `${error.name}: ${error.message}`);
+}

@@ -1,0 +1,47 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { EventSummary } from "./summarize-report.ts";
+
+const METRIC: Record<EventSummary["outcome"], string> = {
+  updated: "Updates",
+  "no-change": "NoChange",
+  ignored: "Ignored",
+  stale: "Stale",
+  invalid: "Invalid",
+  failed: "Failures",
+};
+
+/**
+ * Writes the ONE summary log line of an event and adds its metrics (`Updates`, `NoChange`, `Ignored`,
+ * `Stale`, `Invalid`, `Failures`, and `PushToCommitLatency` for events that landed in a commit).
+ *
+ * The event id is the line's `correlation_id`, so every line about one push can be found from the
+ * EventBridge id. `failed` logs at error level, `invalid` at warn, the rest at info. Metrics are only
+ * buffered here; the handler flushes them once per invocation.
+ *
+ * @example
+ * recordSummary({ logger, metrics }, { outcome: "updated", eventId: "…", tag: "46", commitSha: "…" }, 812);
+ * // {"level":"INFO","message":"ecr push updated","outcome":"updated","correlation_id":"…","tag":"46",…,"durationMs":812}
+ */
+export function recordSummary(
+  sinks: { readonly logger: Logger; readonly metrics: Metrics },
+  summary: EventSummary,
+  durationMs: number,
+): void {
+  const { pushToCommitLatencyMs, ...fields } = summary;
+  const line = {
+    ...(summary.eventId === undefined ? {} : { correlation_id: summary.eventId }),
+    ...fields,
+    ...(pushToCommitLatencyMs === undefined ? {} : { pushToCommitLatencyMs }),
+    durationMs,
+  };
+  const message = `ecr push ${summary.outcome}`;
+  if (summary.outcome === "failed") sinks.logger.error(message, line);
+  else if (summary.outcome === "invalid") sinks.logger.warn(message, line);
+  else sinks.logger.info(message, line);
+
+  sinks.metrics.addMetric(METRIC[summary.outcome], MetricUnit.Count, 1);
+  if (pushToCommitLatencyMs !== undefined) {
+    sinks.metrics.addMetric("PushToCommitLatency", MetricUnit.Milliseconds, pushToCommitLatencyMs);
+  }
+}

@@ -1,0 +1,97 @@
+import type { EcrPush } from "../core/ecr-push.ts";
+import type { UpdateReport } from "../core/update-manifests.ts";
+
+/** What happened to one incoming event: the content of its one summary log line and its metrics. */
+export interface EventSummary {
+  readonly outcome: "updated" | "no-change" | "ignored" | "stale" | "invalid" | "failed";
+  readonly eventId?: string;
+  readonly messageId?: string;
+  readonly repository?: string;
+  readonly tag?: string;
+  readonly reason?: string;
+  /** Files this event's image changed. */
+  readonly files?: readonly string[];
+  readonly commitSha?: string;
+  readonly commitUrl?: string;
+  readonly attempts?: number;
+  readonly conflicts?: number;
+  /** Commit time minus the ECR push time; only for events that landed in a commit. */
+  readonly pushToCommitLatencyMs?: number;
+}
+
+/** An event that parsed to a push, with the SQS message it came in. */
+export interface PendingPush {
+  readonly push: EcrPush;
+  readonly messageId?: string;
+}
+
+/**
+ * Maps an {@link UpdateReport} back onto the events that asked for it: one summary per event.
+ *
+ * The use case keeps only the newest push per ECR repository, so an event that lost to a newer one in
+ * the same batch is `stale` (superseded), and a repeat of the winning tag is `no-change` (duplicate) —
+ * only the winner is counted as `updated`. `unmapped` and `tag-rejected` images are `ignored`: heimdall
+ * was told not to act on them, there is nothing to retry.
+ *
+ * @example
+ * summarizeReport(pending, report, Date.now());
+ * // [{ outcome: "updated", eventId: "…", repository: "snutt-dev/snutt-timetable", tag: "46", files: [...], commitSha: "…" }]
+ */
+export function summarizeReport(
+  pending: readonly PendingPush[],
+  report: UpdateReport,
+  committedAt: number,
+): EventSummary[] {
+  return pending.map(({ push, messageId }): EventSummary => {
+    const base = {
+      eventId: push.eventId,
+      ...(messageId === undefined ? {} : { messageId }),
+      repository: push.repository,
+      tag: push.tag,
+      attempts: report.attempts,
+      conflicts: report.conflicts,
+    };
+    const image = report.images.find((candidate) => candidate.push.repository === push.repository);
+    if (image === undefined)
+      return { ...base, outcome: "failed", reason: "the update report has no entry for this image" };
+    if (image.push !== push) {
+      return image.push.tag === push.tag
+        ? {
+            ...base,
+            outcome: "no-change",
+            reason: `duplicate of event ${image.push.eventId} in the same batch`,
+          }
+        : {
+            ...base,
+            outcome: "stale",
+            reason: `superseded by ${image.push.repository}:${image.push.tag} (event ${image.push.eventId}) in the same batch`,
+          };
+    }
+    const reason = image.reason === undefined ? {} : { reason: image.reason };
+    switch (image.outcome) {
+      case "updated": {
+        const files = [...new Set(image.changes.map((change) => change.file))];
+        if (report.commit === undefined) return { ...base, ...reason, outcome: "updated", files };
+        return {
+          ...base,
+          ...reason,
+          outcome: "updated",
+          files,
+          commitSha: report.commit.oid,
+          ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
+          pushToCommitLatencyMs: Math.max(0, committedAt - push.time.getTime()),
+        };
+      }
+      case "no-change":
+      case "stale":
+        return { ...base, ...reason, outcome: image.outcome };
+      default:
+        // unmapped, tag-rejected
+        return {
+          ...base,
+          outcome: "ignored",
+          reason: `${image.outcome}: ${image.reason ?? "not managed by this repository"}`,
+        };
+    }
+  });
+}

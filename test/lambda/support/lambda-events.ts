@@ -1,0 +1,49 @@
+import { ecrEvent } from "../../support/ecr-event.ts";
+
+export const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+
+/** An ECR push event for `repository:tag` with its own event id. */
+export function pushEvent(
+  repository: string,
+  tag: string,
+  time = "2026-11-20T10:00:00Z",
+): Record<string, unknown> {
+  return ecrEvent(
+    { "repository-name": repository, "image-tag": tag },
+    { id: `evt-${repository.replaceAll("/", "-")}-${tag}-${Date.parse(time)}`, time },
+  );
+}
+
+/** An SQS batch as Lambda's event source mapping delivers it: each body is the EventBridge event's JSON. */
+export function sqsBatch(bodies: readonly (Record<string, unknown> | string)[]): Record<string, unknown> {
+  return {
+    Records: bodies.map((body, index) => ({
+      messageId: `msg-${index}`,
+      receiptHandle: `rh-${index}`,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: "1", SentTimestamp: "1763632800000" },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:ap-northeast-2:405906814034:heimdall-events",
+      awsRegion: "ap-northeast-2",
+    })),
+  };
+}
+
+/** A Deployment manifest whose container runs `image` (ECR repository:tag under {@link REGISTRY}). */
+export function deployment(name: string, image: string, eol = "\n"): string {
+  return [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata:",
+    `  name: ${name} # keep me`,
+    "spec:",
+    "  template:",
+    "    spec:",
+    "      containers:",
+    `        - name: ${name}`,
+    `          image: ${REGISTRY}/${image}`,
+    "",
+  ].join(eol);
+}
