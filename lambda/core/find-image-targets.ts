@@ -1,4 +1,14 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from "yaml";
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  type Scalar,
+} from "yaml";
 import { formatImageReference, parseImageReference } from "./image-reference.ts";
 import type { YamlPathSegment } from "./yaml-path.ts";
 
@@ -25,7 +35,9 @@ export interface ImageTarget {
 /** Thrown when alias expansion makes a document too large to walk; the caller reports it unparseable. */
 export class AliasExpansionError extends Error {}
 
-const MAX_VISITS = 200_000;
+// Nodes reached again through aliases. Plain documents are bounded by their size; this bounds the
+// "billion laughs" kind, whose expansion grows exponentially with nesting.
+const MAX_ALIASED_VISITS = 20_000;
 
 /**
  * Finds the scalars in one parsed document (parsed with `keepSourceTokens`) that reference the
@@ -47,6 +59,7 @@ export function findImageTargets(document: Document, source: string, query: Imag
   const registries = new Set(query.registries.map((registry) => registry.toLowerCase()));
   const reached = new Map<Scalar, YamlPathSegment[][]>();
   const found = new Map<Scalar, { path: YamlPathSegment[]; oldValue: string; newValue: string }>();
+  const aliases = new Map<Alias, Node | undefined>();
   let visits = 0;
 
   const spellsRepository = (node: Scalar): boolean =>
@@ -56,7 +69,12 @@ export function findImageTargets(document: Document, source: string, query: Imag
 
   const resolve = (node: unknown, stack: readonly Node[]): Node | undefined => {
     if (!isAlias(node)) return node as Node | undefined;
-    const target = node.resolve(document);
+    // Alias.resolve searches the whole document; an alias reached again via other aliases reuses it.
+    let target = aliases.get(node);
+    if (!aliases.has(node)) {
+      target = node.resolve(document);
+      aliases.set(node, target);
+    }
     // A recursive alias (`&a [*a]`) would otherwise be walked forever.
     return target === undefined || stack.includes(target) ? undefined : target;
   };
@@ -147,11 +165,13 @@ export function findImageTargets(document: Document, source: string, query: Imag
     path: YamlPathSegment[],
     parentKey: string | undefined,
     stack: Node[],
+    aliased: boolean,
   ): void => {
     const node = resolve(raw, stack);
     if (node === undefined) return;
-    if (++visits > MAX_VISITS) {
-      throw new AliasExpansionError(`aliases expand to more than ${MAX_VISITS} nodes`);
+    const expanded = aliased || isAlias(raw);
+    if (expanded && ++visits > MAX_ALIASED_VISITS) {
+      throw new AliasExpansionError(`aliases expand to more than ${MAX_ALIASED_VISITS} nodes`);
     }
     if (isScalar(node)) {
       const paths = reached.get(node) ?? [];
@@ -163,7 +183,7 @@ export function findImageTargets(document: Document, source: string, query: Imag
     if (isSeq(node)) {
       node.items.forEach((item, index) => {
         // Marks "an item of a sequence under key K" so kustomize `images:` entries can be recognised.
-        walk(item, [...path, index], `${parentKey ?? ""}[]`, inner);
+        walk(item, [...path, index], `${parentKey ?? ""}[]`, inner, expanded);
       });
       return;
     }
@@ -177,11 +197,11 @@ export function findImageTargets(document: Document, source: string, query: Imag
     for (const [key, pair] of pairs) {
       const value = resolve(pair.value, inner);
       if (key === "image" && isScalar(value)) visitImage(value, [...path, key]);
-      walk(pair.value, [...path, key], key, inner);
+      walk(pair.value, [...path, key], key, inner, expanded);
     }
   };
 
-  walk(document.contents, [], undefined, []);
+  walk(document.contents, [], undefined, [], false);
   return [...found].map(([node, match]) => ({
     node,
     ...match,

@@ -1,0 +1,394 @@
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { type EditOutcome, editImageTags, type ImageEdit } from "../../lambda/core/edit-image-tags.ts";
+import { UnsafeEditError } from "../../lambda/core/errors.ts";
+import { readsAsPlainString } from "../../lambda/core/reads-as-plain-string.ts";
+import { verifyEdit } from "../../lambda/core/verify-edit.ts";
+
+const ECR = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+const REPO = "snutt-dev/snutt-timetable";
+const IMG = `${ECR}/${REPO}`;
+const OLD_DIGEST = `sha256:${"b".repeat(64)}`;
+const DIGEST = `sha256:${"a".repeat(64)}`;
+const EDIT: ImageEdit = { registries: [ECR], repository: REPO, tag: "46", digest: DIGEST };
+
+function edited(text: string, edit: ImageEdit = EDIT): Extract<EditOutcome, { kind: "edited" }> {
+  const outcome = editImageTags("apps/f.yaml", text, edit);
+  if (outcome.kind !== "edited") throw new Error(`expected an edit, got ${JSON.stringify(outcome)}`);
+  return outcome;
+}
+
+function expectUnchanged(text: string, edit: ImageEdit = EDIT): void {
+  const outcome = edited(text, edit);
+  expect(outcome.changes).toEqual([]);
+  expect(outcome.text).toBe(text);
+}
+
+describe("editImageTags: what is rewritten", () => {
+  it("rewrites a container image and reports the change with its path", () => {
+    const text = [
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "spec:",
+      "  template:",
+      "    spec:",
+      "      containers:",
+      "        - name: app",
+      `          image: ${IMG}:45`,
+      "",
+    ].join("\n");
+    const outcome = edited(text);
+    expect(outcome.text).toBe(text.replace(`${IMG}:45`, `${IMG}:46`));
+    expect(outcome.changes).toEqual([
+      {
+        file: "apps/f.yaml",
+        document: 0,
+        path: "spec.template.spec.containers[0].image",
+        oldValue: `${IMG}:45`,
+        newValue: `${IMG}:46`,
+      },
+    ]);
+  });
+
+  it("rewrites initContainers, CronJob templates and CRDs alike (any `image` key)", () => {
+    const text = [
+      "spec:",
+      "  jobTemplate:",
+      "    spec:",
+      "      template:",
+      "        spec:",
+      "          initContainers:",
+      `            - image: ${IMG}:45`,
+      "rollout:",
+      `  workloadRef: {image: ${IMG}:44}`,
+      "",
+    ].join("\n");
+    const outcome = edited(text);
+    expect(outcome.text).toBe(text.replaceAll(/:4[45]\b/g, ":46"));
+    expect(outcome.changes.map((c) => c.path)).toEqual([
+      "spec.jobTemplate.spec.template.spec.initContainers[0].image",
+      "rollout.workloadRef.image",
+    ]);
+  });
+
+  it("numbers documents of a multi-document file from 0", () => {
+    const text = `kind: Service\n---\nkind: Deployment\nimage: ${IMG}:45\n`;
+    expect(edited(text).changes.map((c) => c.document)).toEqual([1]);
+  });
+
+  it("edits the anchored scalar once when `image` is reached through an alias", () => {
+    const text = `x-image: &img ${IMG}:45\nc:\n  - image: *img\n  - image: *img\n`;
+    const outcome = edited(text);
+    expect(outcome.text).toBe(`x-image: &img ${IMG}:46\nc:\n  - image: *img\n  - image: *img\n`);
+    expect(outcome.changes).toHaveLength(1);
+    expect(outcome.changes[0]?.path).toBe("c[0].image");
+  });
+
+  it("adds the tag to an untagged reference", () => {
+    expect(edited(`image: ${IMG}\n`).text).toBe(`image: ${IMG}:46\n`);
+  });
+
+  it("gives a digest-pinned reference the new tag and the event's digest", () => {
+    expect(edited(`image: ${IMG}:1.4.0@${OLD_DIGEST}\n`).text).toBe(`image: ${IMG}:46@${DIGEST}\n`);
+    expect(edited(`image: ${IMG}@${OLD_DIGEST}\n`).text).toBe(`image: ${IMG}:46@${DIGEST}\n`);
+  });
+
+  it("does not add a digest to a reference that had none", () => {
+    expect(edited(`image: ${IMG}:45\n`).text).toBe(`image: ${IMG}:46\n`);
+  });
+
+  it("matches any of the given registries, and only those", () => {
+    const mirror = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    const text = `a: {image: ${ECR}/${REPO}:1}\nb: {image: ${mirror}/${REPO}:1}\nc: {image: ghcr.io/${REPO}:1}\n`;
+    const outcome = edited(text, { ...EDIT, registries: [ECR, mirror] });
+    expect(outcome.text).toBe(
+      `a: {image: ${ECR}/${REPO}:46}\nb: {image: ${mirror}/${REPO}:46}\nc: {image: ghcr.io/${REPO}:1}\n`,
+    );
+  });
+
+  it("sets newTag and digest of a kustomize images entry named by the reference", () => {
+    const text = [
+      "images:",
+      `  - name: ${IMG}`,
+      "    newTag: '45' # deployed",
+      `    digest: ${OLD_DIGEST}`,
+      "  - name: nginx",
+      "    newTag: '1.27'",
+      "",
+    ].join("\n");
+    const outcome = edited(text);
+    expect(outcome.text).toBe(text.replace("'45'", "'46'").replace(OLD_DIGEST, DIGEST));
+    expect(outcome.changes).toEqual([
+      { file: "apps/f.yaml", document: 0, path: "images[0].newTag", oldValue: "45", newValue: "46" },
+      { file: "apps/f.yaml", document: 0, path: "images[0].digest", oldValue: OLD_DIGEST, newValue: DIGEST },
+    ]);
+  });
+
+  it("matches a kustomize entry by newName, and not by name when newName points elsewhere", () => {
+    const text = [
+      "images:",
+      "  - name: app",
+      `    newName: ${IMG}`,
+      "    newTag: v1",
+      `  - name: ${IMG}`,
+      `    newName: ${ECR}/other/app`,
+      "    newTag: v1",
+      "",
+    ].join("\n");
+    const outcome = edited(text);
+    expect(outcome.text).toBe(text.replace("newTag: v1", 'newTag: "46"'));
+    expect(outcome.changes.map((c) => c.path)).toEqual(["images[0].newTag"]);
+  });
+
+  it("quotes a kustomize newTag written into a plain scalar when the tag would read as a number", () => {
+    const text = `images:\n- name: ${IMG}\n  newTag: 45\n`;
+    expect(edited(text).text).toBe(`images:\n- name: ${IMG}\n  newTag: "46"\n`);
+    expect(edited(text, { ...EDIT, tag: "v46" }).text).toBe(`images:\n- name: ${IMG}\n  newTag: v46\n`);
+  });
+
+  it("sets a Helm-style tag next to a full repository reference", () => {
+    const text = `image:\n  repository: ${IMG}\n  tag: "45"\n  pullPolicy: IfNotPresent\n`;
+    const outcome = edited(text);
+    expect(outcome.text).toBe(text.replace('"45"', '"46"'));
+    expect(outcome.changes).toEqual([
+      { file: "apps/f.yaml", document: 0, path: "image.tag", oldValue: "45", newValue: "46" },
+    ]);
+  });
+
+  it("sets a Helm-style tag in the split registry + repository form", () => {
+    const text = `image:\n  registry: ${ECR}\n  repository: ${REPO}\n  tag: v45\n`;
+    expect(edited(text).text).toBe(text.replace("v45", '"46"'));
+    expectUnchanged(`image:\n  registry: ghcr.io\n  repository: ${REPO}\n  tag: v45\n`);
+  });
+
+  it("updates a non-empty Helm digest and leaves an empty one empty", () => {
+    const pinned = `image:\n  repository: ${IMG}\n  tag: v45\n  digest: ${OLD_DIGEST}\n`;
+    expect(edited(pinned).text).toBe(pinned.replace("v45", '"46"').replace(OLD_DIGEST, DIGEST));
+    const unpinned = `image:\n  repository: ${IMG}\n  tag: v45\n  digest: ""\n`;
+    expect(edited(unpinned).text).toBe(unpinned.replace("v45", '"46"'));
+  });
+
+  it("reports a numeric tag's old value as written", () => {
+    const outcome = edited(`image:\n  repository: ${IMG}\n  tag: 1.20\n`);
+    expect(outcome.changes[0]).toMatchObject({ oldValue: "1.20", newValue: "46" });
+    expect(outcome.text).toBe(`image:\n  repository: ${IMG}\n  tag: "46"\n`);
+  });
+});
+
+describe("editImageTags: what is left alone", () => {
+  it("returns the text untouched when it does not mention the repository (fast path)", () => {
+    const text = "not: [valid\n"; // would be unparseable if it were parsed
+    expect(editImageTags("f.yaml", text, EDIT)).toEqual({ kind: "edited", text, changes: [] });
+  });
+
+  it("leaves comments and commented-out lines alone", () => {
+    expectUnchanged(`# image: ${IMG}:45\nspec:\n  #  image: ${IMG}:45\n  a: 1 # ${IMG}:45\n`);
+  });
+
+  it("leaves env values and args that merely contain the reference", () => {
+    expectUnchanged(
+      [
+        "containers:",
+        "  - env:",
+        "      - name: IMAGE",
+        `        value: ${IMG}:45`,
+        `    args: ["--image=${IMG}:45", "${IMG}:45"]`,
+        `    command: [echo, ${IMG}:45]`,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("leaves look-alike repositories", () => {
+    expectUnchanged(
+      [
+        `- image: ${ECR}/snutt-dev/snutt-timetable-worker:45`,
+        `- image: ${ECR}/snutt-dev/snutt-timetable2:45`,
+        `- image: ${ECR}/other/snutt-dev/snutt-timetable:45`,
+        `- image: ${ECR}/snutt-dev/snutt-timetable/sub:45`,
+        `- image: ${REPO}:45`,
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("leaves the same repository on another registry", () => {
+    expectUnchanged(`image: 111111111111.dkr.ecr.ap-northeast-2.amazonaws.com/${REPO}:45\n`);
+  });
+
+  it("changes nothing when the value is already the new one (duplicate event)", () => {
+    const text = [
+      `image: ${IMG}:46`,
+      `pinned: {image: "${IMG}:46@${DIGEST}"}`,
+      "images:",
+      `- name: ${IMG}`,
+      '  newTag: "46"',
+      `  digest: ${DIGEST}`,
+      "helm:",
+      `  repository: ${IMG}`,
+      "  tag: '46'",
+      "",
+    ].join("\n");
+    expectUnchanged(text);
+  });
+
+  it("treats a plain numeric tag equal to the new tag as unchanged", () => {
+    expectUnchanged(`images:\n- name: ${IMG}\n  newTag: 46\n`);
+  });
+
+  it("ignores kustomize entries that carry a tag in name, and `tag:` with no value", () => {
+    expectUnchanged(`images:\n- name: ${IMG}:45\n  newTag: v1\nhelm:\n  repository: ${IMG}\n  tag:\n`);
+  });
+
+  it("does not treat `repository:` without a sibling `tag:` as Helm values", () => {
+    expectUnchanged(`image:\n  repository: ${IMG}\n  version: "45"\n`);
+  });
+});
+
+describe("editImageTags: formatting", () => {
+  it("keeps quote styles and trailing comments", () => {
+    const text = `a: {image: '${IMG}:45'}   # one\nb:\n  image: "${IMG}:45"\t# two\nc:\n  image: ${IMG}:45 #three\n`;
+    expect(edited(text).text).toBe(text.replaceAll(":45", ":46"));
+  });
+
+  it("keeps a single-quoted newTag single-quoted even for a numeric-looking tag", () => {
+    const text = `images:\n- name: ${IMG}\n  newTag: 'v1'\n`;
+    expect(edited(text, { ...EDIT, tag: "1.20" }).text).toBe(text.replace("'v1'", "'1.20'"));
+  });
+
+  it.each([
+    "1.20",
+    "0123",
+    "1e5",
+    "true",
+    "yes",
+    "on",
+    "0x1F",
+    "2024-01-01",
+    "1_000",
+    "0o17",
+    "null",
+    "~",
+    "-1",
+  ])("quotes the plain tag %s so it still reads as a string", (tag) => {
+    const outcome = edited(`helm:\n  repository: ${IMG}\n  tag: v45 # x\n`, { ...EDIT, tag });
+    expect(outcome.text).toBe(`helm:\n  repository: ${IMG}\n  tag: "${tag}" # x\n`);
+    const [doc] = parseAllDocuments(outcome.text);
+    expect(doc?.toJS({ version: "1.2" })).toEqual({ helm: { repository: IMG, tag } });
+  });
+
+  it("agrees with both YAML 1.1 and 1.2 about which tags need quotes", () => {
+    expect(readsAsPlainString("46-abc")).toBe(true);
+    expect(readsAsPlainString("v1.2.3")).toBe(true);
+    expect(readsAsPlainString("1.20")).toBe(false);
+    expect(readsAsPlainString("y")).toBe(false); // 1.1 boolean only
+    expect(readsAsPlainString("0b101")).toBe(false); // 1.1 binary int
+    expect(readsAsPlainString("1:30")).toBe(false); // 1.1 sexagesimal
+  });
+
+  it("preserves CRLF line endings across multiple documents with --- and ...", () => {
+    const text = `---\r\nkind: A\r\nimage: ${IMG}:45\r\n...\r\n---\r\n\r\nkind: B\r\nimage: '${IMG}:45'\r\n`;
+    const outcome = edited(text);
+    expect(outcome.text).toBe(text.replaceAll(":45", ":46"));
+    expect(outcome.changes.map((c) => c.document)).toEqual([0, 1]);
+  });
+
+  it("preserves a UTF-8 BOM and a missing final newline", () => {
+    const text = `\uFEFFa: 1\nimage: ${IMG}:45`;
+    expect(edited(text).text).toBe(`\uFEFFa: 1\nimage: ${IMG}:46`);
+  });
+
+  it("preserves flow collections, indentation and blank lines", () => {
+    const text = `spec: { containers: [ { name: a,  image: ${IMG}:45 }, {name: b, image: "x"} ] }\n\n\n  # end\n`;
+    expect(edited(text).text).toBe(text.replace(":45", ":46"));
+  });
+
+  it("rewrites a one-line block scalar in place, keeping its header", () => {
+    const text = `image: |-   # why\n    ${IMG}:45\nnext: 1\n`;
+    expect(edited(text).text).toBe(text.replace(":45", ":46"));
+  });
+
+  it("rewrites a folded multi-line plain scalar as one line", () => {
+    const text = `image:\n  ${IMG}:45\nnext: 1\n`;
+    expect(edited(text).text).toBe(`image:\n  ${IMG}:46\nnext: 1\n`);
+  });
+
+  it("does not match a reference spelled through escapes (the fast path stays exact)", () => {
+    expectUnchanged(`image: "${IMG.replace("/snutt-dev/", "/snutt-dev\\x2F")}:45"\nx: ${REPO}\n`);
+  });
+
+  it("quotes keys with dots in change paths", () => {
+    const text = `metadata:\n  annotations:\n    a.b/c: {image: ${IMG}:45}\n`;
+    expect(edited(text).changes[0]?.path).toBe('metadata.annotations["a.b/c"].image');
+  });
+});
+
+describe("editImageTags: files that do not parse", () => {
+  it("reports a Helm template as unparseable with the 1-based line", () => {
+    const text = `apiVersion: v1\nkind: Pod\n{{- if .Values.enabled }}\nimage: ${IMG}:45\n{{- end }}\n`;
+    const outcome = editImageTags("t.yaml", text, EDIT);
+    expect(outcome).toMatchObject({ kind: "unparseable", line: 3 });
+  });
+
+  it("reports duplicate keys as unparseable", () => {
+    const outcome = editImageTags("d.yaml", `image: ${IMG}:45\nname: a\nimage: ${IMG}:44\n`, EDIT);
+    expect(outcome.kind).toBe("unparseable");
+    if (outcome.kind === "unparseable") {
+      expect(outcome.line).toBe(3);
+      expect(outcome.message).toMatch(/unique/);
+    }
+  });
+
+  it("reports broken indentation as unparseable instead of throwing", () => {
+    const outcome = editImageTags("b.yaml", `a:\n  image: ${IMG}:45\n bad: [\n`, EDIT);
+    expect(outcome.kind).toBe("unparseable");
+  });
+
+  it("reports alias bombs as unparseable", () => {
+    const lines = [`a: &a [{image: ${IMG}:45}, x]`];
+    for (let i = 0; i < 12; i++)
+      lines.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      );
+    const outcome = editImageTags("bomb.yaml", `${lines.join("\n")}\n`, EDIT);
+    expect(outcome).toMatchObject({ kind: "unparseable", message: expect.stringMatching(/aliases expand/) });
+  });
+});
+
+describe("post-edit verification", () => {
+  const parse = (text: string) => parseAllDocuments(text);
+
+  it("accepts exactly the intended change", () => {
+    expect(() =>
+      verifyEdit("f.yaml", parse("a: 1\nb: x\n"), parse("a: 1\nb: y\n"), [
+        { document: 0, path: ["b"], oldValue: "x", newValue: "y" },
+      ]),
+    ).not.toThrow();
+  });
+
+  it("throws UnsafeEditError naming file and path for any other difference", () => {
+    const run = () =>
+      verifyEdit("f.yaml", parse("a: 1\nb: x\n"), parse("a: 2\nb: y\n"), [
+        { document: 0, path: ["b"], oldValue: "x", newValue: "y" },
+      ]);
+    expect(run).toThrow(UnsafeEditError);
+    expect(run).toThrow(/f\.yaml.*document 0 at a/);
+  });
+
+  it("throws when the number of documents changes or keys appear", () => {
+    expect(() => verifyEdit("f.yaml", parse("a: 1\n"), parse("a: 1\n---\nb: 2\n"), [])).toThrow(
+      /1 YAML documents into 2/,
+    );
+    expect(() => verifyEdit("f.yaml", parse("a: 1\n"), parse("a: 1\nb: 2\n"), [])).toThrow(
+      /added or removed/,
+    );
+  });
+
+  it("throws when the changed value is not the promised new value", () => {
+    expect(() =>
+      verifyEdit("f.yaml", parse("b: x\n"), parse("b: z\n"), [
+        { document: 0, path: ["b"], oldValue: "x", newValue: "y" },
+      ]),
+    ).toThrow(UnsafeEditError);
+  });
+});

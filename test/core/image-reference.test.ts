@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { formatImageReference, parseImageReference } from "../../lambda/core/image-reference.ts";
+
+const ECR = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
+
+describe("parseImageReference", () => {
+  it("splits an ECR reference into registry, repository and tag", () => {
+    expect(parseImageReference(`${ECR}/snutt-dev/snutt-timetable:46`)).toEqual({
+      registry: ECR,
+      repository: "snutt-dev/snutt-timetable",
+      tag: "46",
+      digest: undefined,
+    });
+  });
+
+  it("reads tag and digest of a digest-pinned reference", () => {
+    expect(parseImageReference(`${ECR}/ns/app:1.4.0@${DIGEST}`)).toEqual({
+      registry: ECR,
+      repository: "ns/app",
+      tag: "1.4.0",
+      digest: DIGEST,
+    });
+    expect(parseImageReference(`${ECR}/ns/app@${DIGEST}`)).toEqual({
+      registry: ECR,
+      repository: "ns/app",
+      tag: undefined,
+      digest: DIGEST,
+    });
+  });
+
+  it("treats a port colon as part of the registry, not as a tag", () => {
+    expect(parseImageReference("localhost:5000/ns/app")).toEqual({
+      registry: "localhost:5000",
+      repository: "ns/app",
+      tag: undefined,
+      digest: undefined,
+    });
+    expect(parseImageReference("registry.local:5000/app:7")?.tag).toBe("7");
+  });
+
+  it("has no registry when the first component does not look like a host (Docker Hub)", () => {
+    expect(parseImageReference("snutt-dev/snutt-timetable:46")).toEqual({
+      registry: undefined,
+      repository: "snutt-dev/snutt-timetable",
+      tag: "46",
+      digest: undefined,
+    });
+    expect(parseImageReference("nginx")?.repository).toBe("nginx");
+    expect(parseImageReference("localhost/app")?.registry).toBe("localhost");
+  });
+
+  it.each([
+    ["empty", ""],
+    ["a space", `${ECR}/ns/app: 46`],
+    ["a sentence", "run the app"],
+    ["an uppercase repository", `${ECR}/NS/app:1`],
+    ["an empty tag", `${ECR}/ns/app:`],
+    ["a tag starting with a dot", `${ECR}/ns/app:.1`],
+    ["a short digest", `${ECR}/ns/app@sha256:abc`],
+    ["a URL with a scheme", "https://example.com/ns/app"],
+    ["a trailing slash", `${ECR}/ns/`],
+    ["a double slash", `${ECR}//app`],
+    ["a bad host", "-bad-.example/app"],
+  ])("rejects %s", (_label, value) => {
+    expect(parseImageReference(value)).toBeUndefined();
+  });
+
+  it("accepts the separators Docker allows inside a path component", () => {
+    expect(parseImageReference("ghcr.io/a_b/c__d/e---f/g.h:v1_2-3.4")).toEqual({
+      registry: "ghcr.io",
+      repository: "a_b/c__d/e---f/g.h",
+      tag: "v1_2-3.4",
+      digest: undefined,
+    });
+  });
+
+  it("rejects a 129-character tag and accepts a 128-character one", () => {
+    expect(parseImageReference(`ghcr.io/app:${"a".repeat(128)}`)?.tag).toHaveLength(128);
+    expect(parseImageReference(`ghcr.io/app:${"a".repeat(129)}`)).toBeUndefined();
+  });
+});
+
+describe("formatImageReference", () => {
+  it.each([
+    `${ECR}/snutt-dev/snutt-timetable:46`,
+    `${ECR}/ns/app:1.4.0@${DIGEST}`,
+    `${ECR}/ns/app@${DIGEST}`,
+    "localhost:5000/ns/app",
+    "nginx:1.27",
+  ])("round-trips %s", (value) => {
+    const ref = parseImageReference(value);
+    expect(ref).toBeDefined();
+    if (ref !== undefined) expect(formatImageReference(ref)).toBe(value);
+  });
+
+  it("writes parts in order registry/repository:tag@digest", () => {
+    expect(formatImageReference({ registry: "r.io", repository: "a/b", tag: "2", digest: DIGEST })).toBe(
+      `r.io/a/b:2@${DIGEST}`,
+    );
+  });
+});
