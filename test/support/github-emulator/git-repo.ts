@@ -1,0 +1,309 @@
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+
+/** A person line of a commit object. `date` is ISO-8601 UTC. */
+export interface GitPerson {
+  readonly name: string;
+  readonly email: string;
+  readonly date: string;
+}
+
+export interface GitCommitObject {
+  readonly oid: string;
+  readonly tree: string;
+  readonly parents: readonly string[];
+  readonly author: GitPerson;
+  readonly committer: GitPerson;
+  readonly message: string;
+}
+
+export interface GitTreeEntry {
+  /** Octal mode as git prints it, e.g. `100644`, `040000`. */
+  readonly mode: string;
+  readonly type: "blob" | "tree" | "commit";
+  readonly oid: string;
+  /** Blob size in bytes; 0 for trees and submodules. */
+  readonly size: number;
+  readonly name: string;
+}
+
+export interface CommitOntoRequest {
+  /** Fully qualified ref, e.g. `refs/heads/main`. */
+  readonly ref: string;
+  /** The ref must point here, else nothing is written and `{ ok: false }` comes back. */
+  readonly expectedOid: string;
+  readonly additions: readonly { readonly path: string; readonly bytes: Buffer }[];
+  readonly deletions: readonly string[];
+  readonly message: string;
+  readonly author: Omit<GitPerson, "date">;
+  readonly committer: Omit<GitPerson, "date">;
+  /** Commit time; defaults to now. */
+  readonly date?: Date;
+}
+
+export type CommitOntoResult =
+  | { readonly ok: true; readonly oid: string }
+  | { readonly ok: false; readonly reason: "stale"; readonly actualOid: string | undefined }
+  | { readonly ok: false; readonly reason: "missing-deletion"; readonly path: string };
+
+/**
+ * A bare git repository on disk driven through the git CLI (plumbing only, no working tree).
+ *
+ * Objects are immutable, so blob bytes and tree listings are cached by oid. `commitOnto` builds the new
+ * tree in a private index file and moves the ref with `update-ref <new> <old>`, so git itself refuses
+ * the move when the ref changed underneath; callers still serialize it with a mutex so that the
+ * emulator's answer (stale vs committed) is decided by one writer at a time.
+ *
+ * @example
+ * const repo = createGitRepo("/tmp/x/repo.git");
+ * await repo.init("main", { "apps/a.yaml": "image: a:1\n" }, "Initial commit");
+ * const head = await repo.revParse("refs/heads/main");
+ */
+export interface GitRepo {
+  readonly dir: string;
+  init(
+    defaultBranch: string,
+    files: Readonly<Record<string, string | Buffer>>,
+    message: string,
+  ): Promise<string>;
+  /** Resolves any git revision expression (`main:apps/x.yaml`, an oid); undefined when it does not exist. */
+  revParse(expression: string): Promise<string | undefined>;
+  objectType(oid: string): Promise<"commit" | "tree" | "blob" | "tag">;
+  readBlob(oid: string): Promise<Buffer>;
+  readCommit(oid: string): Promise<GitCommitObject>;
+  listTree(treeOid: string): Promise<readonly GitTreeEntry[]>;
+  /** The entry at `path` (slash-separated, no leading slash) inside `commitOid`'s tree. */
+  entryAt(commitOid: string, path: string): Promise<GitTreeEntry | undefined>;
+  /** Commit oids reachable from `oid`, newest first, optionally only those touching `path`. */
+  history(oid: string, options: { readonly path?: string; readonly max: number }): Promise<readonly string[]>;
+  commitOnto(request: CommitOntoRequest): Promise<CommitOntoResult>;
+}
+
+// Keep the user's git config (signing, hooks paths, templates) out of the emulator's repository.
+const ISOLATED_ENV = {
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_TERMINAL_PROMPT: "0",
+};
+
+function runGit(
+  cwd: string,
+  args: readonly string[],
+  options: { readonly input?: Buffer | string; readonly env?: Record<string, string> } = {},
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      ["--literal-pathspecs", ...args],
+      {
+        cwd,
+        encoding: "buffer",
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, ...ISOLATED_ENV, ...options.env },
+      },
+      (error, stdout, stderr) => {
+        if (error) {
+          const detail = Buffer.isBuffer(stderr) ? stderr.toString("utf8").trim() : "";
+          reject(
+            new Error(`git ${args[0] ?? ""} failed in ${cwd}: ${detail || error.message}`, { cause: error }),
+          );
+          return;
+        }
+        resolve(stdout);
+      },
+    );
+    // A git command that exits without reading stdin closes the pipe; its exit status tells the story.
+    child.stdin?.on("error", () => undefined);
+    if (options.input === undefined) child.stdin?.end();
+    else child.stdin?.end(options.input);
+  });
+}
+
+function parsePerson(line: string): GitPerson {
+  const match = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line);
+  if (!match) throw new Error(`Unparseable person line in commit object: ${line}`);
+  const seconds = Number(match[3]);
+  return { name: match[1] ?? "", email: match[2] ?? "", date: new Date(seconds * 1000).toISOString() };
+}
+
+function parseCommit(oid: string, raw: string): GitCommitObject {
+  const split = raw.indexOf("\n\n");
+  const headerText = split === -1 ? raw : raw.slice(0, split);
+  const message = split === -1 ? "" : raw.slice(split + 2);
+  let tree = "";
+  const parents: string[] = [];
+  let author: GitPerson | undefined;
+  let committer: GitPerson | undefined;
+  for (const line of headerText.split("\n")) {
+    const space = line.indexOf(" ");
+    const key = line.slice(0, space);
+    const value = line.slice(space + 1);
+    if (key === "tree") tree = value;
+    else if (key === "parent") parents.push(value);
+    else if (key === "author") author = parsePerson(value);
+    else if (key === "committer") committer = parsePerson(value);
+  }
+  if (!author || !committer || tree === "") throw new Error(`Commit ${oid} is missing tree/author/committer`);
+  return { oid, tree, parents, author, committer, message };
+}
+
+export function createGitRepo(dir: string): GitRepo {
+  const blobs = new Map<string, Buffer>();
+  const trees = new Map<string, readonly GitTreeEntry[]>();
+  const commits = new Map<string, GitCommitObject>();
+  const git = (args: readonly string[], options?: Parameters<typeof runGit>[2]) => runGit(dir, args, options);
+
+  async function buildCommit(
+    parent: string | undefined,
+    additions: CommitOntoRequest["additions"],
+    deletions: readonly string[],
+    message: string,
+    env: Record<string, string>,
+  ): Promise<CommitOntoResult> {
+    const indexFile = join(dir, `emulator-index-${randomUUID()}`);
+    const indexEnv = { GIT_INDEX_FILE: indexFile };
+    try {
+      if (parent) await git(["read-tree", `${parent}^{tree}`], { env: indexEnv });
+      for (const path of deletions) {
+        const entry = parent ? await repo.entryAt(parent, path) : undefined;
+        if (!entry || entry.type === "tree") return { ok: false, reason: "missing-deletion", path };
+        await git(["update-index", "--force-remove", "--", path], { env: indexEnv });
+      }
+      for (const { path, bytes } of additions) {
+        const blob = (await git(["hash-object", "-w", "--stdin"], { input: bytes })).toString("utf8").trim();
+        const existing = parent ? await repo.entryAt(parent, path) : undefined;
+        const mode = existing?.type === "blob" ? existing.mode : "100644";
+        await git(["update-index", "--add", "--cacheinfo", `${mode},${blob},${path}`], { env: indexEnv });
+      }
+      const tree = (await git(["write-tree"], { env: indexEnv })).toString("utf8").trim();
+      const parentArgs = parent ? ["-p", parent] : [];
+      const oid = (await git(["commit-tree", tree, ...parentArgs, "-F", "-"], { input: message, env }))
+        .toString("utf8")
+        .trim();
+      return { ok: true, oid };
+    } finally {
+      await rm(indexFile, { force: true });
+    }
+  }
+
+  function identityEnv(request: Pick<CommitOntoRequest, "author" | "committer" | "date">) {
+    const date = `${Math.floor((request.date ?? new Date()).getTime() / 1000)} +0000`;
+    return {
+      GIT_AUTHOR_NAME: request.author.name,
+      GIT_AUTHOR_EMAIL: request.author.email,
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_NAME: request.committer.name,
+      GIT_COMMITTER_EMAIL: request.committer.email,
+      GIT_COMMITTER_DATE: date,
+    };
+  }
+
+  const repo: GitRepo = {
+    dir,
+    async init(defaultBranch, files, message) {
+      await runGit(".", ["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, dir]);
+      const additions = Object.entries(files).map(([path, contents]) => ({
+        path,
+        bytes: Buffer.isBuffer(contents) ? contents : Buffer.from(contents, "utf8"),
+      }));
+      const person = { name: "Initial Author", email: "initial@example.com" };
+      const built = await buildCommit(
+        undefined,
+        additions,
+        [],
+        message,
+        identityEnv({ author: person, committer: person }),
+      );
+      if (!built.ok) throw new Error("Initial commit could not be built");
+      await git(["update-ref", `refs/heads/${defaultBranch}`, built.oid, ""]);
+      return built.oid;
+    },
+    async revParse(expression) {
+      // An expression starting with "-" would be read as an option, never as a revision.
+      if (expression.startsWith("-") || expression.includes("\0")) return undefined;
+      try {
+        const out = await git(["rev-parse", "--verify", "--quiet", expression]);
+        const oid = out.toString("utf8").trim();
+        return /^[0-9a-f]{40}$/.test(oid) ? oid : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async objectType(oid) {
+      const type = (await git(["cat-file", "-t", oid])).toString("utf8").trim();
+      if (type === "commit" || type === "tree" || type === "blob" || type === "tag") return type;
+      throw new Error(`Unknown git object type ${type} for ${oid}`);
+    },
+    async readBlob(oid) {
+      const cached = blobs.get(oid);
+      if (cached) return cached;
+      const bytes = await git(["cat-file", "blob", oid]);
+      blobs.set(oid, bytes);
+      return bytes;
+    },
+    async readCommit(oid) {
+      const cached = commits.get(oid);
+      if (cached) return cached;
+      const parsed = parseCommit(oid, (await git(["cat-file", "commit", oid])).toString("utf8"));
+      commits.set(oid, parsed);
+      return parsed;
+    },
+    async listTree(treeOid) {
+      const cached = trees.get(treeOid);
+      if (cached) return cached;
+      const out = (await git(["ls-tree", "-l", "-z", treeOid])).toString("utf8");
+      const entries: GitTreeEntry[] = [];
+      for (const record of out.split("\0")) {
+        if (record === "") continue;
+        const tab = record.indexOf("\t");
+        const [mode = "", type = "", oid = "", size = ""] = record.slice(0, tab).split(/ +/);
+        if (type !== "blob" && type !== "tree" && type !== "commit") continue;
+        entries.push({ mode, type, oid, size: size === "-" ? 0 : Number(size), name: record.slice(tab + 1) });
+      }
+      trees.set(treeOid, entries);
+      return entries;
+    },
+    async entryAt(commitOid, path) {
+      const parts = path.split("/").filter((part) => part !== "");
+      if (parts.length === 0) return undefined;
+      let treeOid = (await repo.readCommit(commitOid)).tree;
+      for (const [index, part] of parts.entries()) {
+        const entry = (await repo.listTree(treeOid)).find((candidate) => candidate.name === part);
+        if (!entry) return undefined;
+        if (index === parts.length - 1) return entry;
+        if (entry.type !== "tree") return undefined;
+        treeOid = entry.oid;
+      }
+      return undefined;
+    },
+    async history(oid, options) {
+      const pathArgs = options.path ? ["--", options.path] : [];
+      const out = await git(["rev-list", `--max-count=${options.max}`, oid, ...pathArgs]);
+      return out
+        .toString("utf8")
+        .split("\n")
+        .filter((line) => line !== "");
+    },
+    async commitOnto(request) {
+      const actual = await repo.revParse(request.ref);
+      if (actual !== request.expectedOid) return { ok: false, reason: "stale", actualOid: actual };
+      const built = await buildCommit(
+        request.expectedOid,
+        request.additions,
+        request.deletions,
+        request.message,
+        identityEnv(request),
+      );
+      if (!built.ok) return built;
+      try {
+        await git(["update-ref", request.ref, built.oid, request.expectedOid]);
+      } catch {
+        return { ok: false, reason: "stale", actualOid: await repo.revParse(request.ref) };
+      }
+      return built;
+    },
+  };
+  return repo;
+}
