@@ -1,0 +1,102 @@
+/** A blob as the read query selects it (`BlobText`); `text` is null for binary blobs. */
+export interface BlobNode {
+  readonly oid?: string;
+  readonly text?: string | null;
+  readonly isTruncated?: boolean;
+}
+
+/** A tree entry as the read query selects it; `object` is `{}` for a directory below the fixed depth. */
+export interface EntryNode {
+  readonly name?: string;
+  readonly type: string;
+  readonly mode: number;
+  readonly object: (BlobNode & { readonly entries?: readonly EntryNode[] | null }) | null;
+}
+
+/** The `... on Commit` selection of a read query's answer. */
+export interface CommitNode {
+  readonly oid: string;
+  readonly [alias: string]: unknown;
+}
+
+export interface CollectedFiles {
+  /** YAML path → text, for every blob GitHub returned in full. */
+  readonly files: Map<string, string>;
+  /** Single-file path → text, same rule (the `cN` aliases). */
+  readonly singles: Map<string, string>;
+  /** Blobs GitHub cut at its GraphQL size limit: fetch by oid, then file under `path`. */
+  readonly truncated: { readonly path: string; readonly oid: string; readonly single: boolean }[];
+  /** Directories at the depth limit, not expanded: read them with a follow-up query. */
+  readonly deepTrees: string[];
+}
+
+// 0o120000: a symlink's blob is its target path; committing edited text would replace the link.
+const SYMLINK_MODE = 0o120000;
+const YAML_FILE = /\.ya?ml$/;
+
+/**
+ * Flattens one read query answer (see `buildReadQuery`) into files: walks every `rN` root entry
+ * down its expanded levels and keeps the `.yaml`/`.yml` blobs, and takes each `cN` single file.
+ *
+ * Skipped on purpose: symlinks, submodules (`type: "commit"`), binary blobs (`text: null`, they
+ * cannot be a manifest heimdall edits) and roots that do not exist (`rN: null`). A root that is itself a
+ * YAML blob is kept, like `git ls-files <file>` would list it. Truncated blobs and unexpanded
+ * directories are reported, not guessed at.
+ *
+ * @example
+ * collectCommitFiles(commit, ["apps/snutt-dev"], [".heimdall.yaml"]);
+ * // { files: Map { "apps/snutt-dev/timetable/deployment.yaml" => "…" }, singles: Map {}, truncated: [], deepTrees: [] }
+ */
+export function collectCommitFiles(
+  commit: CommitNode,
+  roots: readonly string[],
+  singlePaths: readonly string[],
+): CollectedFiles {
+  const collected: CollectedFiles = { files: new Map(), singles: new Map(), truncated: [], deepTrees: [] };
+
+  roots.forEach((root, index) => {
+    const node = commit[`r${index}`] as EntryNode | { readonly entries?: readonly EntryNode[] | null } | null;
+    if (node === null || node === undefined) return;
+    if (root === "") {
+      walkEntries((node as { entries?: readonly EntryNode[] | null }).entries ?? [], "", collected);
+      return;
+    }
+    visit(node as EntryNode, root, collected);
+  });
+
+  singlePaths.forEach((path, index) => {
+    const entry = commit[`c${index}`] as EntryNode | null | undefined;
+    if (entry === null || entry === undefined || entry.type !== "blob" || entry.mode === SYMLINK_MODE) return;
+    const blob = entry.object;
+    if (blob?.isTruncated === true && blob.oid !== undefined) {
+      collected.truncated.push({ path, oid: blob.oid, single: true });
+    } else if (typeof blob?.text === "string") {
+      collected.singles.set(path, blob.text);
+    }
+  });
+  return collected;
+}
+
+function visit(entry: EntryNode, path: string, collected: CollectedFiles): void {
+  if (entry.type === "tree") {
+    const entries = entry.object?.entries;
+    if (Array.isArray(entries)) walkEntries(entries, path, collected);
+    else if (entry.object !== null) collected.deepTrees.push(path);
+    return;
+  }
+  if (entry.type !== "blob" || entry.mode === SYMLINK_MODE || !YAML_FILE.test(path)) return;
+  const blob = entry.object;
+  if (blob === null) return;
+  if (blob.isTruncated === true && blob.oid !== undefined) {
+    collected.truncated.push({ path, oid: blob.oid, single: false });
+  } else if (typeof blob.text === "string") {
+    collected.files.set(path, blob.text);
+  }
+}
+
+function walkEntries(entries: readonly EntryNode[], parent: string, collected: CollectedFiles): void {
+  for (const entry of entries) {
+    if (entry.name === undefined) continue;
+    visit(entry, parent === "" ? entry.name : `${parent}/${entry.name}`, collected);
+  }
+}

@@ -1,0 +1,227 @@
+import type { Octokit } from "@octokit/core";
+import { GitHubApiError, StaleHeadError } from "../core/errors.ts";
+import type {
+  CommitRequest,
+  CommitResult,
+  GitOpsRepository,
+  GitOpsSnapshot,
+  ReadRequest,
+} from "../core/gitops-repository.ts";
+import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
+import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
+import { toGitHubApiError } from "./to-github-api-error.ts";
+
+export interface GitHubRepoOptions {
+  /** Any authenticated Octokit; the Lambda passes `createGitHubAppOctokit(...)`. */
+  readonly octokit: Pick<Octokit, "graphql" | "request">;
+  readonly owner: string;
+  readonly repo: string;
+  /** Branch to read and commit to; the repository's default branch when omitted. */
+  readonly branch?: string;
+  /** Directory levels one query expands below each root (default 4: `apps/<ns>/<app>/<overlay>/x.yaml` from `""`). */
+  readonly treeDepth?: number;
+}
+
+interface RefNode {
+  readonly name: string;
+  readonly target: CommitNode | null;
+}
+
+interface ReadAnswer {
+  readonly repository: {
+    readonly ref?: RefNode | null;
+    readonly defaultBranchRef?: RefNode | null;
+    readonly object?: CommitNode | null;
+  } | null;
+}
+
+// Keeps one follow-up query's alias count (and so GitHub's per-query cost) bounded.
+const MAX_ROOTS_PER_QUERY = 100;
+// Keeps a byte-order mark in the text: the edit must write the file back byte for byte.
+const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid url } }
+}`;
+
+/**
+ * The {@link GitOpsRepository} port over the GitHub API, for the Lambda.
+ *
+ * `read` costs one GraphQL query however many files the roots hold: branch head oid, config candidates
+ * and every `.yaml`/`.yml` blob's text under the roots `treeDepth` levels down all come from one
+ * `Commit`, so they are consistent with each other. Only two things add requests: directories deeper
+ * than `treeDepth` (one follow-up query per extra `treeDepth` levels, pinned to the same commit oid)
+ * and blobs over GitHub's 512 KB GraphQL text limit (one REST blob request each, by oid).
+ *
+ * `commit` is one `createCommitOnBranch` mutation guarded by `expectedHeadOid`, without author or
+ * committer so GitHub signs it as the App (shown Verified). A moved branch is a {@link StaleHeadError}
+ * and nothing is written; other failures are {@link GitHubApiError}s that say what to fix.
+ *
+ * Without `branch`, each read follows `defaultBranchRef` and remembers its name for the next commit.
+ *
+ * @example
+ * const repository = createGitHubRepo({ octokit, owner: "wafflestudio", repo: "gitops" });
+ * const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
+ * await repository.commit({ expectedHeadOid: snapshot.headOid, headline: "…", body: "", files: [...] });
+ */
+export function createGitHubRepo(options: GitHubRepoOptions): GitOpsRepository {
+  const { octokit, owner, repo } = options;
+  const depth = options.treeDepth ?? 4;
+  const repository = `${owner}/${repo}`;
+  let branch = options.branch;
+
+  async function graphql<T>(
+    query: string,
+    variables: Readonly<Record<string, unknown>>,
+    action: string,
+  ): Promise<T> {
+    try {
+      return await octokit.graphql<T>(query, { ...variables });
+    } catch (error) {
+      throw toGitHubApiError(error, { action, repository });
+    }
+  }
+
+  async function readCommit(target: ReadTarget, roots: readonly string[], files: readonly string[]) {
+    const where = target.kind === "branch" ? `${repository}@${target.branch}` : repository;
+    const request = buildReadQuery({ owner, repo, target, roots, files, depth });
+    const answer = await graphql<ReadAnswer>(request.query, request.variables, `reading ${where}`);
+    const ref = answer.repository?.ref ?? answer.repository?.defaultBranchRef ?? null;
+    const commit = target.kind === "commit" ? (answer.repository?.object ?? null) : (ref?.target ?? null);
+    if (commit === null || typeof commit.oid !== "string") {
+      throw new GitHubApiError(
+        target.kind === "branch"
+          ? `reading ${where} failed: branch ${target.branch} does not exist — create it or configure the branch heimdall commits to`
+          : `reading ${where} failed: the repository has no commits on its default branch — push an initial commit first`,
+        false,
+      );
+    }
+    if (target.kind === "default-branch" && ref !== null) branch = ref.name;
+    return { oid: commit.oid, collected: collectCommitFiles(commit, roots, files) };
+  }
+
+  async function expandDeepTrees(oid: string, collected: CollectedFiles): Promise<void> {
+    let pending = collected.deepTrees.splice(0);
+    while (pending.length > 0) {
+      const next: string[] = [];
+      for (let start = 0; start < pending.length; start += MAX_ROOTS_PER_QUERY) {
+        const roots = pending.slice(start, start + MAX_ROOTS_PER_QUERY);
+        const deeper = (await readCommit({ kind: "commit", oid }, roots, [])).collected;
+        for (const [path, text] of deeper.files) collected.files.set(path, text);
+        collected.truncated.push(...deeper.truncated);
+        next.push(...deeper.deepTrees);
+      }
+      pending = next;
+    }
+  }
+
+  async function fetchBlob(oid: string, path: string): Promise<string> {
+    try {
+      const response = await octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+        owner,
+        repo,
+        file_sha: oid,
+      });
+      const { content, encoding } = response.data;
+      const bytes = encoding === "base64" ? Buffer.from(content, "base64") : Buffer.from(content, "utf8");
+      return UTF8.decode(bytes);
+    } catch (error) {
+      throw toGitHubApiError(error, {
+        action: `reading ${path} (blob ${oid}) from ${repository}`,
+        repository,
+      });
+    }
+  }
+
+  async function currentBranch(): Promise<string> {
+    if (branch !== undefined) return branch;
+    const answer = await graphql<{ repository: { defaultBranchRef: { name: string } | null } | null }>(
+      "query HeimdallDefaultBranch($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { defaultBranchRef { name } } }",
+      { owner, name: repo },
+      `looking up the default branch of ${repository}`,
+    );
+    const name = answer.repository?.defaultBranchRef?.name;
+    if (name === undefined) {
+      throw new GitHubApiError(
+        `looking up the default branch of ${repository} failed: it has none — push an initial commit first`,
+        false,
+      );
+    }
+    branch = name;
+    return name;
+  }
+
+  return {
+    async read(request: ReadRequest): Promise<GitOpsSnapshot> {
+      const target: ReadTarget =
+        options.branch === undefined
+          ? { kind: "default-branch" }
+          : { kind: "branch", branch: options.branch };
+      const { oid, collected } = await readCommit(target, request.roots, request.configPaths);
+      await expandDeepTrees(oid, collected);
+      const texts = await Promise.all(collected.truncated.map((blob) => fetchBlob(blob.oid, blob.path)));
+      collected.truncated.forEach((blob, index) => {
+        const text = texts[index] ?? "";
+        if (blob.single) collected.singles.set(blob.path, text);
+        else collected.files.set(blob.path, text);
+      });
+      const configPath = request.configPaths.find((path) => collected.singles.has(path));
+      if (configPath === undefined) return { headOid: oid, files: collected.files };
+      return {
+        headOid: oid,
+        files: collected.files,
+        config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
+      };
+    },
+
+    async commit(request: CommitRequest): Promise<CommitResult> {
+      const branchName = await currentBranch();
+      const input = {
+        branch: { repositoryNameWithOwner: repository, branchName },
+        expectedHeadOid: request.expectedHeadOid,
+        message:
+          request.body === ""
+            ? { headline: request.headline }
+            : { headline: request.headline, body: request.body },
+        fileChanges: {
+          additions: request.files.map((file) => ({
+            path: file.path,
+            contents: Buffer.from(file.contents, "utf8").toString("base64"),
+          })),
+        },
+      };
+      try {
+        const answer = await octokit.graphql<{
+          createCommitOnBranch: { commit: { oid: string; url?: string } | null } | null;
+        }>(COMMIT_MUTATION, { input });
+        const commit = answer.createCommitOnBranch?.commit;
+        if (commit === null || commit === undefined) {
+          throw new GitHubApiError(
+            `committing to ${repository}@${branchName} failed: GitHub answered without a commit — check the branch on GitHub and retry the event`,
+            true,
+          );
+        }
+        return commit.url === undefined ? { oid: commit.oid } : { oid: commit.oid, url: commit.url };
+      } catch (error) {
+        if (isStaleHead(error)) {
+          throw new StaleHeadError(
+            `${repository}@${branchName} no longer points at ${request.expectedHeadOid}; re-read and re-apply the edit`,
+            request.expectedHeadOid,
+            { cause: error },
+          );
+        }
+        throw toGitHubApiError(error, { action: `committing to ${repository}@${branchName}`, repository });
+      }
+    },
+  };
+}
+
+function isStaleHead(error: unknown): boolean {
+  const errors = (error as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return false;
+  return errors.some(
+    (e: { type?: unknown; message?: unknown }) =>
+      e.type === "STALE_DATA" ||
+      (typeof e.message === "string" && /expected branch to point to/i.test(e.message)),
+  );
+}

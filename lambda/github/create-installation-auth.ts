@@ -1,0 +1,105 @@
+import { createAppAuth } from "@octokit/auth-app";
+
+type AppAuth = ReturnType<typeof createAppAuth>;
+type AuthHook = AppAuth["hook"];
+type RequestInterface = Parameters<AuthHook>[0];
+
+/** What Octokit passes to an `authStrategy`, merged with our `auth` options. */
+export interface InstallationAuthOptions {
+  readonly appId: number | string;
+  /** PKCS#8 PEM; see `normalizePrivateKey`. */
+  readonly privateKey: string;
+  /** Omitted: discovered once with `GET /repos/{owner}/{repo}/installation` (app JWT) and kept. */
+  readonly installationId?: number;
+  readonly owner: string;
+  readonly repo: string;
+  /** Octokit's own request function; auth-app sends its token requests through it. */
+  readonly request?: RequestInterface;
+  readonly log?: { warn: (message: string, additionalInfo?: object) => unknown };
+}
+
+/** An Octokit auth strategy: callable like auth-app's `auth(...)`, with a request `hook`. */
+export type InstallationAuth = AppAuth;
+
+/**
+ * An Octokit `authStrategy` that authenticates every request as the GitHub App installation on
+ * `owner/repo`, like `createAppAuth` with `installationId`, except that the installation id may be
+ * left out: the first request then looks it up with `GET /repos/{owner}/{repo}/installation` signed with
+ * the app JWT, and the answer is kept for the life of the strategy (the Lambda container).
+ *
+ * Token handling is auth-app's own, unchanged: the installation token is requested on first use, cached
+ * for 59 minutes (GitHub issues one-hour tokens, so it is renewed before it expires), concurrent first
+ * requests share one token request, and a 401 right after issuing is retried for token replication.
+ *
+ * A failed discovery is not remembered: the error reaches the caller (and the retry plugin, for a 5xx)
+ * and the next request looks again.
+ *
+ * @example
+ * const octokit = new (Octokit.plugin(retry))({
+ *   authStrategy: createInstallationAuth,
+ *   auth: { appId: 12345, privateKey, owner: "wafflestudio", repo: "gitops" },
+ * });
+ */
+export function createInstallationAuth(options: InstallationAuthOptions): InstallationAuth {
+  const { appId, privateKey, owner, repo } = options;
+  const common = {
+    appId,
+    privateKey,
+    ...(options.request === undefined ? {} : { request: options.request }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  };
+  const appAuth = createAppAuth(common);
+  let installationAuth: Promise<AppAuth> | undefined =
+    options.installationId === undefined
+      ? undefined
+      : Promise.resolve(createAppAuth({ ...common, installationId: options.installationId }));
+
+  function forInstallation(request: RequestInterface): Promise<AppAuth> {
+    if (installationAuth !== undefined) return installationAuth;
+    const discovering = discover(request).then((installationId) =>
+      // The factory form shares appAuth's state, token cache included.
+      appAuth({ type: "installation", installationId, factory: (state) => createAppAuth(state) }),
+    );
+    installationAuth = discovering;
+    discovering.catch(() => {
+      if (installationAuth === discovering) installationAuth = undefined;
+    });
+    return discovering;
+  }
+
+  async function discover(request: RequestInterface): Promise<number> {
+    // Sent through the raw request under the hook: going through Octokit again would re-enter this hook.
+    const response = await appAuth.hook(request, "GET /repos/{owner}/{repo}/installation", { owner, repo });
+    const id: unknown = (response.data as { id?: unknown }).id;
+    if (typeof id !== "number") {
+      throw new Error(`GET /repos/${owner}/${repo}/installation answered without a numeric installation id`);
+    }
+    return id;
+  }
+
+  const hook: AuthHook = async (request, route, parameters) => {
+    // App routes (the discovery above among them) are signed with the app JWT and need no installation;
+    // waiting for the installation here would deadlock the discovery request on itself.
+    const { url } =
+      typeof route === "string" ? request.endpoint.merge(route, parameters) : request.endpoint.merge(route);
+    if (isAppRoute((url ?? "").replace(request.endpoint.DEFAULTS.baseUrl, "")))
+      return appAuth.hook(request, route, parameters);
+    return (await forInstallation(request)).hook(request, route, parameters);
+  };
+
+  const auth = (async (authOptions: Parameters<AppAuth>[0]) => {
+    if ((authOptions as { type?: unknown }).type !== "installation" || options.request === undefined) {
+      return appAuth(authOptions as never);
+    }
+    return (await forInstallation(options.request))(authOptions as never);
+  }) as AppAuth;
+  return Object.assign(auth, { hook });
+}
+
+// The app-JWT routes heimdall can reach (`/app…` and the installation lookups), relative to baseUrl.
+const APP_ROUTE =
+  /^\/(?:app(?:[/?]|$)|(?:repos\/[^/]+\/[^/]+|orgs\/[^/]+|users\/[^/]+)\/installation(?:\?|$))/i;
+
+function isAppRoute(path: string): boolean {
+  return APP_ROUTE.test(path);
+}
