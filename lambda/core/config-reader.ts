@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type LineCounter } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { InvalidConfigError } from "./errors.ts";
 
 /** A YAML node whose source position is known, as the `yaml` package builds them. */
@@ -22,6 +22,24 @@ export interface ConfigEntry {
  * const top = reader.map(doc.contents, undefined, ["version", "targets"]);
  */
 export class ConfigReader {
+  /**
+   * Parses `text` as a single YAML document with the failsafe schema. A syntax error (including a
+   * second document or a duplicate key) throws `InvalidConfigError` with its line and a hint.
+   * `contents` is `null` for an empty file.
+   */
+  static parse(file: string, text: string): { reader: ConfigReader; contents: unknown } {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, schema: "failsafe" });
+    const syntax = doc.errors[0];
+    if (syntax !== undefined) {
+      const line = lines.linePos(syntax.pos[0]).line;
+      const detail = (syntax.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+      const message = `${file}:${line}: YAML syntax error: ${detail}; ${syntaxHint(syntax.code)}`;
+      throw new InvalidConfigError(message, file, line, undefined, { cause: syntax });
+    }
+    return { reader: new ConfigReader(file, lines), contents: doc.contents };
+  }
+
   constructor(
     readonly file: string,
     private readonly lines: LineCounter,
@@ -156,4 +174,17 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+function syntaxHint(code: string): string {
+  switch (code) {
+    case "BAD_DQ_ESCAPE":
+      return "in double quotes '\\' starts an escape, so write regular expressions in single quotes: tags: '^v\\d+$'";
+    case "MULTIPLE_DOCS":
+      return "the config must be a single YAML document; remove the '---' separators";
+    case "DUPLICATE_KEY":
+      return "each key may appear once; merge the duplicates";
+    default:
+      return "fix the YAML at that line";
+  }
 }

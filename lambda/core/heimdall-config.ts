@@ -1,7 +1,5 @@
 import picomatch from "picomatch";
-import { LineCounter, parseDocument } from "yaml";
 import { type ConfigEntry, ConfigReader } from "./config-reader.ts";
-import { InvalidConfigError } from "./errors.ts";
 import { findPathGlobProblem } from "./path-globs.ts";
 
 /** Where the config file may live at the GitOps repository root; the first that exists wins. */
@@ -80,23 +78,17 @@ const REPOSITORY_GLOB = /^[a-z0-9._/\-*?[\]{}(),!+@|\\]+$/;
  * config.targets[0]?.tags; // "^v\d+\.\d+\.\d+$"
  */
 export function parseHeimdallConfig(path: string, text: string): HeimdallConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, schema: "failsafe" });
-  const reader: ConfigReader = new ConfigReader(path, lines);
-  const syntax = doc.errors[0];
-  if (syntax !== undefined) {
-    const line = lines.linePos(syntax.pos[0]).line;
-    const detail = (syntax.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
-    const message = `${path}:${line}: YAML syntax error: ${detail}; ${syntaxHint(syntax.code)}`;
-    throw new InvalidConfigError(message, path, line, undefined, { cause: syntax });
-  }
-  if (doc.contents === null)
+  const parsed = ConfigReader.parse(path, text);
+  // Typed explicitly so that `reader.fail(…)` (returns never) narrows the values checked before it.
+  const reader: ConfigReader = parsed.reader;
+  const contents = parsed.contents;
+  if (contents === null)
     reader.fail(undefined, undefined, "the file is empty; start it with 'version: 1'", 1);
 
-  const top = reader.map(doc.contents, undefined, TOP_KEYS);
+  const top = reader.map(contents, undefined, TOP_KEYS);
   const version = top.get("version");
   if (version === undefined)
-    reader.fail(doc.contents, "version", "is missing; add 'version: 1' as the first line");
+    reader.fail(contents, "version", "is missing; add 'version: 1' as the first line");
   const versionValue = reader.string(version, "version");
   if (versionValue !== "1") {
     reader.fail(
@@ -237,17 +229,4 @@ function readTagPattern(reader: ConfigReader, entry: ConfigEntry, key: string): 
     reader.fail(entry.value, key, `invalid regular expression '${source}' — ${reason}; fix the pattern`);
   }
   return source;
-}
-
-function syntaxHint(code: string): string {
-  switch (code) {
-    case "BAD_DQ_ESCAPE":
-      return "in double quotes '\\' starts an escape, so write regular expressions in single quotes: tags: '^v\\d+$'";
-    case "MULTIPLE_DOCS":
-      return "the config must be a single YAML document; remove the '---' separators";
-    case "DUPLICATE_KEY":
-      return "each key may appear once; merge the duplicates";
-    default:
-      return "fix the YAML at that line";
-  }
 }
