@@ -62,7 +62,18 @@ const PARSE_OPTIONS = {
  */
 export function editImageTags(file: string, text: string, edit: ImageEdit): EditOutcome {
   if (!text.includes(edit.repository)) return { kind: "edited", text, changes: [] };
+  // The yaml lexer counts a leading BOM as indentation (`\uFEFF- a` fails to parse), so parse and
+  // splice the text after it and put it back unchanged.
+  const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
+  const outcome = editBody(file, text.slice(bom.length), edit);
+  return outcome.kind === "edited" && outcome.changes.length > 0
+    ? { ...outcome, text: bom + outcome.text }
+    : outcome.kind === "edited"
+      ? { kind: "edited", text, changes: [] }
+      : outcome;
+}
 
+function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
   const documents: readonly Document[] = parseAllDocuments(text, PARSE_OPTIONS);
   for (const document of documents) {
     const error = document.errors[0];

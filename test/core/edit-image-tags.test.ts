@@ -298,6 +298,16 @@ describe("editImageTags: formatting", () => {
     expect(edited(text).text).toBe(`\uFEFFa: 1\nimage: ${IMG}:46`);
   });
 
+  it("handles a BOM before a top-level block sequence (which the yaml lexer alone misreads)", () => {
+    const text = `\uFEFF- image: ${IMG}:45\r\n- x\r\n`;
+    expect(edited(text).text).toBe(`\uFEFF- image: ${IMG}:46\r\n- x\r\n`);
+  });
+
+  it("returns the very same text (BOM included) when nothing changes", () => {
+    const text = `\uFEFFimage: ${IMG}:46\n`;
+    expect(edited(text)).toEqual({ kind: "edited", text, changes: [] });
+  });
+
   it("preserves flow collections, indentation and blank lines", () => {
     const text = `spec: { containers: [ { name: a,  image: ${IMG}:45 }, {name: b, image: "x"} ] }\n\n\n  # end\n`;
     expect(edited(text).text).toBe(text.replace(":45", ":46"));
