@@ -66,11 +66,8 @@ export function editImageTags(file: string, text: string, edit: ImageEdit): Edit
   // splice the text after it and put it back unchanged.
   const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
   const outcome = editBody(file, text.slice(bom.length), edit);
-  return outcome.kind === "edited" && outcome.changes.length > 0
-    ? { ...outcome, text: bom + outcome.text }
-    : outcome.kind === "edited"
-      ? { kind: "edited", text, changes: [] }
-      : outcome;
+  if (outcome.kind === "unparseable") return outcome;
+  return { ...outcome, text: outcome.changes.length === 0 ? text : bom + outcome.text };
 }
 
 function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
