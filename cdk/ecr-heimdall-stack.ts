@@ -1,0 +1,50 @@
+import { Stack, type StackProps } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { EcrHeimdall } from "./ecr-heimdall.ts";
+import type { EcrHeimdallProps } from "./ecr-heimdall-props.ts";
+
+/** One entry per GitOps repository; at least one. */
+export interface EcrHeimdallStackProps extends StackProps {
+  readonly instances: readonly EcrHeimdallProps[];
+}
+
+/**
+ * The deployable unit: one {@link EcrHeimdall} per GitOps repository, each with its own rule,
+ * queue, function, secret and alarms, so one repository's failures never block another's.
+ * The stack is environment-agnostic (no `env`, no lookups): account and region come from the
+ * deploying credentials, and `cdk synth` works offline.
+ *
+ * Construct ids derive from `gitopsRepo` (`wafflestudio/snutt-gitops` → `wafflestudio-snutt-gitops`),
+ * so adding a repository later does not replace the resources of existing ones.
+ *
+ * @example
+ * new EcrHeimdallStack(app, "EcrHeimdall", {
+ *   instances: [{ gitopsRepo: "wafflestudio/snutt-gitops", repositoryPrefixes: ["snutt-dev/"] }],
+ * });
+ */
+export class EcrHeimdallStack extends Stack {
+  readonly heimdalls: readonly EcrHeimdall[];
+
+  constructor(scope: Construct, id: string, props: EcrHeimdallStackProps) {
+    const { instances, ...stackProps } = props;
+    super(scope, id, {
+      description: "ecr-heimdall: ECR push → image tag commit in GitOps repositories",
+      ...stackProps,
+    });
+    if (instances.length === 0) {
+      throw new Error("EcrHeimdallStack needs at least one instance; pass -c gitopsRepo=owner/name");
+    }
+    const seen = new Set<string>();
+    this.heimdalls = instances.map((instance) => {
+      const constructId = instance.gitopsRepo.replace(/[^A-Za-z0-9]+/g, "-");
+      if (seen.has(constructId)) {
+        throw new Error(
+          `GitOps repository "${instance.gitopsRepo}" is configured twice; merge its repositoryPrefixes ` +
+            "into one instance",
+        );
+      }
+      seen.add(constructId);
+      return new EcrHeimdall(this, constructId, instance);
+    });
+  }
+}

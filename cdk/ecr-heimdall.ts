@@ -1,0 +1,228 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Duration, Stack, Validations } from "aws-cdk-lib";
+import { Rule } from "aws-cdk-lib/aws-events";
+import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
+import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
+import { HeimdallAlarms } from "./heimdall-alarms.ts";
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * A normal run is a handful of GitHub and ECR calls (seconds). 60 s leaves room for the use case's
+ * stale-head retries with jittered backoff and a cold start; anything slower (GitHub outage,
+ * secondary rate limit) is better retried by SQS than waited out inside a billed invocation.
+ */
+export const FUNCTION_TIMEOUT = Duration.seconds(60);
+/** AWS guidance for SQS event sources: visibility timeout ≥ 6 × function timeout. */
+export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(6 * FUNCTION_TIMEOUT.toSeconds());
+/** 5 receives × 6 min visibility ≈ 30 min of retries before a push lands in the DLQ. */
+export const MAX_RECEIVE_COUNT = 5;
+/**
+ * 10 is the FIFO maximum. A CI run that pushes several images at once lands in one batch, becomes
+ * one read→plan→commit round and one commit instead of several racing commits.
+ */
+export const BATCH_SIZE = 10;
+
+/**
+ * One heimdall instance: ECR push events for the configured repository prefixes flow through an
+ * EventBridge rule into a FIFO queue (one message group = this GitOps repository) and from there,
+ * one batch at a time, into the function that commits the new tags.
+ *
+ * Why FIFO with a single message group instead of reserved concurrency: Lambda never runs two
+ * batches of one message group at once, so commits to one GitOps repository are serialized
+ * without throttling. Reserved concurrency 1 on an SQS-fed function would throttle the pollers,
+ * count throttled receives against `maxReceiveCount` and push healthy messages to the DLQ.
+ * EventBridge retries deliver the same event body, so content-based deduplication drops them
+ * within SQS's 5-minute window. FIFO event sources do not support a batching window; none is set.
+ *
+ * Least privilege: the role carries only its own log group, `GetSecretValue` on the one secret,
+ * `ecr:DescribeImages` on the prefixed repositories (only with `staleEventCheck`), and consume
+ * rights on its queue. No managed policies.
+ *
+ * @example
+ * new EcrHeimdall(stack, "SnuttGitops", {
+ *   gitopsRepo: "wafflestudio/snutt-gitops",
+ *   repositoryPrefixes: ["snutt-dev/", "snutt-prod/"],
+ *   alarmEmail: "ops@example.com",
+ * });
+ */
+export class EcrHeimdall extends Construct {
+  readonly function: NodejsFunction;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly rule: Rule;
+  readonly secret: ISecret;
+  readonly alarms: HeimdallAlarms;
+
+  constructor(scope: Construct, id: string, rawProps: EcrHeimdallProps) {
+    super(scope, id);
+    const props = checkEcrHeimdallProps(rawProps);
+    const prefixes = props.repositoryPrefixes ?? [];
+    const staleEventCheck = props.staleEventCheck ?? true;
+    const projectRoot = props.projectRoot ?? REPO_ROOT;
+
+    if (props.githubAppSecretArn === undefined) {
+      // The generated random string is a placeholder, not a key: the function refuses it with a
+      // message pointing at `aws secretsmanager put-secret-value`. No key ever enters the template.
+      const secret = new Secret(this, "GitHubAppSecret", {
+        description: `GitHub App credentials for ecr-heimdall → ${props.gitopsRepo}: {"appId","privateKey","installationId"}`,
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
+      Validations.of(secret).acknowledge({
+        id: "AwsSolutions-SMG4",
+        reason:
+          "A GitHub App private key can only be rotated in GitHub's UI; there is no API a rotation " +
+          "Lambda could call. Operators rotate it by hand (README: put-secret-value).",
+      });
+      // Under exactOptionalPropertyTypes, Secret's `secretFullArn: string | undefined` does not match
+      // ISecret's optional `secretFullArn?: string`; the same object at runtime.
+      this.secret = secret as ISecret;
+    } else {
+      this.secret = Secret.fromSecretCompleteArn(this, "GitHubAppSecret", props.githubAppSecretArn);
+    }
+
+    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, "Queue", {
+      fifo: true,
+      contentBasedDeduplication: true,
+      // SSE-SQS rather than a KMS key: EventBridge can send to it without a key policy, and the
+      // function needs no kms:Decrypt.
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: QUEUE_VISIBILITY_TIMEOUT,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    this.rule = new Rule(this, "EcrPushRule", {
+      description: `ecr-heimdall: tagged ECR pushes → ${props.gitopsRepo}`,
+      eventPattern: ecrPushEventPattern(prefixes),
+    });
+    this.rule.addTarget(new SqsQueue(this.queue, { messageGroupId: props.gitopsRepo }));
+
+    const logGroup = new LogGroup(this, "FunctionLogs", { retention: RetentionDays.ONE_MONTH });
+    const role = new Role(this, "FunctionRole", {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `ecr-heimdall function for ${props.gitopsRepo}`,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): write to this group only.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: "WriteOwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: "ReadGitHubAppSecret",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [this.secret.secretArn],
+      }),
+    );
+    if (staleEventCheck) this.grantDescribeImages(role, prefixes);
+
+    const environment: Record<string, string> = {
+      GITOPS_REPO: props.gitopsRepo,
+      GITHUB_APP_SECRET_ARN: this.secret.secretArn,
+      STALE_EVENT_CHECK: staleEventCheck ? "true" : "false",
+      POWERTOOLS_SERVICE_NAME: "ecr-heimdall",
+      POWERTOOLS_METRICS_NAMESPACE: "EcrHeimdall",
+      POWERTOOLS_LOG_LEVEL: props.logLevel ?? "INFO",
+      // Stack traces in the logs point at lambda/*.ts lines instead of the minified bundle.
+      NODE_OPTIONS: "--enable-source-maps",
+    };
+    if (props.gitopsBranch !== undefined) environment.GITOPS_BRANCH = props.gitopsBranch;
+    if (props.githubApiUrl !== undefined) environment.GITHUB_API_URL = props.githubApiUrl;
+
+    this.function = new NodejsFunction(this, "Function", {
+      description: `ecr-heimdall: ECR push → image tag commit in ${props.gitopsRepo}`,
+      entry: props.entry ?? join(REPO_ROOT, "lambda", "handler.ts"),
+      handler: "handler",
+      projectRoot,
+      depsLockFilePath: join(projectRoot, "package-lock.json"),
+      // Newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 wants the latest).
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      // The bundle (Octokit, AWS SDK clients, yaml) initialises faster with the CPU share of 512 MB;
+      // at a few invocations per push the cost difference to 256 MB is negligible.
+      memorySize: 512,
+      timeout: FUNCTION_TIMEOUT,
+      role,
+      logGroup,
+      environment,
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        // Syntax level of the oldest runtime the project supports; the bundle also runs on newer ones.
+        target: "node22",
+        mainFields: ["module", "main"],
+        minify: true,
+        sourceMap: true,
+        // Pin the SDK version the tests ran against instead of whatever the runtime ships.
+        bundleAwsSDK: true,
+        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+        banner:
+          "import { createRequire as heimdallCreateRequire } from 'node:module';" +
+          "const require = heimdallCreateRequire(import.meta.url);",
+      },
+    });
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: BATCH_SIZE, reportBatchItemFailures: true }),
+    );
+
+    this.alarms = new HeimdallAlarms(this, "Alarms", {
+      function: this.function,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
+    });
+  }
+
+  /**
+   * `DescribeImages` answers "when was the tag now in the manifest pushed?". Events only arrive from
+   * this account and region, so the ARNs are built from the stack's own.
+   */
+  private grantDescribeImages(role: Role, prefixes: readonly string[]): void {
+    const stack = Stack.of(this);
+    const arnFor = (pattern: string) =>
+      stack.formatArn({ service: "ecr", resource: "repository", resourceName: pattern });
+    const resources = prefixes.length === 0 ? [arnFor("*")] : prefixes.map((prefix) => arnFor(`${prefix}*`));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ sid: "ReadImagePushTimes", actions: ["ecr:DescribeImages"], resources }),
+    );
+    const nagArn = (pattern: string) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${pattern}]`;
+    if (prefixes.length === 0) {
+      Validations.of(role).acknowledge({
+        id: nagArn("*"),
+        reason:
+          "No repositoryPrefixes were configured, so every ECR repository of this account and region may " +
+          "feed this GitOps repository; DescribeImages is read-only metadata (push times, digests).",
+      });
+    }
+    for (const prefix of prefixes) {
+      Validations.of(role).acknowledge({
+        id: nagArn(`${prefix}*`),
+        reason:
+          `Repositories are created by CI under the prefix "${prefix}" after this stack is deployed, so ` +
+          "their names are not known here; the wildcard stops at that prefix and DescribeImages is read-only.",
+      });
+    }
+  }
+}
