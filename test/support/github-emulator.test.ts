@@ -53,7 +53,15 @@ async function graphql(emulator: GitHubEmulator, token: string, query: string, v
     headers: { authorization: `bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+  return { status: response.status, body: (await response.json()) as GraphqlBody };
+}
+
+// Answers are checked field by field, so a loose JSON type is enough here.
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the wire
+type Json = any;
+interface GraphqlBody {
+  readonly data?: Json;
+  readonly errors?: readonly Json[];
 }
 
 const COMMIT = `mutation($input: CreateCommitOnBranchInput!) {
@@ -106,7 +114,7 @@ describe("GitHub emulator", () => {
       text: TIMETABLE_TEXT,
       isTruncated: false,
     });
-    const ev = repository.object.entries.find((e: any) => e.name === "snutt-ev");
+    const ev = repository.object.entries.find((entry: { name: string }) => entry.name === "snutt-ev");
     expect(ev.type).toBe("tree");
     expect(ev.mode).toBe(0o40000);
     expect(ev.object.entries[0]).toEqual({
@@ -180,5 +188,308 @@ describe("GitHub emulator", () => {
     expect(await emulator.head()).toBe(moved);
     const [latest] = await emulator.commits();
     expect(latest).toMatchObject({ headline: "Competing push", verified: false });
+  });
+
+  it("cuts Blob.text at 512 KB and flags it, while the REST blob API returns every byte", async () => {
+    const big = `${"image: registry/app:1\n".repeat(30_000)}`;
+    expect(Buffer.byteLength(big)).toBeGreaterThan(BLOB_TEXT_LIMIT_BYTES);
+    await emulator.pushCommit({ "apps/big/big.yaml": big }, "Add a big file");
+    const { body } = await graphql(
+      emulator,
+      token,
+      `{ repository(owner: "${OWNER}", name: "${REPO}") { object(expression: "main:apps/big/big.yaml") { ... on Blob { oid text isTruncated byteSize isBinary } } } }`,
+    );
+    const blob = body.data.repository.object;
+    expect(blob.isTruncated).toBe(true);
+    expect(blob.byteSize).toBe(Buffer.byteLength(big));
+    expect(blob.isBinary).toBe(false);
+    expect(blob.text).toBe(big.slice(0, BLOB_TEXT_LIMIT_BYTES));
+
+    const rest = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/git/blobs/${blob.oid}`, {
+      headers: { authorization: `token ${token}` },
+    });
+    expect(rest.status).toBe(200);
+    const restBody = (await rest.json()) as { content: string; encoding: string; size: number };
+    expect(restBody.encoding).toBe("base64");
+    expect(Buffer.from(restBody.content, "base64").toString("utf8")).toBe(big);
+  });
+
+  it("reports binary blobs without text", async () => {
+    await emulator.pushCommit(
+      { "bin/logo.png": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]) },
+      "Add binary",
+    );
+    const { body } = await graphql(
+      emulator,
+      token,
+      `{ repository(owner: "${OWNER}", name: "${REPO}") { object(expression: "main:bin/logo.png") { ... on Blob { text isBinary byteSize } } } }`,
+    );
+    expect(body.data.repository.object).toEqual({ text: null, isBinary: true, byteSize: 7 });
+  });
+
+  it("rejects an invalid REST body with 422 and GitHub's error shape", async () => {
+    const response = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/contents/README.md`, {
+      method: "PUT",
+      headers: { authorization: `token ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ message: "no content" }),
+    });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      message: `Invalid request.\n\n"content" wasn't supplied.`,
+      documentation_url: "https://docs.github.com/rest",
+      status: "422",
+    });
+  });
+
+  it("refuses a REST route GitHub does not have with 404", async () => {
+    const response = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/no-such-thing/at/all`, {
+      headers: { authorization: `token ${token}` },
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ message: "Not Found" });
+  });
+
+  it("serves contents: file with sha, directory listing, and PUT with a sha check", async () => {
+    const headers = { authorization: `token ${token}`, "content-type": "application/json" };
+    const dir = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/contents/apps/snutt-dev?ref=main`, {
+      headers,
+    });
+    expect(dir.status).toBe(200);
+    const listing = (await dir.json()) as { name: string; type: string }[];
+    expect(listing.map((entry) => [entry.name, entry.type])).toEqual([
+      ["snutt-ev", "dir"],
+      ["snutt-timetable", "dir"],
+    ]);
+
+    const file = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/contents/${TIMETABLE}`, { headers });
+    const current = (await file.json()) as { sha: string; content: string };
+    const text = Buffer.from(current.content, "base64").toString("utf8");
+    expect(text).toBe(await emulator.readFile(TIMETABLE));
+
+    const put = (path: string, sha: string | undefined, contents: string) =>
+      fetch(`${emulator.url}/repos/${OWNER}/${REPO}/contents/${path}`, {
+        method: "PUT",
+        headers,
+        body: JSON.stringify({
+          message: "Update via contents",
+          content: Buffer.from(contents).toString("base64"),
+          sha,
+        }),
+      });
+    const wrong = await put(TIMETABLE, "0".repeat(40), "x: 1\n");
+    expect(wrong.status).toBe(409);
+    expect(await wrong.json()).toMatchObject({ message: `${TIMETABLE} does not match ${"0".repeat(40)}` });
+    const missing = await put(TIMETABLE, undefined, "x: 1\n");
+    expect(missing.status).toBe(422);
+
+    const updated = await put(TIMETABLE, current.sha, text.replace(":46", ":47"));
+    expect(updated.status).toBe(200);
+    const result = (await updated.json()) as { commit: { sha: string; verification: { verified: boolean } } };
+    expect(result.commit.verification.verified).toBe(true);
+    expect(await emulator.head()).toBe(result.commit.sha);
+    expect(await emulator.readFile(TIMETABLE)).toBe(text.replace(":46", ":47"));
+
+    const created = await put("apps/new/file.yaml", undefined, "new: file\n");
+    expect(created.status).toBe(201);
+    expect(await emulator.readFile("apps/new/file.yaml")).toBe("new: file\n");
+  });
+});
+
+describe("GitHub emulator auth", () => {
+  let emulator: GitHubEmulator;
+  let clock = Date.now();
+
+  beforeAll(async () => {
+    emulator = await createGitHubEmulator(options({ now: () => clock }));
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  const installation = (authorization: string) =>
+    fetch(`${emulator.url}/repos/${OWNER}/${REPO}/installation`, { headers: { authorization } });
+
+  it("accepts an app JWT on app endpoints and returns the installation", async () => {
+    const response = await installation(
+      `Bearer ${signAppJwt({ appId: APP_ID, privateKey: keys.privateKeyPkcs8 })}`,
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      id: INSTALLATION_ID,
+      app_id: APP_ID,
+      account: { login: OWNER },
+    });
+  });
+
+  it("refuses a JWT signed by another key, for another app, or living too long", async () => {
+    const other = generateAppKeyPair();
+    const cases: [string, string][] = [
+      [
+        signAppJwt({ appId: APP_ID, privateKey: other.privateKeyPkcs1 }),
+        "A JSON web token could not be decoded",
+      ],
+      [
+        signAppJwt({ appId: APP_ID + 1, privateKey: keys.privateKeyPkcs1 }),
+        "A JSON web token could not be decoded",
+      ],
+      [
+        signAppJwt({ appId: APP_ID, privateKey: keys.privateKeyPkcs1, lifetimeSeconds: 3600 }),
+        "'Expiration time' claim ('exp') is too far in the future",
+      ],
+      [
+        signAppJwt({
+          appId: APP_ID,
+          privateKey: keys.privateKeyPkcs1,
+          nowSeconds: Math.floor(clock / 1000) - 3600,
+        }),
+        "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+      ],
+      ["not-a-jwt", "A JSON web token could not be decoded"],
+    ];
+    for (const [jwt, message] of cases) {
+      const response = await installation(`Bearer ${jwt}`);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ message, status: "401" });
+    }
+  });
+
+  it("requires an unexpired installation token for GraphQL and repository endpoints", async () => {
+    const anonymous = await fetch(`${emulator.url}/graphql`, {
+      method: "POST",
+      body: JSON.stringify({ query: "{ viewer { login } }" }),
+    });
+    expect(anonymous.status).toBe(401);
+
+    const token = await installationToken(emulator);
+    const repo = () =>
+      fetch(`${emulator.url}/repos/${OWNER}/${REPO}`, { headers: { authorization: `token ${token}` } });
+    const ok = await repo();
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ default_branch: "main", full_name: `${OWNER}/${REPO}` });
+
+    const jwtOnRepo = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}`, {
+      headers: { authorization: `Bearer ${signAppJwt({ appId: APP_ID, privateKey: keys.privateKeyPkcs1 })}` },
+    });
+    expect(jwtOnRepo.status).toBe(401);
+
+    clock += 3601 * 1000;
+    try {
+      const expired = await repo();
+      expect(expired.status).toBe(401);
+      expect(await expired.json()).toMatchObject({ message: "Bad credentials" });
+    } finally {
+      clock -= 3601 * 1000;
+    }
+  });
+
+  it("expires tokens on demand", async () => {
+    const token = await installationToken(emulator);
+    emulator.faults.expireTokens();
+    const response = await graphql(emulator, token, "{ viewer { login } }");
+    expect(response.status).toBe(401);
+  });
+});
+
+describe("GitHub emulator faults and concurrency", () => {
+  let emulator: GitHubEmulator;
+  let token: string;
+
+  beforeAll(async () => {
+    emulator = await createGitHubEmulator(options());
+    token = await installationToken(emulator);
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  const repoGet = () =>
+    fetch(`${emulator.url}/repos/${OWNER}/${REPO}`, { headers: { authorization: `token ${token}` } });
+
+  it("fails the next n requests with the given status, then recovers", async () => {
+    emulator.faults.failNext(2, 502);
+    expect((await repoGet()).status).toBe(502);
+    expect((await repoGet()).status).toBe(502);
+    expect((await repoGet()).status).toBe(200);
+  });
+
+  it("fails only matching requests when given a matcher", async () => {
+    emulator.faults.failNext(1, 500, (request) => request.graphqlFields.includes("createCommitOnBranch"));
+    expect((await repoGet()).status).toBe(200);
+    const head = await emulator.head();
+    const failed = await graphql(emulator, token, COMMIT, commitInput(head, "a.yaml", "a: 1\n"));
+    expect(failed.status).toBe(500);
+    expect(await emulator.head()).toBe(head);
+    const retried = await graphql(emulator, token, COMMIT, commitInput(head, "a.yaml", "a: 1\n"));
+    expect(retried.body.errors).toBeUndefined();
+    expect(emulator.requests.at(-1)).toMatchObject({
+      method: "POST",
+      operation: "graphql mutation",
+      graphqlFields: ["createCommitOnBranch"],
+      status: 200,
+    });
+  });
+
+  it("answers a secondary rate limit with 403, GitHub's message and retry-after", async () => {
+    emulator.faults.secondaryRateLimitNext(1, 7);
+    const limited = await repoGet();
+    expect(limited.status).toBe(403);
+    expect(limited.headers.get("retry-after")).toBe("7");
+    const body = (await limited.json()) as { message: string };
+    expect(body.message).toMatch(/^You have exceeded a secondary rate limit\./);
+    expect((await repoGet()).status).toBe(200);
+  });
+
+  it("runs a beforeMutation hook once, so a competing push makes the head stale", async () => {
+    const head = await emulator.head();
+    emulator.faults.beforeMutation(async () => {
+      await emulator.pushCommit({ "README.md": "# raced\n" }, "Racing push");
+    });
+    const first = await graphql(emulator, token, COMMIT, commitInput(head, "b.yaml", "b: 1\n"));
+    expect(first.body.errors?.[0]).toMatchObject({ type: "STALE_DATA" });
+    const moved = await emulator.head();
+    const second = await graphql(emulator, token, COMMIT, commitInput(moved, "b.yaml", "b: 1\n"));
+    expect(second.body.errors).toBeUndefined();
+    expect(await emulator.readFile("README.md")).toBe("# raced\n");
+    expect(await emulator.readFile("b.yaml")).toBe("b: 1\n");
+  });
+
+  it("lets exactly one of 20 concurrent commits on the same head win", async () => {
+    const head = await emulator.head();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        graphql(emulator, token, COMMIT, commitInput(head, `c/${i}.yaml`, `i: ${i}\n`)),
+      ),
+    );
+    const winners = answers.filter((answer) => answer.body.errors === undefined);
+    const stale = answers.filter((answer) => answer.body.errors?.[0]?.type === "STALE_DATA");
+    expect(winners).toHaveLength(1);
+    expect(stale).toHaveLength(19);
+    const [latest, previous] = await emulator.commits();
+    expect(latest?.oid).toBe(winners[0]?.body.data.createCommitOnBranch.commit.oid);
+    expect(previous?.oid).toBe(head);
+  });
+
+  it("serializes 20 concurrent writers that retry on STALE_DATA into a linear history", async () => {
+    const before = (await emulator.commits()).length;
+    const writer = async (i: number) => {
+      for (;;) {
+        const head = await emulator.head();
+        const answer = await graphql(
+          emulator,
+          token,
+          COMMIT,
+          commitInput(head, `w/${i}.yaml`, `w: ${i}\n`, `w${i}`),
+        );
+        if (answer.body.errors === undefined) return;
+        expect(answer.body.errors[0]?.type).toBe("STALE_DATA");
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writer(i)));
+    const commits = await emulator.commits();
+    expect(commits).toHaveLength(before + 20);
+    for (const [index, commit] of commits.slice(0, 20).entries()) {
+      expect(commit.parents).toEqual([commits[index + 1]?.oid]);
+    }
+    for (let i = 0; i < 20; i++) expect(await emulator.readFile(`w/${i}.yaml`)).toBe(`w: ${i}\n`);
   });
 });

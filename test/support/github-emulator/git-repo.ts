@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 
 /** A person line of a commit object. `date` is ISO-8601 UTC. */
@@ -223,6 +223,11 @@ export function createGitRepo(dir: string): GitRepo {
     async revParse(expression) {
       // An expression starting with "-" would be read as an option, never as a revision.
       if (expression.startsWith("-") || expression.includes("\0")) return undefined;
+      // Branch heads are asked for on every request; a loose ref file is read without spawning git.
+      if (/^refs\/heads\/[\w.\-/]+$/.test(expression) && !expression.includes("..")) {
+        const loose = await readFile(join(dir, expression), "utf8").catch(() => undefined);
+        if (loose && /^[0-9a-f]{40}\n?$/.test(loose)) return loose.trim();
+      }
       try {
         const out = await git(["rev-parse", "--verify", "--quiet", expression]);
         const oid = out.toString("utf8").trim();
