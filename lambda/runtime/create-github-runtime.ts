@@ -1,0 +1,76 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { createEcrPushClock } from "../aws/create-ecr-push-clock.ts";
+import { type GitHubAppSecret, readGitHubAppSecret } from "../aws/read-github-app-secret.ts";
+import type { LambdaConfig } from "../config.ts";
+import type { GitOpsRepository } from "../core/gitops-repository.ts";
+import type { ImagePushClock } from "../core/image-push-clock.ts";
+import { createGitHubAppOctokit, type GitHubAppOctokitOptions } from "../github/create-github-app-octokit.ts";
+import { createGitHubRepo } from "../github/create-github-repo.ts";
+import { memoizeUntilSuccess } from "./memoize-until-success.ts";
+import { redactSecrets } from "./redact-secrets.ts";
+
+/** The adapters one container uses for every invocation. */
+export interface GitHubRuntime {
+  readonly repository: GitOpsRepository;
+  readonly clock?: ImagePushClock;
+}
+
+export interface GitHubRuntimeOptions {
+  /** Where Octokit's warnings (rate limits, retries) go, redacted. */
+  readonly logger: Logger;
+  /** Secret reader; Secrets Manager by default. */
+  readonly readSecret?: (secretArn: string) => Promise<GitHubAppSecret>;
+  /** Clock for the stale-event check; ECR by default. Only used when `staleEventCheck` is on. */
+  readonly clock?: ImagePushClock;
+  /** Octokit retry/throttle/request overrides (tests shorten the waits). */
+  readonly octokit?: Pick<GitHubAppOctokitOptions, "retry" | "throttle" | "request">;
+}
+
+/**
+ * Returns a getter for the container's adapters, built on first use and then reused by warm
+ * invocations: the secret is read once, and one Octokit (with its cached installation token) and one
+ * repository adapter serve every event. A failed build (secret unreadable, …) is not cached, so the
+ * next invocation tries again.
+ *
+ * Lazy rather than at import so that a cold start with a broken secret still logs every event of the
+ * batch as `failed` with the reason, instead of failing init with no per-event trace.
+ *
+ * @example
+ * const getRuntime = createGitHubRuntime(readConfig(process.env), { logger });
+ * const { repository, clock } = await getRuntime();
+ */
+export function createGitHubRuntime(
+  config: LambdaConfig,
+  options: GitHubRuntimeOptions,
+): () => Promise<GitHubRuntime> {
+  const readSecret = options.readSecret ?? ((secretArn: string) => readGitHubAppSecret({ secretArn }));
+  const { logger } = options;
+  const log = {
+    debug: (message: string) => logger.debug(redactSecrets(message)),
+    info: (message: string) => logger.info(redactSecrets(message)),
+    warn: (message: string) => logger.warn(redactSecrets(message)),
+    error: (message: string) => logger.error(redactSecrets(message)),
+  };
+  return memoizeUntilSuccess(async () => {
+    const secret = await readSecret(config.githubAppSecretArn);
+    const { owner, repo } = config.gitopsRepo;
+    const octokit = createGitHubAppOctokit({
+      ...options.octokit,
+      appId: secret.appId,
+      privateKey: secret.privateKey,
+      ...(secret.installationId === undefined ? {} : { installationId: secret.installationId }),
+      owner,
+      repo,
+      baseUrl: config.githubApiUrl,
+      log,
+    });
+    const repository = createGitHubRepo({
+      octokit,
+      owner,
+      repo,
+      ...(config.gitopsBranch === undefined ? {} : { branch: config.gitopsBranch }),
+    });
+    if (!config.staleEventCheck) return { repository };
+    return { repository, clock: options.clock ?? createEcrPushClock() };
+  });
+}
