@@ -84,10 +84,15 @@ export function buildReadQuery(options: ReadQueryOptions): GraphQLRequest {
       break;
   }
 
-  const fragments = ["fragment BlobText on Blob { oid text isTruncated }"];
-  const needsTrees = options.roots.length > 0;
-  if (needsTrees) {
+  // GraphQL rejects unused fragments, so each one is only added when a selection above spreads it.
+  const fragments: string[] = [];
+  if (options.roots.length > 0 || options.files.length > 0) {
+    fragments.push("fragment BlobText on Blob { oid text isTruncated }");
+  }
+  if (options.roots.some((root) => root !== "")) {
     fragments.push("fragment Entry on TreeEntry { type mode object { ...BlobText ...T0 } }");
+  }
+  if (options.roots.length > 0) {
     for (let level = 0; level < options.depth; level++) {
       const deeper = level + 1 < options.depth ? ` ...T${level + 1}` : "";
       fragments.push(
@@ -95,15 +100,12 @@ export function buildReadQuery(options: ReadQueryOptions): GraphQLRequest {
       );
     }
   }
-  // GraphQL rejects unused fragments, so `Entry` only appears when a non-empty root uses it.
-  const usesEntry = options.roots.some((root) => root !== "");
-  const used = fragments.filter((fragment) => usesEntry || !fragment.startsWith("fragment Entry "));
 
   const query = [
     `query HeimdallRead(${declarations.join(", ")}) {`,
     `  repository(owner: $owner, name: $name) { ${repository} }`,
     "}",
-    ...used,
+    ...fragments,
   ].join("\n");
   return { query, variables };
 }
