@@ -191,13 +191,22 @@ export function findImageTargets(document: Document, source: string, query: Imag
     const pairs = new Map<string, Pair>();
     for (const pair of node.items) {
       const key = resolve(pair.key, inner);
-      if (isScalar(key)) pairs.set(String(key.value), pair);
+      // In YAML 1.1 documents the merge key `<<` is parsed to a symbol; name it by its source.
+      if (isScalar(key))
+        pairs.set(typeof key.value === "symbol" ? (key.source ?? "<<") : String(key.value), pair);
     }
     visitMap(pairs, path, parentKey === "images[]", inner);
     for (const [key, pair] of pairs) {
       const value = resolve(pair.value, inner);
       if (key === "image" && isScalar(value)) visitImage(value, [...path, key]);
       walk(pair.value, [...path, key], key, inner, expanded);
+      if (key === "<<") {
+        // A merge key (YAML 1.1, go-yaml) puts the merged values at this map's own path; record
+        // those paths too so verification accepts them whether or not the parser merges.
+        const merged = resolve(pair.value, inner);
+        const sources = isSeq(merged) ? merged.items : [pair.value];
+        for (const source of sources) if (isAlias(source)) walk(source, path, parentKey, inner, true);
+      }
     }
   };
 

@@ -84,6 +84,20 @@ describe("editImageTags: what is rewritten", () => {
     expect(outcome.changes[0]?.path).toBe("c[0].image");
   });
 
+  it("edits an image merged in with `<<` once, whether or not the document merges (YAML 1.1 or 1.2)", () => {
+    for (const head of ["", "%YAML 1.1\n---\n"]) {
+      const text = `${head}base: &base {image: ${IMG}:45}\napp:\n  <<: [*base]\n  name: app\n`;
+      const outcome = edited(text);
+      expect(outcome.text).toBe(text.replace(":45", ":46"));
+      expect(outcome.changes.map((c) => c.path)).toEqual(["base.image"]);
+    }
+  });
+
+  it("keeps an explicit tag and anchor in front of the rewritten scalar", () => {
+    const text = `a: &img !!str "${IMG}:45"\nimage: *img\n`;
+    expect(edited(text).text).toBe(`a: &img !!str "${IMG}:46"\nimage: *img\n`);
+  });
+
   it("adds the tag to an untagged reference", () => {
     expect(edited(`image: ${IMG}\n`).text).toBe(`image: ${IMG}:46\n`);
   });
