@@ -37,7 +37,7 @@ export class AliasExpansionError extends Error {}
 
 // Nodes reached again through aliases. Plain documents are bounded by their size; this bounds the
 // "billion laughs" kind, whose expansion grows exponentially with nesting.
-const MAX_ALIASED_VISITS = 20_000;
+const MAX_ALIASED_VISITS = 50_000;
 
 /**
  * Finds the scalars in one parsed document (parsed with `keepSourceTokens`) that reference the

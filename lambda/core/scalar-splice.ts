@@ -1,4 +1,4 @@
-import { type Scalar, Scalar as ScalarClass } from "yaml";
+import { Scalar } from "yaml";
 import { readsAsPlainString } from "./reads-as-plain-string.ts";
 
 /** Replace `source.slice(start, end)` with `text`. */
@@ -26,13 +26,13 @@ export function scalarSplice(source: string, node: Scalar, value: string): Splic
   if (node.range === undefined || node.range === null) return undefined;
   const [start, end] = node.range;
   switch (node.type) {
-    case ScalarClass.QUOTE_SINGLE:
+    case Scalar.QUOTE_SINGLE:
       return { start, end, text: `'${value.replaceAll("'", "''")}'` };
-    case ScalarClass.QUOTE_DOUBLE:
+    case Scalar.QUOTE_DOUBLE:
       // JSON string escapes are all valid YAML double-quoted escapes.
       return { start, end, text: JSON.stringify(value) };
-    case ScalarClass.BLOCK_LITERAL:
-    case ScalarClass.BLOCK_FOLDED:
+    case Scalar.BLOCK_LITERAL:
+    case Scalar.BLOCK_FOLDED:
       return blockSplice(source, start, end, node, value);
     default:
       return {
