@@ -236,14 +236,12 @@ describe("handler over the GitHub emulator (sources)", () => {
   it("fails the batch with a clear message when the secret is missing, and retries the read next time", async () => {
     const { handler, newCommits } = await scenario(timetable());
     secrets.reset();
-    secrets
-      .on(GetSecretValueCommand)
-      .rejects(
-        new ResourceNotFoundException({
-          $metadata: {},
-          message: "Secrets Manager can't find the specified secret.",
-        }),
-      );
+    secrets.on(GetSecretValueCommand).rejects(
+      new ResourceNotFoundException({
+        $metadata: {},
+        message: "Secrets Manager can't find the specified secret.",
+      }),
+    );
     const { result, lines } = await captureOutput(() =>
       handler(sqsBatch([pushEvent("snutt-dev/snutt-timetable", "46")])),
     );

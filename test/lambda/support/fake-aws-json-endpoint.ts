@@ -1,0 +1,105 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request the fake endpoint received. */
+export interface AwsJsonRequest {
+  /** `X-Amz-Target`, e.g. `secretsmanager.GetSecretValue`. */
+  readonly target: string;
+  readonly body: Record<string, unknown>;
+  readonly authorization: string;
+}
+
+export interface FakeAwsJsonEndpoint {
+  readonly url: string;
+  /** Received so far; tests may empty it. */
+  readonly requests: AwsJsonRequest[];
+  /** SecretId → SecretString, or `{ error }` to answer with that AWS error type. */
+  readonly secrets: Map<string, string | { readonly error: string; readonly status?: number }>;
+  /** `repository:tag` → push time (ECR DescribeImages); absent tags answer ImageNotFoundException. */
+  readonly images: Map<string, Date>;
+  close(): Promise<void>;
+}
+
+/**
+ * A tiny Secrets Manager + ECR endpoint on 127.0.0.1 speaking the services' wire protocol (AWS JSON 1.1:
+ * POST `/`, operation in `X-Amz-Target`, errors as `{"__type", "message"}`), for code that cannot see
+ * aws-sdk-client-mock — the built bundle in a child process, pointed here through
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL_ECR`.
+ */
+export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
+  const requests: AwsJsonRequest[] = [];
+  const secrets = new Map<string, string | { readonly error: string; readonly status?: number }>();
+  const images = new Map<string, Date>();
+
+  const answer = (response: ServerResponse, status: number, body: unknown) => {
+    response.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
+    response.end(JSON.stringify(body));
+  };
+  const fail = (response: ServerResponse, type: string, message: string, status = 400) => {
+    response.setHeader("x-amzn-errortype", type);
+    answer(response, status, { __type: type, message });
+  };
+
+  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const target = String(request.headers["x-amz-target"] ?? "");
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+    requests.push({ target, body, authorization: String(request.headers.authorization ?? "") });
+
+    if (target === "secretsmanager.GetSecretValue") {
+      const secretId = String(body.SecretId);
+      const secret = secrets.get(secretId);
+      if (secret === undefined)
+        return fail(
+          response,
+          "ResourceNotFoundException",
+          "Secrets Manager can't find the specified secret.",
+        );
+      if (typeof secret !== "string")
+        return fail(response, secret.error, "refused by the fake endpoint", secret.status);
+      return answer(response, 200, {
+        ARN: secretId,
+        Name: secretId.split(":")[6],
+        SecretString: secret,
+        VersionId: "v1",
+      });
+    }
+    if (target === "AmazonEC2ContainerRegistry_V20150921.DescribeImages") {
+      const ids = body.imageIds as { imageTag?: string }[] | undefined;
+      const tag = ids?.[0]?.imageTag;
+      const pushedAt = images.get(`${String(body.repositoryName)}:${tag}`);
+      if (pushedAt === undefined)
+        return fail(
+          response,
+          "ImageNotFoundException",
+          `The image with imageId {imageTag:'${tag}'} does not exist`,
+        );
+      return answer(response, 200, {
+        imageDetails: [
+          {
+            registryId: body.registryId,
+            repositoryName: body.repositoryName,
+            imageTags: [tag],
+            imageDigest: `sha256:${"ef".repeat(32)}`,
+            imagePushedAt: pushedAt.getTime() / 1000,
+          },
+        ],
+      });
+    }
+    return fail(response, "UnknownOperationException", `the fake endpoint does not implement ${target}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    secrets,
+    images,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+      }),
+  };
+}
