@@ -1,4 +1,5 @@
 import { createTwoFilesPatch } from "diff";
+import { describeChange } from "../core/describe-change.ts";
 import type { UpdateReport } from "../core/update-manifests.ts";
 
 /**
@@ -17,10 +18,7 @@ export function formatReport(report: UpdateReport, options: { readonly dryRun: b
       const files = new Set(image.changes.map((change) => change.file)).size;
       const verb = options.dryRun ? "would update" : "updated";
       lines.push(`${verb} ${name} (${plural(image.changes.length, "value")} in ${plural(files, "file")})`);
-      for (const change of image.changes) {
-        const where = change.document > 0 ? `${change.file} (document ${change.document + 1})` : change.file;
-        lines.push(`  ${where} ${change.path}: ${change.oldValue} → ${change.newValue}`);
-      }
+      for (const change of image.changes) lines.push(`  ${describeChange(change)}`);
     } else if (image.outcome === "no-change") {
       lines.push(`no change for ${name}: no manifest under the mapped paths needs it`);
     } else {

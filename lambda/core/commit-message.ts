@@ -1,3 +1,4 @@
+import { describeChange } from "./describe-change.ts";
 import type { EcrPush } from "./ecr-push.ts";
 import { DEFAULT_COMMIT_MESSAGE } from "./heimdall-config.ts";
 import type { ManifestChange } from "./manifest-change.ts";
@@ -51,32 +52,6 @@ function fill(template: string, push: EcrPush): string {
   return template.replace(/\{([A-Za-z_][\w-]*)\}/g, (placeholder, name: string) =>
     Object.hasOwn(values, name) ? (values[name] ?? placeholder) : placeholder,
   );
-}
-
-function describeChange(change: ManifestChange): string {
-  const where = change.document > 0 ? `${change.file} (document ${change.document + 1})` : change.file;
-  const [from, to] = shortenValues(change.oldValue, change.newValue);
-  return `${where}: ${change.path} ${from} → ${to}`;
-}
-
-// Drops the image name both values share: `…/snutt-timetable:45` → `…:46` reads as `45 → 46`.
-function shortenValues(oldValue: string, newValue: string): [string, string] {
-  const before = splitReference(oldValue);
-  const after = splitReference(newValue);
-  if (before.name === after.name && before.reference !== "" && after.reference !== "") {
-    return [before.reference, after.reference];
-  }
-  return [oldValue, newValue];
-}
-
-/** `name:tag@digest` → name, and the rest without its leading `:` (a digest keeps its `@`). */
-function splitReference(value: string): { name: string; reference: string } {
-  const at = value.indexOf("@");
-  const head = at < 0 ? value : value.slice(0, at);
-  const colon = head.indexOf(":", head.lastIndexOf("/") + 1);
-  const name = colon < 0 ? head : head.slice(0, colon);
-  const rest = value.slice(name.length);
-  return { name, reference: rest.startsWith(":") ? rest.slice(1) : rest };
 }
 
 function byLocation(a: ManifestChange, b: ManifestChange): number {

@@ -33,19 +33,20 @@ export function runEngineBench(options: { runs: number }): BenchRow[] {
       value: `${files.size} files (${manifests} manifests), ${(bytes / 1e6).toFixed(1)} MB`,
     },
   ];
-  const scenarios: [string, EcrPush, HeimdallConfig][] = [
-    ["one namespace (convention apps/ns-042/**)", app, DEFAULT_CONFIG],
-    ["whole tree mapped, image used in 1 file", app, wholeTree],
-    ["whole tree mapped, sidecar image in every file", sidecar, wholeTree],
+  // The worst case parses, edits and verifies all 10,000 files: one measured run is enough to see its cost.
+  const scenarios: [string, EcrPush, HeimdallConfig, number][] = [
+    ["one namespace (convention apps/ns-042/**)", app, DEFAULT_CONFIG, options.runs],
+    ["whole tree mapped, image used in 1 file", app, wholeTree, options.runs],
+    ["whole tree mapped, sidecar image in every file (worst case)", sidecar, wholeTree, 1],
   ];
-  for (const [name, image, config] of scenarios) {
+  for (const [name, image, config, runs] of scenarios) {
     let changed = 0;
-    const ms = median(options.runs, () => {
+    const ms = median(runs, () => {
       changed = planUpdate({ pushes: [image], files, config }).files.length;
     });
     rows.push({
       name: `plan: ${name}`,
-      value: `${ms.toFixed(1)} ms median of ${options.runs}, ${Math.round((files.size / ms) * 1000).toLocaleString("en-US")} files/s scanned, ${changed} files changed`,
+      value: `${ms.toFixed(1)} ms (median of ${runs}), ${Math.round((files.size / ms) * 1000).toLocaleString("en-US")} files/s scanned, ${changed} files changed`,
     });
   }
   return rows;
@@ -65,7 +66,7 @@ function push(repository: string, tag: string): EcrPush {
 }
 
 function median(runs: number, work: () => void): number {
-  work(); // warm-up: JIT and the yaml package's lazy init are not what we measure
+  if (runs > 1) work(); // warm-up: JIT and the yaml package's lazy init are not what we measure
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
