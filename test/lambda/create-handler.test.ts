@@ -92,7 +92,13 @@ describe("createHandler over a real git repository", () => {
     const dir = await gitops({ [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45") });
     const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }));
     const event = pushEvent("snutt-dev/snutt-timetable", "46");
-    await captureOutput(() => handler(sqsBatch([event, event])));
+    const first = await captureOutput(() => handler(sqsBatch([event, event])));
+    // SQS delivers at least once: the same event twice in one batch counts once (the later record wins a tie).
+    expect(summaryLines(first.lines).map((line) => [line.messageId, line.outcome, line.reason])).toEqual([
+      ["msg-0", "no-change", `duplicate of event ${String(event.id)} in the same batch`],
+      ["msg-1", "updated", undefined],
+    ]);
+    expect(metricTotal(first.lines, "Updates")).toBe(1);
     const before = await commitCount(dir);
     const { result, lines } = await captureOutput(() => handler(sqsBatch([event])));
     expect(result).toEqual({ batchItemFailures: [] });
