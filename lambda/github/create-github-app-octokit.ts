@@ -37,6 +37,11 @@ export interface GitHubAppOctokitOptions {
     readonly maxRetryAfterSeconds?: number;
     /** Milliseconds per second of `retry-after`. Default 1000; tests shrink it. */
     readonly retryAfterBaseValue?: number;
+    /**
+     * Octokits with the same id share the request spacing below within a process. Default: one id per
+     * App installation (`appId` + owner/repo), since GitHub's limits are per installation.
+     */
+    readonly id?: string;
   };
 }
 
@@ -118,6 +123,7 @@ export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHub
       doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
     },
     throttle: {
+      id: options.throttle?.id ?? `heimdall:${options.appId}:${owner}/${repo}`,
       retryAfterBaseValue: options.throttle?.retryAfterBaseValue ?? 1000,
       onRateLimit: onLimit("primary"),
       onSecondaryRateLimit: onLimit("secondary"),

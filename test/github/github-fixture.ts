@@ -36,6 +36,8 @@ export async function startGitHub(
   options: {
     readonly emulator?: Partial<GitHubEmulatorOptions>;
     readonly octokit?: Partial<GitHubAppOctokitOptions>;
+    /** Leave `installationId` out so the Octokit has to discover it. */
+    readonly discoverInstallation?: boolean;
   } = {},
 ): Promise<GitHubFixture> {
   const emulator = await createGitHubEmulator({
@@ -51,7 +53,7 @@ export async function startGitHub(
   const octokit = createGitHubAppOctokit({
     appId: APP_ID,
     privateKey: KEYS.privateKeyPkcs1,
-    installationId: INSTALLATION_ID,
+    ...(options.discoverInstallation === true ? {} : { installationId: INSTALLATION_ID }),
     owner: OWNER,
     repo: REPO,
     baseUrl: emulator.url,
