@@ -34,17 +34,21 @@ export class EcrHeimdallStack extends Stack {
     if (instances.length === 0) {
       throw new Error("EcrHeimdallStack needs at least one instance; pass -c gitopsRepo=owner/name");
     }
-    const seen = new Set<string>();
-    this.heimdalls = instances.map((instance) => {
-      const constructId = instance.gitopsRepo.replace(/[^A-Za-z0-9]+/g, "-");
-      if (seen.has(constructId)) {
-        throw new Error(
-          `GitOps repository "${instance.gitopsRepo}" is configured twice; merge its repositoryPrefixes ` +
-            "into one instance",
-        );
-      }
-      seen.add(constructId);
-      return new EcrHeimdall(this, constructId, instance);
-    });
+    // Checked before any instance is built, so a clash fails before any bundling starts.
+    const ids = instances.map((instance) => instance.gitopsRepo.replace(/[^A-Za-z0-9]+/g, "-"));
+    const clash = ids.findIndex((constructId, index) => ids.indexOf(constructId) !== index);
+    if (clash !== -1) {
+      const first = instances[ids.indexOf(ids[clash] as string)]?.gitopsRepo;
+      const second = instances[clash]?.gitopsRepo;
+      throw new Error(
+        first === second
+          ? `GitOps repository "${second}" is configured twice; merge its repositoryPrefixes into one instance`
+          : `GitOps repositories "${first}" and "${second}" both map to construct id "${ids[clash]}"; ` +
+              "deploy one of them from a second stack (-c stackName=…)",
+      );
+    }
+    this.heimdalls = instances.map(
+      (instance, index) => new EcrHeimdall(this, ids[index] as string, instance),
+    );
   }
 }

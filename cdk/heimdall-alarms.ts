@@ -1,4 +1,4 @@
-import { Duration, Stack } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
@@ -86,8 +86,12 @@ export class HeimdallAlarms extends Construct {
     const key = new Key(this, "TopicKey", {
       description: "ecr-heimdall alarm topic encryption",
       enableKeyRotation: true,
+      // It only protects notifications in flight; nothing stays encrypted under it after the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
     // CloudWatch encrypts the alarm notification itself, so it needs the key, not just the topic.
+    // (Key policies name the key itself as "*"; publishing stays limited by the topic policy below.)
     key.grant(cloudwatch, "kms:Decrypt", "kms:GenerateDataKey*");
     const topic = new Topic(this, "Topic", { masterKey: key, enforceSSL: true });
     // The topic policy CDK writes for enforceSSL replaces SNS's default one, so CloudWatch alarms of
