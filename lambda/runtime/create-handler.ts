@@ -45,7 +45,10 @@ export type HeimdallHandler = (
  * - when the update fails (GitHub 5xx after retries, the branch kept moving, the secret unreadable, …)
  *   every valid record of the invocation is `failed`: returned as `batchItemFailures` for SQS, so the
  *   queue redelivers them (and its redrive policy dead-letters what keeps failing), or thrown for a
- *   direct invocation, so EventBridge's retry policy and DLQ take over.
+ *   direct invocation, so EventBridge's retry policy and DLQ take over. Failures a retry cannot fix
+ *   (a 403 from GitHub, an invalid `.heimdall.yaml`) are retried too: the dead-letter queue is where
+ *   they wait, redrivable, for the fix — dropping them would lose the push. Returning every valid
+ *   record also keeps a FIFO group's order (everything from the first failure on goes back).
  * Messages in logs and thrown errors pass through `redactSecrets`.
  *
  * @example
@@ -90,6 +93,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
       } catch (error) {
         failure = error;
         const reason = describe(error);
+        const errorName = error instanceof Error ? error.name : typeof error;
         for (const { push, messageId } of pending) {
           summaries.push({
             outcome: "failed",
@@ -98,6 +102,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
             repository: push.repository,
             tag: push.tag,
             reason,
+            errorName,
           });
         }
       }

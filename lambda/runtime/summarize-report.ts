@@ -9,6 +9,8 @@ export interface EventSummary {
   readonly repository?: string;
   readonly tag?: string;
   readonly reason?: string;
+  /** For `failed`: the error class (`GitHubApiError`, `SecretError`, `CommitConflictError`, …). */
+  readonly errorName?: string;
   /** Files this event's image changed. */
   readonly files?: readonly string[];
   readonly commitSha?: string;

@@ -169,6 +169,12 @@ describe("handler over the GitHub emulator (sources)", () => {
         .map((line) => line.outcome)
         .sort(),
     ).toEqual(["failed", "invalid"]);
+    const failed = summaryLines(lines).find((line) => line.outcome === "failed");
+    expect(failed).toMatchObject({
+      level: "ERROR",
+      errorName: "GitHubApiError",
+      reason: expect.stringContaining("502"),
+    });
     expect(raw).not.toContain(KEY_MARKER);
     const retry = await captureOutput(() => handler(batch));
     expect(retry.result).toEqual({ batchItemFailures: [] });
