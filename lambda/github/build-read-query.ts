@@ -33,9 +33,10 @@ export interface ReadQueryOptions {
  * comes back with `object` not expanded and the caller reads it with a follow-up `{ kind: "commit" }`
  * query pinned to the oid it got.
  *
- * Shape of the answer: `repository.ref.target` (branch), `repository.defaultBranchRef.target` (default
- * branch, plus `defaultBranchRef.name`) or `repository.object` (commit); on that commit `oid`, `rN`
- * (a `TreeEntry`, or for `""` the commit's `Tree` under `tree`-style alias `rN`) and `cN` (a `TreeEntry`).
+ * Shape of the answer: the commit is `repository.ref.target` (branch), `repository.defaultBranchRef.target`
+ * (default branch, with the branch `name` beside it) or `repository.object` (commit). On it: `oid`; `rN`,
+ * the root's `TreeEntry` (or, for `""`, the commit's root `Tree`); `cN`, the single file's `TreeEntry`.
+ * A path that does not exist answers `null`.
  *
  * @example
  * buildReadQuery({ owner: "wafflestudio", repo: "gitops", target: { kind: "default-branch" },

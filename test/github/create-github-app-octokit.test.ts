@@ -95,6 +95,20 @@ describe("createGitHubAppOctokit authentication", () => {
     expect(f.emulator.requests[1]?.path).toBe("/app/installations/777/access_tokens");
   });
 
+  it("answers octokit.auth({ type: 'installation' }) by discovering the installation too", async () => {
+    const f = await start(FILES, { discoverInstallation: true });
+    const authentication = (await f.octokit.auth({ type: "installation" })) as {
+      token: string;
+      installationId: number;
+    };
+    expect(authentication.installationId).toBe(777);
+    expect(authentication.token).toMatch(/^ghs_/);
+    expect(f.emulator.requests.map((r) => r.operation)).toEqual([
+      "apps/get-repo-installation",
+      "apps/create-installation-access-token",
+    ]);
+  });
+
   it("retries a failed installation discovery on the next request instead of remembering the failure", async () => {
     const f = await start(FILES, { discoverInstallation: true, octokit: { retry: { retries: 0 } } });
     f.emulator.faults.failNext(1, 503, (r) => r.operation === "apps/get-repo-installation");
