@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Duration, Stack, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, Validations } from "aws-cdk-lib";
 import { Rule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
@@ -192,6 +192,18 @@ export class EcrHeimdall extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
+
+    // What the README's operating commands need, printed by `cdk deploy`.
+    const outputs: Record<string, [string, string]> = {
+      SecretArn: [this.secret.secretArn, `put-secret-value target for ${props.gitopsRepo}`],
+      FunctionName: [this.function.functionName, "aws lambda invoke target"],
+      LogGroupName: [logGroup.logGroupName, "summary lines: aws logs tail <name> --follow"],
+      QueueUrl: [this.queue.queueUrl, `FIFO queue; message group "${props.gitopsRepo}"`],
+      DeadLetterQueueUrl: [this.deadLetterQueue.queueUrl, "pushes that gave up; redrive after fixing"],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs)) {
+      new CfnOutput(this, name, { value, description });
+    }
   }
 
   /**

@@ -186,3 +186,19 @@ describe("function", () => {
     expect(JSON.parse(run.stdout)).toEqual({ batchItemFailures: [], platform: process.platform });
   });
 });
+
+describe("stack outputs", () => {
+  it("name the secret, function, log group and queues of each instance for the operating commands", () => {
+    const outputs = t.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const outputValue = (name: string) =>
+      Object.entries(outputs).find(([key]) =>
+        new RegExp(`^wafflestudiosnuttgitops${name}[0-9A-F]{8}$`).test(key),
+      )?.[1].Value;
+    expect(outputValue("SecretArn")).toEqual(t.ref(t.snutt.secret));
+    expect(outputValue("FunctionName")).toEqual(t.ref(t.snutt.function));
+    expect(outputValue("LogGroupName")).toEqual(t.ref(t.child(t.snutt, "FunctionLogs")));
+    expect(outputValue("DeadLetterQueueUrl")).toEqual(t.ref(t.snutt.deadLetterQueue));
+    expect(outputValue("QueueUrl")).toEqual(t.ref(t.snutt.queue));
+    expect(Object.keys(outputs)).toHaveLength(15);
+  });
+});
