@@ -72,8 +72,8 @@ export class EcrHeimdall extends Construct {
     const projectRoot = props.projectRoot ?? REPO_ROOT;
 
     if (props.githubAppSecretArn === undefined) {
-      // The generated random string is a placeholder, not a key: the function refuses it with a
-      // message pointing at `aws secretsmanager put-secret-value`. No key ever enters the template.
+      // The generated random string is a placeholder, not a key: the function refuses it as "not
+      // valid JSON" and names the JSON to store. No key ever enters the template.
       const secret = new Secret(this, "GitHubAppSecret", {
         description: `GitHub App credentials for ecr-heimdall → ${props.gitopsRepo}: {"appId","privateKey","installationId"}`,
         generateSecretString: { passwordLength: 32, excludePunctuation: true },
