@@ -20,10 +20,6 @@ function runApp(context: Record<string, string>) {
       ...process.env,
       CDK_OUTDIR: outdir,
       CDK_CONTEXT_JSON: JSON.stringify(context),
-      // Whatever the developer's shell holds must not leak into an env-agnostic synth.
-      AWS_PROFILE: "",
-      AWS_REGION: "",
-      AWS_DEFAULT_REGION: "",
     },
   });
   return { ...result, outdir };
