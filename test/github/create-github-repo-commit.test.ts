@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { StaleHeadError } from "../../lambda/core/errors.ts";
+import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
+import { deployment, type GitHubFixture, OWNER, REPO, startGitHub } from "./github-fixture.ts";
+
+const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+
+let fixture: GitHubFixture | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+async function start(...args: Parameters<typeof startGitHub>): Promise<GitHubFixture> {
+  fixture = await startGitHub(...args);
+  return fixture;
+}
+
+describe("createGitHubRepo commit", () => {
+  it("reads and commits a 20-file namespace in two GraphQL requests once the token is warm", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) {
+      files[`apps/snutt-dev/app-${i}/deployment.yaml`] = deployment(
+        `app-${i}`,
+        `${REGISTRY}/snutt-dev/app-${i}:1`,
+      );
+    }
+    const { emulator, octokit } = await start(files);
+    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] }); // warms the token
+    const before = emulator.requests.length;
+    const headBefore = await emulator.head();
+
+    const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
+    expect(snapshot.files.size).toBe(20);
+    const path = "apps/snutt-dev/app-7/deployment.yaml";
+    const after = (snapshot.files.get(path) ?? "").replace("app-7:1", "app-7:2");
+    const result = await repository.commit({
+      expectedHeadOid: snapshot.headOid,
+      headline: "Automated commit by ECR push (snutt-dev/app-7:2)",
+      body: "snutt-dev/app-7: 1 → 2",
+      files: [{ path, contents: after }],
+    });
+
+    const made = emulator.requests.slice(before);
+    expect(made.map((r) => r.operation)).toEqual(["graphql query", "graphql mutation"]);
+    const [commit] = await emulator.commits();
+    expect(result.oid).toBe(commit?.oid);
+    expect(result.url).toBe(`https://github.com/${OWNER}/${REPO}/commit/${result.oid}`);
+    expect(commit).toMatchObject({
+      parents: [headBefore],
+      headline: "Automated commit by ECR push (snutt-dev/app-7:2)",
+      body: "snutt-dev/app-7: 1 → 2",
+      verified: true,
+    });
+    expect(await emulator.readFile(path)).toBe(after);
+    expect(await emulator.readFile("apps/snutt-dev/app-8/deployment.yaml")).toBe(
+      files["apps/snutt-dev/app-8/deployment.yaml"],
+    );
+  });
+
+  it("throws StaleHeadError and overwrites nothing when the branch moved since the read", async () => {
+    const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
+    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
+    let theirs = "";
+    emulator.faults.beforeMutation(async () => {
+      theirs = await emulator.pushCommit({ "apps/ns/a/d.yaml": "image: x:9\n" }, "someone else");
+    });
+
+    const error = await repository
+      .commit({
+        expectedHeadOid: snapshot.headOid,
+        headline: "Automated commit by ECR push (ns/x:2)",
+        body: "",
+        files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:2\n" }],
+      })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(StaleHeadError);
+    expect((error as StaleHeadError).expectedHeadOid).toBe(snapshot.headOid);
+    expect(await emulator.head()).toBe(theirs);
+    expect(await emulator.readFile("apps/ns/a/d.yaml")).toBe("image: x:9\n");
+  });
+
+  it("commits to the default branch it read, whatever its name, and to a configured branch", async () => {
+    const { emulator, octokit } = await start(
+      { "apps/ns/a/d.yaml": "image: x:1\n" },
+      { emulator: { defaultBranch: "trunk" } },
+    );
+    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
+    await repository.commit({
+      expectedHeadOid: snapshot.headOid,
+      headline: "h",
+      body: "",
+      files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:2\n" }],
+    });
+    expect(await emulator.readFile("apps/ns/a/d.yaml", "trunk")).toBe("image: x:2\n");
+
+    const pinned = createGitHubRepo({ octokit, owner: OWNER, repo: REPO, branch: "trunk" });
+    const again = await pinned.read({ roots: ["apps/ns"], configPaths: [] });
+    expect(again.files.get("apps/ns/a/d.yaml")).toBe("image: x:2\n");
+    await pinned.commit({
+      expectedHeadOid: again.headOid,
+      headline: "h2",
+      body: "",
+      files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:3\n" }],
+    });
+    expect(await emulator.readFile("apps/ns/a/d.yaml", "trunk")).toBe("image: x:3\n");
+  });
+
+  it("retries a commit that got a 502 and commits once", async () => {
+    const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
+    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
+    emulator.faults.failNext(1, 502, (r) => r.graphqlFields.includes("createCommitOnBranch"));
+
+    const result = await repository.commit({
+      expectedHeadOid: snapshot.headOid,
+      headline: "h",
+      body: "",
+      files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:2\n" }],
+    });
+
+    expect(result.oid).toBe(await emulator.head());
+    expect(await emulator.commits()).toHaveLength(2);
+    expect(
+      emulator.requests.filter((r) => r.graphqlFields.includes("createCommitOnBranch")).map((r) => r.status),
+    ).toEqual([502, 200]);
+  });
+
+  it("never commits twice when a 502 hides a commit that landed: the retry is refused as stale", async () => {
+    let dropped = false;
+    // A proxy that loses GitHub's answer to the first mutation after GitHub has committed.
+    const lossyFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!dropped && typeof init?.body === "string" && init.body.includes("createCommitOnBranch")) {
+        dropped = true;
+        return new Response('{"message":"Bad Gateway"}', {
+          status: 502,
+          headers: { "content-type": "application/json" },
+        });
+      }
+      return response;
+    };
+    const { emulator, octokit } = await start(
+      { "apps/ns/a/d.yaml": "image: x:1\n" },
+      { octokit: { request: { fetch: lossyFetch } } },
+    );
+    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
+
+    await expect(
+      repository.commit({
+        expectedHeadOid: snapshot.headOid,
+        headline: "h",
+        body: "",
+        files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:2\n" }],
+      }),
+    ).rejects.toThrow(StaleHeadError);
+
+    expect(dropped).toBe(true);
+    expect(await emulator.commits()).toHaveLength(2);
+    expect(await emulator.readFile("apps/ns/a/d.yaml")).toBe("image: x:2\n");
+  });
+});
