@@ -4,14 +4,8 @@ import { type LambdaConfig, readConfig } from "./config.ts";
 import { createGitHubRuntime } from "./runtime/create-github-runtime.ts";
 import { createHandler } from "./runtime/create-handler.ts";
 
-/**
- * The Lambda entry point (`handler.handler` in the bundle): one EventBridge ECR push event, or an SQS
- * batch of them, applied to the GitOps repository as one commit. See `createHandler` for semantics.
- *
- * Module scope is the container's scope: configuration is validated here, at cold start, so a broken
- * deployment fails init with the list of what to fix; adapters are built on the first event and
- * reused by warm invocations.
- */
+// Module scope is the container's scope: configuration is validated once, at cold start, so a broken
+// deployment fails init with the list of what to fix instead of failing every event.
 const logger = new Logger({ serviceName: "ecr-heimdall" });
 const metrics = new Metrics({ namespace: "EcrHeimdall", serviceName: "ecr-heimdall" });
 
@@ -23,4 +17,16 @@ try {
   throw error;
 }
 
+/**
+ * The Lambda entry point (`handler.handler` in `dist/lambda/handler.mjs`): one EventBridge ECR push
+ * event, or an SQS batch of them, applied to the GitOps repository as at most one commit. Returns
+ * `{ batchItemFailures }` for SQS; throws for a direct invocation that should be retried. The secret,
+ * Octokit, repository adapter and ECR clock are built on the first event and reused while warm.
+ * See `createHandler` for the failure semantics.
+ *
+ * @example
+ * // Environment: GITOPS_REPO=wafflestudio/snutt-gitops GITHUB_APP_SECRET_ARN=arn:aws:secretsmanager:…
+ * await handler({ Records: [{ eventSource: "aws:sqs", messageId: "m1", body: JSON.stringify(ecrEvent) }] }, context);
+ * // { batchItemFailures: [] }
+ */
 export const handler = createHandler({ resolve: createGitHubRuntime(config, { logger }), logger, metrics });

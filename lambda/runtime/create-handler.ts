@@ -115,7 +115,13 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
         deps.metrics.addMetric("ConflictRetries", MetricUnit.Count, report.conflicts);
       }
       for (const warning of report?.warnings ?? []) {
-        deps.logger.warn("manifest warning", { ...warning, message: redactSecrets(warning.message) });
+        // Not `message`: that key is the log line's own message in Powertools' format.
+        const line = warning.line === undefined ? {} : { line: warning.line };
+        deps.logger.warn("manifest warning", {
+          file: warning.file,
+          ...line,
+          warning: redactSecrets(warning.message),
+        });
       }
     } finally {
       deps.metrics.publishStoredMetrics();

@@ -1,0 +1,80 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { DescribeImagesCommand, ECRClient, ImageNotFoundException } from "@aws-sdk/client-ecr";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import { readConfig } from "../../../lambda/config.ts";
+import type { UpdateManifestsInput } from "../../../lambda/core/update-manifests.ts";
+import { createGitHubRuntime } from "../../../lambda/runtime/create-github-runtime.ts";
+import { createHandler } from "../../../lambda/runtime/create-handler.ts";
+import {
+  createGitHubEmulator,
+  type GitHubEmulator,
+} from "../../support/github-emulator/create-github-emulator.ts";
+import { generateAppKeyPair } from "../../support/github-emulator/generate-app-key-pair.ts";
+
+export const keys = generateAppKeyPair();
+/** A line from the middle of the private key: it must never show up in any output. */
+export const KEY_MARKER = keys.privateKeyPkcs1.split("\n")[5] ?? "unreachable";
+export const APP_ID = 4242;
+export const INSTALLATION_ID = 777;
+export const SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-app-AbCdEf";
+
+/** Secrets Manager and ECR as the sources see them (aws-sdk-client-mock intercepts every client). */
+export const secrets = mockClient(SecretsManagerClient);
+export const ecr = mockClient(ECRClient);
+const emulators: GitHubEmulator[] = [];
+
+/** AWS as it is by default: the App secret exists, ECR knows no tag (so stale checks only warn). */
+export function resetAws(): void {
+  secrets.reset();
+  ecr.reset();
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
+    ARN: SECRET_ARN,
+    SecretString: JSON.stringify({ appId: String(APP_ID), privateKey: keys.privateKeyPkcs1 }),
+  });
+  ecr.on(DescribeImagesCommand).rejects(new ImageNotFoundException({ $metadata: {}, message: "not found" }));
+}
+
+export async function closeEmulators(): Promise<void> {
+  await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
+}
+
+/**
+ * One Lambda container wired like `lambda/handler.ts` — real config parsing, secret reader, GitHub App
+ * Octokit, GitHub adapter and use case — against a fresh GitHub emulator holding `files`.
+ */
+export async function startGitHubScenario(
+  files: Record<string, string>,
+  env: Record<string, string> = {},
+  update: Pick<UpdateManifestsInput, "maxAttempts"> = {},
+) {
+  const gh = await createGitHubEmulator({
+    owner: "wafflestudio",
+    repo: "gitops",
+    files,
+    appId: APP_ID,
+    publicKey: keys.publicKey,
+    installationId: INSTALLATION_ID,
+  });
+  emulators.push(gh);
+  const config = readConfig({
+    GITOPS_REPO: "wafflestudio/gitops",
+    GITHUB_APP_SECRET_ARN: SECRET_ARN,
+    GITHUB_API_URL: gh.url,
+    ...env,
+  });
+  const logger = new Logger({ serviceName: "ecr-heimdall" });
+  const handler = createHandler({
+    resolve: createGitHubRuntime(config, {
+      logger,
+      // Same policy, shorter waits: 10 ms per backoff unit / per second of retry-after.
+      octokit: { retry: { retryAfterBaseValue: 10 }, throttle: { retryAfterBaseValue: 10 } },
+    }),
+    logger,
+    metrics: new Metrics({ namespace: "EcrHeimdall", serviceName: "ecr-heimdall" }),
+    update: { sleep: async () => {}, ...update },
+  });
+  const initialCommits = (await gh.commits()).length;
+  return { gh, handler, newCommits: async () => (await gh.commits()).length - initialCommits };
+}
