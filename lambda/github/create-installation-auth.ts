@@ -68,7 +68,7 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
   }
 
   async function discover(request: RequestInterface): Promise<number> {
-    // Sent through the raw request under the hook: going through Octokit again would re-enter this hook.
+    // Signed with the app JWT by auth-app; `hook` lets app routes through without waiting for this lookup.
     const response = await appAuth.hook(request, "GET /repos/{owner}/{repo}/installation", { owner, repo });
     const id: unknown = (response.data as { id?: unknown }).id;
     if (typeof id !== "number") {
