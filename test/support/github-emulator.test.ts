@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { createAppAuth } from "@octokit/auth-app";
+import { Octokit } from "@octokit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createGitHubEmulator,
@@ -491,5 +493,84 @@ describe("GitHub emulator faults and concurrency", () => {
       expect(commit.parents).toEqual([commits[index + 1]?.oid]);
     }
     for (let i = 0; i < 20; i++) expect(await emulator.readFile(`w/${i}.yaml`)).toBe(`w: ${i}\n`);
+  });
+});
+
+describe("GitHub emulator with real Octokit clients", () => {
+  const QUERY = `query($owner: String!, $name: String!) {
+    repository(owner: $owner, name: $name) { defaultBranchRef { target { oid } } }
+  }`;
+
+  it("authenticates @octokit/auth-app (JWT → installation token) and answers GraphQL and REST", async () => {
+    const emulator = await createGitHubEmulator(options());
+    try {
+      const octokit = new Octokit({
+        baseUrl: emulator.url,
+        authStrategy: createAppAuth,
+        auth: { appId: APP_ID, privateKey: keys.privateKeyPkcs1, installationId: INSTALLATION_ID },
+      });
+      const answer = await octokit.graphql<{ repository: { defaultBranchRef: { target: { oid: string } } } }>(
+        QUERY,
+        {
+          owner: OWNER,
+          name: REPO,
+        },
+      );
+      expect(answer.repository.defaultBranchRef.target.oid).toBe(await emulator.head());
+      const repo = await octokit.request("GET /repos/{owner}/{repo}", { owner: OWNER, repo: REPO });
+      expect(repo.data.default_branch).toBe("main");
+      expect(emulator.requests.map((request) => request.operation)).toEqual([
+        "apps/create-installation-access-token",
+        "graphql query",
+        "repos/get",
+      ]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("serves GitHub Enterprise Server style base URLs (/api/v3 and /api/graphql)", async () => {
+    const emulator = await createGitHubEmulator(options());
+    try {
+      const octokit = new Octokit({
+        baseUrl: `${emulator.url}/api/v3`,
+        authStrategy: createAppAuth,
+        auth: { appId: APP_ID, privateKey: keys.privateKeyPkcs8, installationId: INSTALLATION_ID },
+      });
+      const answer = await octokit.graphql<{ repository: { defaultBranchRef: { target: { oid: string } } } }>(
+        QUERY,
+        {
+          owner: OWNER,
+          name: REPO,
+        },
+      );
+      expect(answer.repository.defaultBranchRef.target.oid).toBe(await emulator.head());
+      expect(emulator.requests.map((request) => request.path)).toEqual([
+        `/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`,
+        "/api/graphql",
+      ]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("makes @octokit/auth-app correct its clock from the date header when the JWT looks issued in the future", async () => {
+    const emulator = await createGitHubEmulator(options({ now: () => Date.now() - 5 * 60 * 1000 }));
+    try {
+      const octokit = new Octokit({
+        baseUrl: emulator.url,
+        authStrategy: createAppAuth,
+        auth: { appId: APP_ID, privateKey: keys.privateKeyPkcs1, installationId: INSTALLATION_ID },
+        log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+      });
+      await octokit.graphql(QUERY, { owner: OWNER, name: REPO });
+      expect(emulator.requests.map((request) => [request.operation, request.status])).toEqual([
+        ["apps/create-installation-access-token", 401],
+        ["apps/create-installation-access-token", 201],
+        ["graphql query", 200],
+      ]);
+    } finally {
+      await emulator.close();
+    }
   });
 });

@@ -1,18 +1,19 @@
-import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
 import { createAppAuthority } from "./app-authority.ts";
-import type { EmulatedCommitRequest, EmulatorState } from "./emulator-state.ts";
+import { createRequestHandler } from "./create-request-handler.ts";
+import type { EmulatorState } from "./emulator-state.ts";
+import { createFaultInjector, type GitHubEmulatorFaults, type LoggedRequest } from "./fault-injector.ts";
 import { createGitRepo } from "./git-repo.ts";
-import { type EmulatorResponse, githubErrorResponse } from "./github-error-response.ts";
 import { createGraphqlEndpoint } from "./graphql-endpoint.ts";
 import { createMutex } from "./mutex.ts";
 import { loadOpenApiCatalog } from "./openapi-catalog.ts";
 import { createRestHandlers } from "./rest-handlers.ts";
+
+export type { GitHubEmulatorFaults, LoggedRequest, MutationHook } from "./fault-injector.ts";
 
 export interface GitHubEmulatorOptions {
   readonly owner: string;
@@ -35,18 +36,6 @@ export interface GitHubEmulatorOptions {
   readonly now?: () => number;
 }
 
-export interface LoggedRequest {
-  readonly method: string;
-  /** Path as the client sent it, with query string. */
-  readonly path: string;
-  /** REST operation id (`repos/get-content`), `graphql query`/`graphql mutation`, or `unknown`. */
-  readonly operation: string;
-  /** GraphQL top-level fields, e.g. `["createCommitOnBranch"]`; empty for REST. */
-  readonly graphqlFields: readonly string[];
-  /** Status the emulator answered with. */
-  status: number;
-}
-
 export interface EmulatedCommit {
   readonly oid: string;
   readonly parents: readonly string[];
@@ -57,23 +46,6 @@ export interface EmulatedCommit {
   readonly committer: { readonly name: string; readonly email: string };
   /** True for commits GitHub itself made through the API (signed by GitHub's web-flow key). */
   readonly verified: boolean;
-}
-
-export type MutationHook = (context: {
-  readonly via: EmulatedCommitRequest["via"];
-  readonly branch: string;
-  readonly expectedHeadOid: string;
-}) => void | Promise<void>;
-
-export interface GitHubEmulatorFaults {
-  /** The next `n` requests (matching `match`, if given) fail with `status` and a GitHub-like body. */
-  failNext(n: number, status: number, match?: (request: LoggedRequest) => boolean): void;
-  /** The next `n` requests get GitHub's secondary-rate-limit 403 with a `retry-after` header. */
-  secondaryRateLimitNext(n: number, retryAfterSeconds: number): void;
-  /** Runs `hook` before the next `times` (default 1) commits compare the head — e.g. to push a competing commit. */
-  beforeMutation(hook: MutationHook, times?: number): void;
-  /** Every installation token issued so far is expired from now on. */
-  expireTokens(): void;
 }
 
 /**
@@ -96,20 +68,6 @@ export interface GitHubEmulator {
   /** File text on the default branch (or `ref`), undefined when absent. */
   readFile(path: string, ref?: string): Promise<string | undefined>;
   close(): Promise<void>;
-}
-
-const SECONDARY_RATE_LIMIT_MESSAGE =
-  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ";
-const SECONDARY_RATE_LIMIT_DOCS =
-  "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 /**
@@ -139,9 +97,6 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
   const mutex = createMutex();
   const verified = new Set<string>();
   const requests: LoggedRequest[] = [];
-  const failures: { remaining: number; status: number; match?: (request: LoggedRequest) => boolean }[] = [];
-  let rateLimited = { remaining: 0, retryAfterSeconds: 0 };
-  const hooks: { hook: MutationHook; remaining: number }[] = [];
   let baseUrl = "";
   const authority = createAppAuthority({
     appId: options.appId,
@@ -151,6 +106,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
   });
   const appSlug = options.appSlug ?? "heimdall";
+  const injector = createFaultInjector(() => authority.expireAllTokens());
 
   const state: EmulatorState = {
     owner: options.owner,
@@ -167,16 +123,11 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
     now,
     verified,
     async commit(request) {
-      const pending = hooks[0];
-      if (pending) {
-        pending.remaining -= 1;
-        if (pending.remaining <= 0) hooks.shift();
-        await pending.hook({
-          via: request.via,
-          branch: request.branch,
-          expectedHeadOid: request.expectedHeadOid,
-        });
-      }
+      await injector.beforeMutation({
+        via: request.via,
+        branch: request.branch,
+        expectedHeadOid: request.expectedHeadOid,
+      });
       return mutex.run(async () => {
         const result = await git.commitOnto({
           ref: `refs/heads/${request.branch}`,
@@ -199,120 +150,17 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
   const graphql = createGraphqlEndpoint(state);
   const rest = createRestHandlers(state);
 
-  async function route(
-    request: IncomingMessage,
-    entry: LoggedRequest,
-    url: URL,
-    body: unknown,
-    malformed: boolean,
-  ): Promise<EmulatorResponse> {
-    const failure = failures.find((candidate) => !candidate.match || candidate.match(entry));
-    if (failure) {
-      failure.remaining -= 1;
-      if (failure.remaining <= 0) failures.splice(failures.indexOf(failure), 1);
-      return githubErrorResponse(failure.status, failure.status >= 500 ? "Server Error" : "Injected failure");
-    }
-    if (rateLimited.remaining > 0) {
-      rateLimited.remaining -= 1;
-      return githubErrorResponse(
-        403,
-        `${SECONDARY_RATE_LIMIT_MESSAGE}${randomUUID()}.`,
-        SECONDARY_RATE_LIMIT_DOCS,
-        {
-          "retry-after": String(rateLimited.retryAfterSeconds),
-        },
-      );
-    }
-    if (malformed) return githubErrorResponse(400, "Problems parsing JSON");
-    if (entry.operation.startsWith("graphql")) {
-      const auth = authority.checkInstallationToken(request.headers.authorization);
-      if (!auth.ok)
-        return githubErrorResponse(
-          401,
-          "This endpoint requires you to be authenticated.",
-          "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
-        );
-      const answer = await graphql.handle(body);
-      return { status: 200, body: answer.body };
-    }
-    const operation = catalog.match(request.method ?? "GET", restPath(url.pathname));
-    if (!operation) return githubErrorResponse(404, "Not Found");
-    const params = catalog.validateParams(operation, url.searchParams);
-    if (!params.ok) return githubErrorResponse(422, params.message);
-    const valid = catalog.validateBody(operation, body);
-    if (!valid.ok) return githubErrorResponse(422, valid.message);
-    const answer = await rest.handle({
-      operation,
-      query: url.searchParams,
-      body,
-      authorization: request.headers.authorization,
-    });
-    if (answer.status >= 200 && answer.status < 300) {
-      const drift = catalog.validateResponse(operation, answer.status, answer.body);
-      if (!drift.ok)
-        return githubErrorResponse(
-          500,
-          `GitHub emulator drift in ${operation.operationId}: ${drift.message}`,
-        );
-    }
-    return answer;
-  }
-
-  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const raw = await readBody(request);
-    if (options.latencyMs) await delay(options.latencyMs);
-    const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    const method = request.method ?? "GET";
-    const isGraphql = method === "POST" && (url.pathname === "/graphql" || url.pathname === "/api/graphql");
-    let body: unknown;
-    let malformed = false;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString("utf8"));
-      } catch {
-        malformed = true;
-      }
-    }
-    let operation = "unknown";
-    let graphqlFields: readonly string[] = [];
-    if (isGraphql) {
-      const described = graphql.describe(body);
-      operation = `graphql ${described.operationType}`;
-      graphqlFields = described.rootFields;
-    } else {
-      operation = catalog.match(method, restPath(url.pathname))?.operationId ?? "unknown";
-    }
-    const entry: LoggedRequest = { method, path: request.url ?? "/", operation, graphqlFields, status: 0 };
-    requests.push(entry);
-    let answer: EmulatorResponse;
-    try {
-      answer = await route(request, entry, url, body, malformed);
-    } catch (error) {
-      answer = githubErrorResponse(
-        500,
-        `GitHub emulator failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    entry.status = answer.status;
-    const text = JSON.stringify(answer.body);
-    response.writeHead(answer.status, {
-      "content-type": "application/json; charset=utf-8",
-      "x-github-request-id": randomUUID(),
-      "x-ratelimit-limit": "5000",
-      "x-ratelimit-remaining": "4999",
-      "x-ratelimit-used": "1",
-      "x-ratelimit-reset": String(Math.floor(now() / 1000) + 3600),
-      "x-ratelimit-resource": isGraphql ? "graphql" : "core",
-      ...answer.headers,
-    });
-    response.end(text);
-  }
-
-  const server = createServer((request, response) => {
-    serve(request, response).catch((error: unknown) => {
-      response.destroy(error instanceof Error ? error : new Error(String(error)));
-    });
-  });
+  const server = createServer(
+    createRequestHandler({
+      state,
+      catalog,
+      graphql,
+      rest,
+      injector,
+      log: requests,
+      latencyMs: options.latencyMs ?? 0,
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -320,20 +168,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
     url: baseUrl,
     repoDir: git.dir,
     requests,
-    faults: {
-      failNext(n, status, match) {
-        failures.push(match ? { remaining: n, status, match } : { remaining: n, status });
-      },
-      secondaryRateLimitNext(n, retryAfterSeconds) {
-        rateLimited = { remaining: n, retryAfterSeconds };
-      },
-      beforeMutation(hook, times = 1) {
-        hooks.push({ hook, remaining: times });
-      },
-      expireTokens() {
-        authority.expireAllTokens();
-      },
-    },
+    faults: injector.faults,
     async head(branch = defaultBranch) {
       const oid = await git.revParse(`refs/heads/${branch}`);
       if (!oid) throw new Error(`Branch ${branch} does not exist in the emulator's repository`);
@@ -396,9 +231,4 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
       await rm(tempDir, { recursive: true, force: true });
     },
   };
-}
-
-// GitHub Enterprise Server serves REST under /api/v3.
-function restPath(pathname: string): string {
-  return pathname.startsWith("/api/v3/") ? pathname.slice("/api/v3".length) : pathname;
 }

@@ -1,23 +1,8 @@
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-
-/** A person line of a commit object. `date` is ISO-8601 UTC. */
-export interface GitPerson {
-  readonly name: string;
-  readonly email: string;
-  readonly date: string;
-}
-
-export interface GitCommitObject {
-  readonly oid: string;
-  readonly tree: string;
-  readonly parents: readonly string[];
-  readonly author: GitPerson;
-  readonly committer: GitPerson;
-  readonly message: string;
-}
+import { type GitCommitObject, type GitPerson, parseCommitObject } from "./parse-commit-object.ts";
+import { runGit } from "./run-git.ts";
 
 export interface GitTreeEntry {
   /** Octal mode as git prints it, e.g. `100644`, `040000`. */
@@ -79,74 +64,6 @@ export interface GitRepo {
   /** Commit oids reachable from `oid`, newest first, optionally only those touching `path`. */
   history(oid: string, options: { readonly path?: string; readonly max: number }): Promise<readonly string[]>;
   commitOnto(request: CommitOntoRequest): Promise<CommitOntoResult>;
-}
-
-// Keep the user's git config (signing, hooks paths, templates) out of the emulator's repository.
-const ISOLATED_ENV = {
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_TERMINAL_PROMPT: "0",
-};
-
-function runGit(
-  cwd: string,
-  args: readonly string[],
-  options: { readonly input?: Buffer | string; readonly env?: Record<string, string> } = {},
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      ["--literal-pathspecs", ...args],
-      {
-        cwd,
-        encoding: "buffer",
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, ...ISOLATED_ENV, ...options.env },
-      },
-      (error, stdout, stderr) => {
-        if (error) {
-          const detail = Buffer.isBuffer(stderr) ? stderr.toString("utf8").trim() : "";
-          reject(
-            new Error(`git ${args[0] ?? ""} failed in ${cwd}: ${detail || error.message}`, { cause: error }),
-          );
-          return;
-        }
-        resolve(stdout);
-      },
-    );
-    // A git command that exits without reading stdin closes the pipe; its exit status tells the story.
-    child.stdin?.on("error", () => undefined);
-    if (options.input === undefined) child.stdin?.end();
-    else child.stdin?.end(options.input);
-  });
-}
-
-function parsePerson(line: string): GitPerson {
-  const match = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line);
-  if (!match) throw new Error(`Unparseable person line in commit object: ${line}`);
-  const seconds = Number(match[3]);
-  return { name: match[1] ?? "", email: match[2] ?? "", date: new Date(seconds * 1000).toISOString() };
-}
-
-function parseCommit(oid: string, raw: string): GitCommitObject {
-  const split = raw.indexOf("\n\n");
-  const headerText = split === -1 ? raw : raw.slice(0, split);
-  const message = split === -1 ? "" : raw.slice(split + 2);
-  let tree = "";
-  const parents: string[] = [];
-  let author: GitPerson | undefined;
-  let committer: GitPerson | undefined;
-  for (const line of headerText.split("\n")) {
-    const space = line.indexOf(" ");
-    const key = line.slice(0, space);
-    const value = line.slice(space + 1);
-    if (key === "tree") tree = value;
-    else if (key === "parent") parents.push(value);
-    else if (key === "author") author = parsePerson(value);
-    else if (key === "committer") committer = parsePerson(value);
-  }
-  if (!author || !committer || tree === "") throw new Error(`Commit ${oid} is missing tree/author/committer`);
-  return { oid, tree, parents, author, committer, message };
 }
 
 export function createGitRepo(dir: string): GitRepo {
@@ -251,7 +168,7 @@ export function createGitRepo(dir: string): GitRepo {
     async readCommit(oid) {
       const cached = commits.get(oid);
       if (cached) return cached;
-      const parsed = parseCommit(oid, (await git(["cat-file", "commit", oid])).toString("utf8"));
+      const parsed = parseCommitObject(oid, (await git(["cat-file", "commit", oid])).toString("utf8"));
       commits.set(oid, parsed);
       return parsed;
     },
