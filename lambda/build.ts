@@ -76,7 +76,7 @@ const MEASURE_ENV = {
 };
 
 /** Median wall time of importing `file` in a fresh node process, `runs` times. */
-function medianColdImportMs(file: string, runs: number): number {
+export function medianColdImportMs(file: string, runs: number): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
