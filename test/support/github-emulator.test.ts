@@ -295,6 +295,35 @@ describe("GitHub emulator", () => {
     expect(created.status).toBe(201);
     expect(await emulator.readFile("apps/new/file.yaml")).toBe("new: file\n");
   });
+  it("pages commit history like GitHub and marks GitHub's own commits as signed", async () => {
+    const history = (args: string) =>
+      graphql(
+        emulator,
+        token,
+        `{ repository(owner: "${OWNER}", name: "${REPO}") { defaultBranchRef { target { ... on Commit {
+          history${args} { totalCount pageInfo { hasNextPage } nodes { oid messageHeadline signature { isValid wasSignedByGitHub } } }
+        } } } } }`,
+      );
+    const { body } = await history("(first: 2)");
+    expect(body.errors).toBeUndefined();
+    const page = body.data.repository.defaultBranchRef.target.history;
+    const all = await emulator.commits();
+    expect(page.totalCount).toBe(all.length);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    expect(page.nodes.map((node: { oid: string }) => node.oid)).toEqual(all.slice(0, 2).map((c) => c.oid));
+    expect(page.nodes[0].signature).toEqual({ isValid: true, wasSignedByGitHub: true });
+    const unsigned = await graphql(
+      emulator,
+      token,
+      `{ repository(owner: "${OWNER}", name: "${REPO}") { object(expression: "${all.at(-1)?.oid}") { ... on Commit { signature { isValid } } } } }`,
+    );
+    expect(unsigned.body.data.repository.object.signature).toBeNull();
+
+    const unbounded = await history("");
+    expect(unbounded.body.errors?.[0]).toMatchObject({ type: "MISSING_PAGINATION_BOUNDARIES" });
+    const excessive = await history("(first: 101)");
+    expect(excessive.body.errors?.[0]).toMatchObject({ type: "EXCESSIVE_PAGINATION" });
+  });
 });
 
 describe("GitHub emulator auth", () => {

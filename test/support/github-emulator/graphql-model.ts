@@ -29,16 +29,49 @@ function nodeId(kind: string, key: string): string {
   return Buffer.from(`${kind}:${key}`).toString("base64url");
 }
 
-function connection(nodes: readonly Node[], totalCount: number): Node {
+interface PageArgs {
+  readonly first?: number;
+  readonly last?: number;
+}
+
+// GitHub insists on an explicit page size of at most 100 for every connection.
+function pageSize(field: string, args: PageArgs): number {
+  if (args.last !== undefined) {
+    throw new GitHubGraphqlError(
+      "UNPROCESSABLE",
+      `The GitHub emulator does not page \`${field}\` backwards; use \`first\`.`,
+    );
+  }
+  if (args.first === undefined) {
+    throw new GitHubGraphqlError(
+      "MISSING_PAGINATION_BOUNDARIES",
+      `You must provide a \`first\` or \`last\` value to properly paginate the \`${field}\` connection.`,
+    );
+  }
+  if (args.first > 100) {
+    throw new GitHubGraphqlError(
+      "EXCESSIVE_PAGINATION",
+      `Requesting ${args.first} records on the \`${field}\` connection exceeds the \`first\` limit of 100 records.`,
+    );
+  }
+  return args.first;
+}
+
+function connection(
+  nodes: readonly Node[],
+  totalCount: number | (() => Promise<number>),
+  hasNextPage = typeof totalCount === "number" && totalCount > nodes.length,
+): Node {
+  const cursor = (index: number) => Buffer.from(`cursor:${index}`).toString("base64");
   return {
     nodes,
-    edges: nodes.map((node, index) => ({ node, cursor: Buffer.from(`cursor:${index}`).toString("base64") })),
+    edges: nodes.map((node, index) => ({ node, cursor: cursor(index) })),
     totalCount,
     pageInfo: {
-      hasNextPage: totalCount > nodes.length,
+      hasNextPage,
       hasPreviousPage: false,
-      startCursor: nodes.length > 0 ? Buffer.from("cursor:0").toString("base64") : null,
-      endCursor: nodes.length > 0 ? Buffer.from(`cursor:${nodes.length - 1}`).toString("base64") : null,
+      startCursor: nodes.length > 0 ? cursor(0) : null,
+      endCursor: nodes.length > 0 ? cursor(nodes.length - 1) : null,
     },
   };
 }
@@ -140,15 +173,17 @@ export function createGraphqlModel(state: EmulatorState) {
         const entry = await git.entryAt(oid, clean);
         return entry ? entryNode(entry, clean) : null;
       },
-      parents: async ({ first }: { first?: number }) => {
+      parents: async (args: PageArgs) => {
+        const first = pageSize("parents", args);
         const parents = (await read()).parents;
-        return connection(parents.slice(0, first ?? 100).map(commitNode), parents.length);
+        return connection(parents.slice(0, first).map(commitNode), parents.length);
       },
-      history: async ({ first, path }: { first?: number; path?: string }) => {
-        const max = Math.min(first ?? 100, 100);
-        const options = path ? { path, max: max + 1 } : { max: max + 1 };
-        const oids = await git.history(oid, options);
-        return connection(oids.slice(0, max).map(commitNode), oids.length);
+      history: async (args: PageArgs & { path?: string }) => {
+        const first = pageSize("history", args);
+        const scope = args.path ? { path: args.path } : {};
+        const oids = await git.history(oid, { ...scope, max: first + 1 });
+        const total = async () => (await git.history(oid, { ...scope, max: 1_000_000 })).length;
+        return connection(oids.slice(0, first).map(commitNode), total, oids.length > first);
       },
       signature: () =>
         state.verified.has(oid)
