@@ -5,7 +5,8 @@ import {
   parseHeimdallConfig,
 } from "../../lambda/core/heimdall-config.ts";
 import { planUpdate } from "../../lambda/core/plan-update.ts";
-import { BENCH_REGISTRY, syntheticGitOpsTree } from "./synthetic-gitops-tree.ts";
+import { ecrPush as push } from "../support/ecr-push.ts";
+import { syntheticGitOpsTree } from "./synthetic-gitops-tree.ts";
 
 export interface BenchRow {
   readonly name: string;
@@ -50,19 +51,6 @@ export function runEngineBench(options: { runs: number }): BenchRow[] {
     });
   }
   return rows;
-}
-
-function push(repository: string, tag: string): EcrPush {
-  return {
-    eventId: "bench",
-    time: new Date("2026-11-20T10:00:00Z"),
-    account: "405906814034",
-    region: "ap-northeast-2",
-    registry: BENCH_REGISTRY,
-    repository,
-    tag,
-    digest: `sha256:${"ab".repeat(32)}`,
-  };
 }
 
 function median(runs: number, work: () => void): number {

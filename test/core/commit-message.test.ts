@@ -1,24 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { renderCommitMessage } from "../../lambda/core/commit-message.ts";
-import type { EcrPush } from "../../lambda/core/ecr-push.ts";
 import { DEFAULT_COMMIT_MESSAGE } from "../../lambda/core/heimdall-config.ts";
 import type { ManifestChange } from "../../lambda/core/manifest-change.ts";
+import { PUSH_DIGEST, ecrPush as push } from "../support/ecr-push.ts";
 
 const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
-const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
-
-function push(repository: string, tag: string): EcrPush {
-  return {
-    eventId: "3b5c3c1e-0d7a-4d35-9f0e-6d2a1f7f0c11",
-    time: new Date("2026-11-20T10:00:00Z"),
-    account: "405906814034",
-    region: "ap-northeast-2",
-    registry: SEOUL,
-    repository,
-    tag,
-    digest: DIGEST,
-  };
-}
+const DIGEST = PUSH_DIGEST;
 
 function change(
   file: string,

@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { EcrPush } from "../../lambda/core/ecr-push.ts";
 import { newestPushPerRepository } from "../../lambda/core/newest-push-per-repository.ts";
-
-function push(repository: string, tag: string, time: string): EcrPush {
-  return {
-    eventId: `${repository}-${tag}`,
-    time: new Date(time),
-    account: "405906814034",
-    region: "ap-northeast-2",
-    registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com",
-    repository,
-    tag,
-    digest: `sha256:${"0".repeat(64)}`,
-  };
-}
+import { ecrPush as push } from "../support/ecr-push.ts";
 
 describe("newestPushPerRepository", () => {
   it("keeps the newest push per repository, in first-seen order", () => {

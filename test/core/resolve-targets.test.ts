@@ -1,28 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { EcrPush } from "../../lambda/core/ecr-push.ts";
 import { DEFAULT_CONFIG, parseHeimdallConfig } from "../../lambda/core/heimdall-config.ts";
 import {
   type ResolvedTarget,
   resolveTargets,
   type TargetResolution,
 } from "../../lambda/core/resolve-targets.ts";
+import { ecrPush as push } from "../support/ecr-push.ts";
 
 const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const VIRGINIA = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
 const IRELAND = "222233334444.dkr.ecr.eu-west-1.amazonaws.com";
-
-function push(repository: string, tag: string): EcrPush {
-  return {
-    eventId: "3b5c3c1e-0d7a-4d35-9f0e-6d2a1f7f0c11",
-    time: new Date("2026-11-20T10:00:00Z"),
-    account: "405906814034",
-    region: "ap-northeast-2",
-    registry: SEOUL,
-    repository,
-    tag,
-    digest: `sha256:${"ab".repeat(32)}`,
-  };
-}
 
 function targetsOf(resolution: TargetResolution): readonly ResolvedTarget[] {
   if (resolution.kind !== "targets") throw new Error(`expected targets, got ${JSON.stringify(resolution)}`);

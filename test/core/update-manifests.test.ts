@@ -1,13 +1,13 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { EcrPush } from "../../lambda/core/ecr-push.ts";
 import { CommitConflictError, InvalidConfigError } from "../../lambda/core/errors.ts";
 import type { GitOpsRepository, ReadRequest } from "../../lambda/core/gitops-repository.ts";
 import type { ImagePushClock, PushedAtAnswer } from "../../lambda/core/image-push-clock.ts";
 import { updateManifests } from "../../lambda/core/update-manifests.ts";
 import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
+import { ecrPush as push } from "../support/ecr-push.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
 
 const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
@@ -15,19 +15,6 @@ const repos: string[] = [];
 afterAll(async () => {
   await Promise.all(repos.map(removeDir));
 });
-
-function push(repository: string, tag: string, time = "2026-11-20T10:00:00Z"): EcrPush {
-  return {
-    eventId: `${repository}:${tag}`,
-    time: new Date(time),
-    account: "405906814034",
-    region: "ap-northeast-2",
-    registry: REGISTRY,
-    repository,
-    tag,
-    digest: `sha256:${"cd".repeat(32)}`,
-  };
-}
 
 function deployment(name: string, image: string): string {
   return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name} # keep me\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${REGISTRY}/${image}\n`;

@@ -1,0 +1,18 @@
+import type { EcrPush } from "../../lambda/core/ecr-push.ts";
+
+export const SEOUL_REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+export const PUSH_DIGEST = `sha256:${"ab".repeat(32)}`;
+
+/** A parsed push of `repository:tag` to the Seoul registry, as `parseEcrEvent` returns it. */
+export function ecrPush(repository: string, tag: string, time = "2026-11-20T10:00:00Z"): EcrPush {
+  return {
+    eventId: `evt-${repository}:${tag}@${time}`,
+    time: new Date(time),
+    account: "405906814034",
+    region: "ap-northeast-2",
+    registry: SEOUL_REGISTRY,
+    repository,
+    tag,
+    digest: PUSH_DIGEST,
+  };
+}
