@@ -228,6 +228,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      git.close();
       await rm(tempDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { createCatFileBatch } from "./cat-file-batch.ts";
 import { type GitCommitObject, type GitPerson, parseCommitObject } from "./parse-commit-object.ts";
 import { runGit } from "./run-git.ts";
 
@@ -64,9 +65,29 @@ export interface GitRepo {
   /** Commit oids reachable from `oid`, newest first, optionally only those touching `path`. */
   history(oid: string, options: { readonly path?: string; readonly max: number }): Promise<readonly string[]>;
   commitOnto(request: CommitOntoRequest): Promise<CommitOntoResult>;
+  /** Stops the background `git cat-file` process. */
+  close(): void;
+}
+
+// Raw tree object: repeated "<octal mode> <name>\0<20-byte oid>"; git writes trees as "40000".
+function parseTreeObject(bytes: Buffer): Omit<GitTreeEntry, "size">[] {
+  const entries: Omit<GitTreeEntry, "size">[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const space = bytes.indexOf(0x20, offset);
+    const nul = bytes.indexOf(0, space);
+    const mode = bytes.subarray(offset, space).toString("ascii").padStart(6, "0");
+    const name = bytes.subarray(space + 1, nul).toString("utf8");
+    const oid = bytes.subarray(nul + 1, nul + 21).toString("hex");
+    offset = nul + 21;
+    const type = mode === "040000" ? "tree" : mode === "160000" ? "commit" : "blob";
+    entries.push({ mode, type, oid, name });
+  }
+  return entries;
 }
 
 export function createGitRepo(dir: string): GitRepo {
+  const batch = createCatFileBatch(dir);
   const blobs = new Map<string, Buffer>();
   const trees = new Map<string, readonly GitTreeEntry[]>();
   const commits = new Map<string, GitCommitObject>();
@@ -79,20 +100,46 @@ export function createGitRepo(dir: string): GitRepo {
     message: string,
     env: Record<string, string>,
   ): Promise<CommitOntoResult> {
-    const indexFile = join(dir, `emulator-index-${randomUUID()}`);
-    const indexEnv = { GIT_INDEX_FILE: indexFile };
+    const scratch = join(dir, `emulator-scratch-${randomUUID()}`);
+    const indexEnv = { GIT_INDEX_FILE: join(scratch, "index") };
     try {
+      await mkdir(scratch);
       if (parent) await git(["read-tree", `${parent}^{tree}`], { env: indexEnv });
+      // One index update for all changes: "<mode> <oid>\t<path>\0", mode 0 removes.
+      const records: string[] = [];
       for (const path of deletions) {
         const entry = parent ? await repo.entryAt(parent, path) : undefined;
         if (!entry || entry.type === "tree") return { ok: false, reason: "missing-deletion", path };
-        await git(["update-index", "--force-remove", "--", path], { env: indexEnv });
+        records.push(`0 ${"0".repeat(40)}\t${path}`);
       }
-      for (const { path, bytes } of additions) {
-        const blob = (await git(["hash-object", "-w", "--stdin"], { input: bytes })).toString("utf8").trim();
-        const existing = parent ? await repo.entryAt(parent, path) : undefined;
-        const mode = existing?.type === "blob" ? existing.mode : "100644";
-        await git(["update-index", "--add", "--cacheinfo", `${mode},${blob},${path}`], { env: indexEnv });
+      if (additions.length > 0) {
+        // hash-object writes every blob in one process when given file paths.
+        const paths = await Promise.all(
+          additions.map(async ({ bytes }, index) => {
+            const file = join(scratch, `blob-${index}`);
+            await writeFile(file, bytes);
+            return file;
+          }),
+        );
+        const oids = (
+          await git(["hash-object", "-w", "--no-filters", "--stdin-paths"], {
+            input: `${paths.join("\n")}\n`,
+          })
+        )
+          .toString("utf8")
+          .trim()
+          .split("\n");
+        for (const [index, { path }] of additions.entries()) {
+          const existing = parent ? await repo.entryAt(parent, path) : undefined;
+          const mode = existing?.type === "blob" ? existing.mode : "100644";
+          records.push(`${mode} ${oids[index] ?? ""}\t${path}`);
+        }
+      }
+      if (records.length > 0) {
+        await git(["update-index", "-z", "--index-info"], {
+          input: `${records.join("\0")}\0`,
+          env: indexEnv,
+        });
       }
       const tree = (await git(["write-tree"], { env: indexEnv })).toString("utf8").trim();
       const parentArgs = parent ? ["-p", parent] : [];
@@ -101,7 +148,7 @@ export function createGitRepo(dir: string): GitRepo {
         .trim();
       return { ok: true, oid };
     } finally {
-      await rm(indexFile, { force: true });
+      await rm(scratch, { recursive: true, force: true });
     }
   }
 
@@ -119,6 +166,7 @@ export function createGitRepo(dir: string): GitRepo {
 
   const repo: GitRepo = {
     dir,
+    close: () => batch.close(),
     async init(defaultBranch, files, message) {
       await runGit(".", ["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, dir]);
       const additions = Object.entries(files).map(([path, contents]) => ({
@@ -154,36 +202,38 @@ export function createGitRepo(dir: string): GitRepo {
       }
     },
     async objectType(oid) {
-      const type = (await git(["cat-file", "-t", oid])).toString("utf8").trim();
-      if (type === "commit" || type === "tree" || type === "blob" || type === "tag") return type;
-      throw new Error(`Unknown git object type ${type} for ${oid}`);
+      const found = await batch.info(oid);
+      if (!found) throw new Error(`Object ${oid} does not exist in the emulator's repository`);
+      return found.type;
     },
     async readBlob(oid) {
       const cached = blobs.get(oid);
       if (cached) return cached;
-      const bytes = await git(["cat-file", "blob", oid]);
-      blobs.set(oid, bytes);
-      return bytes;
+      const found = await batch.contents(oid);
+      if (found?.type !== "blob" || !found.bytes) throw new Error(`Blob ${oid} does not exist`);
+      blobs.set(oid, found.bytes);
+      return found.bytes;
     },
     async readCommit(oid) {
       const cached = commits.get(oid);
       if (cached) return cached;
-      const parsed = parseCommitObject(oid, (await git(["cat-file", "commit", oid])).toString("utf8"));
+      const found = await batch.contents(oid);
+      if (found?.type !== "commit" || !found.bytes) throw new Error(`Commit ${oid} does not exist`);
+      const parsed = parseCommitObject(oid, found.bytes.toString("utf8"));
       commits.set(oid, parsed);
       return parsed;
     },
     async listTree(treeOid) {
       const cached = trees.get(treeOid);
       if (cached) return cached;
-      const out = (await git(["ls-tree", "-l", "-z", treeOid])).toString("utf8");
-      const entries: GitTreeEntry[] = [];
-      for (const record of out.split("\0")) {
-        if (record === "") continue;
-        const tab = record.indexOf("\t");
-        const [mode = "", type = "", oid = "", size = ""] = record.slice(0, tab).split(/ +/);
-        if (type !== "blob" && type !== "tree" && type !== "commit") continue;
-        entries.push({ mode, type, oid, size: size === "-" ? 0 : Number(size), name: record.slice(tab + 1) });
-      }
+      const found = await batch.contents(treeOid);
+      if (found?.type !== "tree" || !found.bytes) throw new Error(`Tree ${treeOid} does not exist`);
+      const entries = await Promise.all(
+        parseTreeObject(found.bytes).map(async (entry) => {
+          const size = entry.type === "blob" ? ((await batch.info(entry.oid))?.size ?? 0) : 0;
+          return { ...entry, size };
+        }),
+      );
       trees.set(treeOid, entries);
       return entries;
     },
