@@ -10,6 +10,7 @@ import {
 } from "./github-emulator/create-github-emulator.ts";
 import { generateAppKeyPair } from "./github-emulator/generate-app-key-pair.ts";
 import { BLOB_TEXT_LIMIT_BYTES } from "./github-emulator/graphql-model.ts";
+import { loadOpenApiCatalog } from "./github-emulator/openapi-catalog.ts";
 import { signAppJwt } from "./github-emulator/sign-app-jwt.ts";
 
 const run = promisify(execFile);
@@ -262,6 +263,9 @@ describe("GitHub emulator", () => {
       ["snutt-ev", "dir"],
       ["snutt-timetable", "dir"],
     ]);
+
+    const root = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/contents/`, { headers });
+    expect(((await root.json()) as { path: string }[]).map((entry) => entry.path)).toContain("README.md");
 
     const file = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}/contents/${TIMETABLE}`, { headers });
     const current = (await file.json()) as { sha: string; content: string };
@@ -601,5 +605,36 @@ describe("GitHub emulator with real Octokit clients", () => {
     } finally {
       await emulator.close();
     }
+  });
+});
+
+describe("GitHub emulator OpenAPI catalog", () => {
+  const catalog = loadOpenApiCatalog();
+
+  it("routes by GitHub's path templates, literal segments first", () => {
+    expect(catalog.match("GET", "/repos/o/r/installation")?.operationId).toBe("apps/get-repo-installation");
+    expect(catalog.match("GET", "/repos/o/r/contents/a/b/c.yaml")).toMatchObject({
+      operationId: "repos/get-content",
+      params: { owner: "o", repo: "r", path: "a/b/c.yaml" },
+    });
+    expect(catalog.match("DELETE", "/repos/o/r/installation")).toBeUndefined();
+  });
+
+  it("catches a response body GitHub's schema does not allow, so the emulator cannot drift silently", () => {
+    const operation = catalog.match("POST", "/app/installations/1/access_tokens");
+    if (!operation) throw new Error("route missing");
+    expect(
+      catalog.validateResponse(operation, 201, { token: "ghs_x", expires_at: "2030-01-01T00:00:00Z" }).ok,
+    ).toBe(true);
+    expect(catalog.validateResponse(operation, 201, { token: "ghs_x" })).toMatchObject({ ok: false });
+    expect(catalog.validateResponse(operation, 299, {})).toMatchObject({ ok: false });
+  });
+
+  it("validates path parameters with their schema types", () => {
+    const bad = catalog.match("POST", "/app/installations/abc/access_tokens");
+    const good = catalog.match("POST", "/app/installations/12/access_tokens");
+    if (!bad || !good) throw new Error("route missing");
+    expect(catalog.validateParams(bad, new URLSearchParams()).ok).toBe(false);
+    expect(catalog.validateParams(good, new URLSearchParams()).ok).toBe(true);
   });
 });

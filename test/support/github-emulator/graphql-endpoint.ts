@@ -109,6 +109,12 @@ export function createGraphqlEndpoint(state: EmulatorState) {
 
   async function createCommitOnBranch({ input }: { input: CreateCommitOnBranchInput }) {
     const { branch } = input;
+    if (branch.id !== undefined && branch.branchName === undefined) {
+      throw new GitHubGraphqlError(
+        "UNPROCESSABLE",
+        "The GitHub emulator identifies branches by repositoryNameWithOwner and branchName; branch.id is not supported.",
+      );
+    }
     if (
       branch.repositoryNameWithOwner?.toLowerCase() !== state.nameWithOwner.toLowerCase() ||
       !branch.branchName

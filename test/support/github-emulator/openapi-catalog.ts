@@ -135,7 +135,8 @@ export function loadOpenApiCatalog(): OpenApiCatalog {
         .replace(/\{([^}]+)\}/g, (_m, name: string) => {
           names.push(name);
           const multi = parameters.some((p) => p.name === name && p["x-multi-segment"] === true);
-          return multi ? "(.+)" : "([^/]+)";
+          // `contents/` with an empty path is the root listing on GitHub.
+          return multi ? "(.*)" : "([^/]+)";
         });
       routes.push({
         method: method.toUpperCase(),

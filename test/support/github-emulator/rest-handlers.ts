@@ -40,6 +40,10 @@ export function createRestHandlers(state: EmulatorState) {
   async function getContent(path: string, ref: string): Promise<EmulatorResponse> {
     const commit = await state.git.revParse(`${ref}^{commit}`);
     if (!commit) return githubErrorResponse(404, `No commit found for the ref ${ref}`);
+    if (path === "") {
+      const children = await state.git.listTree((await state.git.readCommit(commit)).tree);
+      return { status: 200, body: children.map((child) => contentLinks(child.name, ref, child)) };
+    }
     const entry = await state.git.entryAt(commit, path);
     if (!entry) return githubErrorResponse(404, "Not Found");
     if (entry.type === "tree") {
@@ -167,7 +171,8 @@ export function createRestHandlers(state: EmulatorState) {
         case "repos/get-content":
           return getContent(operation.params.path ?? "", request.query.get("ref") ?? state.defaultBranch);
         case "repos/create-or-update-file-contents":
-          return putContent(operation.params.path ?? "", request.body as Record<string, unknown>);
+          if (!operation.params.path) return githubErrorResponse(404, "Not Found");
+          return putContent(operation.params.path, request.body as Record<string, unknown>);
         default:
           return githubErrorResponse(
             501,
