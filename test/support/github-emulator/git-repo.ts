@@ -3,17 +3,10 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createCatFileBatch } from "./cat-file-batch.ts";
 import { type GitCommitObject, type GitPerson, parseCommitObject } from "./parse-commit-object.ts";
+import { type GitTreeEntry, parseTreeObject } from "./parse-tree-object.ts";
 import { runGit } from "./run-git.ts";
 
-export interface GitTreeEntry {
-  /** Octal mode as git prints it, e.g. `100644`, `040000`. */
-  readonly mode: string;
-  readonly type: "blob" | "tree" | "commit";
-  readonly oid: string;
-  /** Blob size in bytes; 0 for trees and submodules. */
-  readonly size: number;
-  readonly name: string;
-}
+export type { GitTreeEntry } from "./parse-tree-object.ts";
 
 export interface CommitOntoRequest {
   /** Fully qualified ref, e.g. `refs/heads/main`. */
@@ -67,23 +60,6 @@ export interface GitRepo {
   commitOnto(request: CommitOntoRequest): Promise<CommitOntoResult>;
   /** Stops the background `git cat-file` process. */
   close(): void;
-}
-
-// Raw tree object: repeated "<octal mode> <name>\0<20-byte oid>"; git writes trees as "40000".
-function parseTreeObject(bytes: Buffer): Omit<GitTreeEntry, "size">[] {
-  const entries: Omit<GitTreeEntry, "size">[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const space = bytes.indexOf(0x20, offset);
-    const nul = bytes.indexOf(0, space);
-    const mode = bytes.subarray(offset, space).toString("ascii").padStart(6, "0");
-    const name = bytes.subarray(space + 1, nul).toString("utf8");
-    const oid = bytes.subarray(nul + 1, nul + 21).toString("hex");
-    offset = nul + 21;
-    const type = mode === "040000" ? "tree" : mode === "160000" ? "commit" : "blob";
-    entries.push({ mode, type, oid, name });
-  }
-  return entries;
 }
 
 export function createGitRepo(dir: string): GitRepo {

@@ -9,7 +9,8 @@ import {
   validate,
 } from "graphql";
 import type { EmulatorState } from "./emulator-state.ts";
-import { createGraphqlModel, GitHubGraphqlError } from "./graphql-model.ts";
+import { GitHubGraphqlError } from "./github-graphql-error.ts";
+import { createGraphqlModel } from "./graphql-model.ts";
 
 /** What one `POST /graphql` produced; GitHub answers 200 even when `errors` is set. */
 export interface GraphqlResponse {

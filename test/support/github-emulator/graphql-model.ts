@@ -1,19 +1,7 @@
 import type { EmulatorState } from "./emulator-state.ts";
 import type { GitTreeEntry } from "./git-repo.ts";
-
-/**
- * An error a resolver raises the way GitHub reports it: top-level `type` (`NOT_FOUND`, `STALE_DATA`,
- * `UNPROCESSABLE`, …) next to `message`, `path` and `locations` in the response's `errors`.
- */
-export class GitHubGraphqlError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "GitHubGraphqlError";
-  }
-}
+import { GitHubGraphqlError } from "./github-graphql-error.ts";
+import { connection, type PageArgs, pageSize } from "./graphql-connection.ts";
 
 /** GitHub cuts `Blob.text` at 512 KB and says so with `isTruncated`. */
 export const BLOB_TEXT_LIMIT_BYTES = 512 * 1024;
@@ -27,53 +15,6 @@ function looksBinary(bytes: Buffer): boolean {
 
 function nodeId(kind: string, key: string): string {
   return Buffer.from(`${kind}:${key}`).toString("base64url");
-}
-
-interface PageArgs {
-  readonly first?: number;
-  readonly last?: number;
-}
-
-// GitHub insists on an explicit page size of at most 100 for every connection.
-function pageSize(field: string, args: PageArgs): number {
-  if (args.last !== undefined) {
-    throw new GitHubGraphqlError(
-      "UNPROCESSABLE",
-      `The GitHub emulator does not page \`${field}\` backwards; use \`first\`.`,
-    );
-  }
-  if (args.first === undefined) {
-    throw new GitHubGraphqlError(
-      "MISSING_PAGINATION_BOUNDARIES",
-      `You must provide a \`first\` or \`last\` value to properly paginate the \`${field}\` connection.`,
-    );
-  }
-  if (args.first > 100) {
-    throw new GitHubGraphqlError(
-      "EXCESSIVE_PAGINATION",
-      `Requesting ${args.first} records on the \`${field}\` connection exceeds the \`first\` limit of 100 records.`,
-    );
-  }
-  return args.first;
-}
-
-function connection(
-  nodes: readonly Node[],
-  totalCount: number | (() => Promise<number>),
-  hasNextPage = typeof totalCount === "number" && totalCount > nodes.length,
-): Node {
-  const cursor = (index: number) => Buffer.from(`cursor:${index}`).toString("base64");
-  return {
-    nodes,
-    edges: nodes.map((node, index) => ({ node, cursor: cursor(index) })),
-    totalCount,
-    pageInfo: {
-      hasNextPage,
-      hasPreviousPage: false,
-      startCursor: nodes.length > 0 ? cursor(0) : null,
-      endCursor: nodes.length > 0 ? cursor(nodes.length - 1) : null,
-    },
-  };
 }
 
 /**
