@@ -1,6 +1,6 @@
 import { type Document, parseAllDocuments } from "yaml";
-import { UnsafeEditError } from "./errors.ts";
-import { AliasExpansionError, findImageTargets, type ImageTarget } from "./find-image-targets.ts";
+import { AliasExpansionError, UnsafeEditError } from "./errors.ts";
+import { findImageTargets, type ImageTarget } from "./find-image-targets.ts";
 import type { ManifestChange } from "./manifest-change.ts";
 import { type Splice, scalarSplice } from "./scalar-splice.ts";
 import { type AllowedChange, verifyEdit } from "./verify-edit.ts";
@@ -116,15 +116,23 @@ function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
   );
   verifyEdit(file, documents, parseAllDocuments(edited, PARSE_OPTIONS), allowed);
 
+  // An anchored scalar changes at every path that reaches it (the anchor and each alias, even under
+  // keys that are not images): report them all, so the commit and logs say everything that moved.
+  // Paths through a merge key itself (`app["<<"][0]…`) only exist for verification; the merged
+  // value is reported where consumers see it (`app.image`).
   const changes = targets
     .sort((a, b) => (a.target.node.range?.[0] ?? 0) - (b.target.node.range?.[0] ?? 0))
-    .map(({ document, target }) => ({
-      file,
-      document,
-      path: formatYamlPath(target.path),
-      oldValue: target.oldValue,
-      newValue: target.newValue,
-    }));
+    .flatMap(({ document, target }) =>
+      [...new Set(target.reachedAt.filter((path) => !path.includes("<<")).map(formatYamlPath))].map(
+        (path) => ({
+          file,
+          document,
+          path,
+          oldValue: target.oldValue,
+          newValue: target.newValue,
+        }),
+      ),
+    );
   return { kind: "edited", text: edited, changes };
 }
 

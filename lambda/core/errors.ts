@@ -40,6 +40,9 @@ export class UsageError extends HeimdallError {
 /** An edit would change more than the intended values; the file is not written. */
 export class UnsafeEditError extends HeimdallError {}
 
+/** Aliases expand a document beyond what is safe to walk ("billion laughs"); the file is reported unparseable. */
+export class AliasExpansionError extends HeimdallError {}
+
 /** The branch moved since it was read; the caller re-reads and re-applies. */
 export class StaleHeadError extends HeimdallError {
   constructor(

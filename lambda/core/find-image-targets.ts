@@ -9,6 +9,7 @@ import {
   type Pair,
   type Scalar,
 } from "yaml";
+import { AliasExpansionError } from "./errors.ts";
 import { formatImageReference, parseImageReference } from "./image-reference.ts";
 import type { YamlPathSegment } from "./yaml-path.ts";
 
@@ -31,9 +32,6 @@ export interface ImageTarget {
   readonly oldValue: string;
   readonly newValue: string;
 }
-
-/** Thrown when alias expansion makes a document too large to walk; the caller reports it unparseable. */
-export class AliasExpansionError extends Error {}
 
 // Nodes reached again through aliases. Plain documents are bounded by their size; this bounds the
 // "billion laughs" kind, whose expansion grows exponentially with nesting.

@@ -76,12 +76,18 @@ describe("editImageTags: what is rewritten", () => {
     expect(edited(text).changes.map((c) => c.document)).toEqual([1]);
   });
 
-  it("edits the anchored scalar once when `image` is reached through an alias", () => {
+  it("edits the anchored scalar once when `image` is reached through an alias, reporting every path it changes", () => {
     const text = `x-image: &img ${IMG}:45\nc:\n  - image: *img\n  - image: *img\n`;
     const outcome = edited(text);
     expect(outcome.text).toBe(`x-image: &img ${IMG}:46\nc:\n  - image: *img\n  - image: *img\n`);
-    expect(outcome.changes).toHaveLength(1);
-    expect(outcome.changes[0]?.path).toBe("c[0].image");
+    expect(outcome.changes.map((c) => c.path)).toEqual(["x-image", "c[0].image", "c[1].image"]);
+  });
+
+  it("reports a value that shares the image's anchor as changed too (env, labels)", () => {
+    const text = `a: &img ${IMG}:45\nenv: [{name: IMG, value: *img}]\nimage: *img\n`;
+    const outcome = edited(text);
+    expect(outcome.text).toBe(text.replace(":45", ":46"));
+    expect(outcome.changes.map((c) => c.path)).toEqual(["a", "env[0].value", "image"]);
   });
 
   it("edits an image merged in with `<<` once, whether or not the document merges (YAML 1.1 or 1.2)", () => {
@@ -89,7 +95,7 @@ describe("editImageTags: what is rewritten", () => {
       const text = `${head}base: &base {image: ${IMG}:45}\napp:\n  <<: [*base]\n  name: app\n`;
       const outcome = edited(text);
       expect(outcome.text).toBe(text.replace(":45", ":46"));
-      expect(outcome.changes.map((c) => c.path)).toEqual(["base.image"]);
+      expect(outcome.changes.map((c) => c.path)).toEqual(["base.image", "app.image"]);
     }
   });
 
