@@ -12,6 +12,8 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+// RFC 3339, as EventBridge writes `time`; `new Date` alone would also take "1" or "Nov 20 2026".
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
 /**
  * Parses an EventBridge `ECR Image Action` envelope (an object, or its JSON text) into an {@link EcrPush}.
@@ -62,7 +64,8 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
   if (!REGION.test(region)) throw invalid(`region '${clip(region)}' is not an AWS region name`);
   const timeText = requiredString(event, "time");
   const time = new Date(timeText);
-  if (Number.isNaN(time.getTime())) throw invalid(`time '${clip(timeText)}' is not an ISO 8601 timestamp`);
+  if (!TIME.test(timeText) || Number.isNaN(time.getTime()))
+    throw invalid(`time '${clip(timeText)}' is not an ISO 8601 timestamp`);
 
   const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   return {
@@ -82,10 +85,13 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    // A BOM is what some editors put in front of a saved JSON file; it is not part of the event.
+    return JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
   } catch (cause) {
+    // V8 quotes the input around the error, newlines included: keep the error to one line.
+    const reason = clip((cause as Error).message.replace(/\s+/g, " ")).replaceAll('\\"', '"');
     throw new InvalidEventError(
-      `the event is not valid JSON (${(cause as Error).message}) — pass the EventBridge event as JSON`,
+      `the event is not valid JSON (${reason}) — pass the EventBridge event as JSON`,
       {
         cause,
       },
@@ -112,6 +118,8 @@ function invalid(what: string): InvalidEventError {
   );
 }
 
+/** Input quoted in a message: at most 80 characters, control characters escaped so it stays one line. */
 function clip(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  return JSON.stringify(shown).slice(1, -1);
 }

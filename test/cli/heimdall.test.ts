@@ -112,6 +112,7 @@ describe("heimdall apply", () => {
     ["a bad tag", ecrEvent({ "image-tag": "v1/2" }), "is not a valid tag"],
     ["a bad repository name", ecrEvent({ "repository-name": "../etc" }), "not a valid ECR repository name"],
     ["unparseable JSON", "{", "not valid JSON"],
+    ["unparseable pretty-printed JSON", '{\n  "id": ,\n  "detail": {}\n}\n', "not valid JSON"],
   ])("exits 2 on %s with one line on stderr and changes nothing", async (_name, event, message) => {
     const repo = await sampleRepo();
     const before = await readTree(repo);

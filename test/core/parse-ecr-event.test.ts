@@ -77,6 +77,40 @@ describe("parseEcrEvent", () => {
     expect(() => parseEcrEvent(event)).toThrowError(message);
   });
 
+  it("keeps every refusal to one line, whatever the input holds", () => {
+    const broken = '{\n  "id": ,\n  "detail": {}\n}';
+    for (const event of [
+      broken,
+      ecrEvent({ "repository-name": "snutt-dev/\napp" }),
+      ecrEvent({}, { time: "2026-11-20\n" }),
+    ]) {
+      let message = "";
+      try {
+        parseEcrEvent(event);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^invalid ECR event: |^the event is not valid JSON/);
+      expect(message).not.toContain("\n");
+    }
+  });
+
+  it("reads a JSON file saved with a byte-order mark", () => {
+    expect(parseEcrEvent(`\uFEFF${JSON.stringify(ecrEvent())}`).kind).toBe("push");
+  });
+
+  it.each(["1", "Nov 20 2026", "2026-11-20", "2026-11-20 10:00:00"])(
+    "refuses the non-RFC 3339 time %j",
+    (time) => {
+      expect(() => parseEcrEvent(ecrEvent({}, { time }))).toThrowError("not an ISO 8601");
+    },
+  );
+
+  it("accepts RFC 3339 times with fractions and offsets", () => {
+    const parsed = parseEcrEvent(ecrEvent({}, { time: "2026-11-20T19:00:00.250+09:00" }));
+    expect(parsed.kind === "push" && parsed.push.time.toISOString()).toBe("2026-11-20T10:00:00.250Z");
+  });
+
   it("accepts the longest valid names and tags", () => {
     const repository = `${"a".repeat(100)}/${"b".repeat(155)}`;
     const parsed = parseEcrEvent(
