@@ -9,7 +9,8 @@ import type { ImagePlan, PlanWarning } from "./plan-update.ts";
  * event's push, so applying the event would roll the deployment back. EventBridge delivers at least once
  * and unordered; this is what keeps an old event from winning.
  *
- * A re-push of an old tag (a rollback) is not stale: its event time is new. When ECR cannot answer
+ * A re-push of an old tag (a rollback) is not stale: its event time is new. Times compare in whole
+ * seconds, EventBridge's resolution, so a push within the same second is never taken for an older one. When ECR cannot answer
  * (tag deleted, no permission) the push applies and a warning says why it was not checked.
  *
  * @example
@@ -34,7 +35,7 @@ export async function findStalePushes(
             file,
             message: `could not check when ${push.repository}:${tag} was pushed (${answer.reason}); applied anyway`,
           });
-        } else if (answer.pushedAt.getTime() > push.time.getTime()) {
+        } else if (wholeSeconds(answer.pushedAt) > wholeSeconds(push.time)) {
           stale.set(
             push,
             `tag ${tag} in the manifests was pushed at ${answer.pushedAt.toISOString()}, after this push (${push.time.toISOString()})`,
@@ -45,6 +46,12 @@ export async function findStalePushes(
     }),
   );
   return { stale, warnings };
+}
+
+// EventBridge `time` has whole seconds while ECR's push time may not: a push in the same second as the
+// deployed one must not count as older, or two quick pushes could drop the second.
+function wholeSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
 }
 
 /** The tag a change replaces: the tag part of an image reference, or a bare tag value (newTag, tag). */

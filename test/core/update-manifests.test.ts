@@ -66,6 +66,17 @@ const fixedClock = (answers: Record<string, PushedAtAnswer>): ImagePushClock => 
     answers[`${repository}:${tag}`] ?? { kind: "unknown", reason: "ImageNotFoundException" },
 });
 
+async function expectApplied(eventTime: string, deployedPushedAt: Date): Promise<void> {
+  const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:47") });
+  const report = await updateManifests({
+    pushes: [push("snutt-dev/app", "48", eventTime)],
+    repository: createLocalGitRepo({ dir }),
+    clock: fixedClock({ "snutt-dev/app:47": { kind: "known", pushedAt: deployedPushedAt } }),
+  });
+  expect(report.outcome).toBe("updated");
+  expect(await commitCount(dir)).toBe(3);
+}
+
 describe("updateManifests", () => {
   it("re-reads and re-applies on a moved branch, keeping the other commit", async () => {
     const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:45") });
@@ -144,6 +155,9 @@ describe("updateManifests", () => {
     expect(report.images[0]?.reason).toContain("tag 47");
     expect(await commitCount(dir)).toBe(2);
   });
+
+  it("does not take a push in the same second as the deployed one for an older one", () =>
+    expectApplied("2026-11-20T10:00:00Z", new Date("2026-11-20T10:00:00.800Z")));
 
   it("applies a rollback: an old tag re-pushed now is newer than what is deployed", async () => {
     const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:47") });
