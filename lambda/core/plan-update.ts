@@ -32,8 +32,8 @@ export interface UpdatePlan {
  * Plans the edits `pushes` make to `files` under `config` — pure: text in, changes as data out.
  *
  * Pushes are applied in order to the evolving text, so two images in one file both land. A file that
- * does not parse, or whose edit would change anything but the intended values, is left as it is and
- * reported in `warnings`; the other files still update. Files are visited in path order so the result
+ * does not parse, is not valid UTF-8, or whose edit would change anything but the intended values, is
+ * left as it is and reported in `warnings`; the other files still update. Files are visited in path order so the result
  * (and the commit it becomes) is deterministic.
  *
  * @example
@@ -61,6 +61,14 @@ export function planUpdate(input: {
       const registries = registriesFor(path, resolution.targets);
       const text = current.get(path);
       if (registries.length === 0 || text === undefined) continue;
+      if (text.includes("\uFFFD") && text.includes(push.repository)) {
+        // U+FFFD is what a non-UTF-8 byte decodes to: writing the text back would corrupt those bytes.
+        warnings.set(path, {
+          file: path,
+          message: `skipped ${path}: not valid UTF-8 (it holds U+FFFD) — heimdall only edits UTF-8 files, to keep every other byte`,
+        });
+        continue;
+      }
       try {
         const outcome = editImageTags(path, text, {
           registries,

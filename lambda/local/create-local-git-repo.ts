@@ -15,7 +15,8 @@ const YAML_FILE = /\.ya?ml$/;
 /**
  * The {@link GitOpsRepository} port over a local git checkout, for the CLI.
  *
- * Reads the tracked `.yaml`/`.yml` files under the roots from the working tree (what the user sees) and
+ * Reads the tracked `.yaml`/`.yml` regular files under the roots (symlinks and submodules are skipped)
+ * from the working tree (what the user sees) and
  * commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
  * since the read (`StaleHeadError`), so it never overwrites anyone's work.
@@ -38,11 +39,19 @@ export function createLocalGitRepo(options: { readonly dir: string }): GitOpsRep
     }
   }
 
+  // Regular files only (mode 100644/100755): a symlink would make heimdall write outside the repository
+  // (or through it), and a submodule is not ours to edit.
   async function trackedFiles(roots: readonly string[]): Promise<string[]> {
     if (roots.length === 0) return [];
     const pathspecs = roots.map((root) => (root === "" ? "." : root));
-    const listing = await runGit(dir, ["ls-files", "-z", "--", ...pathspecs]);
-    return listing.split("\0").filter((path) => path !== "" && YAML_FILE.test(path));
+    const listing = await runGit(dir, ["ls-files", "--stage", "-z", "--", ...pathspecs]);
+    return listing.split("\0").flatMap((entry) => {
+      const match = /^(\d+) [0-9a-f]+ \d+\t(.+)$/s.exec(entry);
+      const [, mode, path] = match ?? [];
+      return path !== undefined && (mode === "100644" || mode === "100755") && YAML_FILE.test(path)
+        ? [path]
+        : [];
+    });
   }
 
   return {
@@ -64,6 +73,11 @@ export function createLocalGitRepo(options: { readonly dir: string }): GitOpsRep
 
     async commit(request: CommitRequest): Promise<CommitResult> {
       const paths = request.files.map((file) => file.path);
+      if ((await runGit(dir, ["symbolic-ref", "-q", "HEAD"]).catch(() => "")) === "") {
+        throw new LocalRepoError(
+          `HEAD of ${dir} is detached — check out the branch heimdall should commit to`,
+        );
+      }
       if ((await head()) !== request.expectedHeadOid) {
         throw new StaleHeadError(`HEAD of ${dir} moved since it was read`, request.expectedHeadOid);
       }

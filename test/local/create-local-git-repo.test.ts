@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { StaleHeadError } from "../../lambda/core/errors.ts";
+import { LocalRepoError, StaleHeadError } from "../../lambda/core/errors.ts";
 import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
@@ -90,5 +90,34 @@ describe("createLocalGitRepo", () => {
     ).rejects.toBeInstanceOf(StaleHeadError);
     expect(await commitCount(dir)).toBe(3);
     expect((await runGit(dir, ["show", "HEAD:apps/a/x.yaml"])).trim()).toBe("tag: 9");
+  });
+
+  it("skips tracked symlinks, so nothing outside the repository can be read or written", async () => {
+    const outside = await createTempGitRepo();
+    repos.push(outside);
+    await writeFile(join(outside, "secret.yaml"), "image: r.example/ns/app:1\n");
+    const dir = await repoWith({ "apps/a/real.yaml": "a: 1\n" });
+    await symlink(join(outside, "secret.yaml"), join(dir, "apps/a/link.yaml"));
+    await runGit(dir, ["add", "--all"]);
+    await runGit(dir, ["commit", "--quiet", "-m", "link"]);
+    const snapshot = await createLocalGitRepo({ dir }).read({ roots: ["apps"], configPaths: [] });
+    expect([...snapshot.files.keys()]).toEqual(["apps/a/real.yaml"]);
+    expect(await readFile(join(outside, "secret.yaml"), "utf8")).toBe("image: r.example/ns/app:1\n");
+  });
+
+  it("refuses to commit on a detached HEAD", async () => {
+    const dir = await repoWith({ "apps/a/x.yaml": "tag: 1\n" });
+    await runGit(dir, ["checkout", "--quiet", "--detach"]);
+    const repo = createLocalGitRepo({ dir });
+    const { headOid } = await repo.read({ roots: ["apps"], configPaths: [] });
+    const attempt = repo.commit({
+      expectedHeadOid: headOid,
+      headline: "h",
+      body: "",
+      files: [{ path: "apps/a/x.yaml", contents: "tag: 2\n" }],
+    });
+    await expect(attempt).rejects.toBeInstanceOf(LocalRepoError);
+    await expect(attempt).rejects.toThrow("HEAD of");
+    expect(await readFile(join(dir, "apps/a/x.yaml"), "utf8")).toBe("tag: 1\n");
   });
 });
