@@ -6,6 +6,7 @@ import { build } from "esbuild";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** How to bundle the Lambda. */
 export interface BuildLambdaOptions {
   /** Output directory; `dist/lambda` by default. */
   readonly outdir?: string;
@@ -17,6 +18,7 @@ export interface BuildLambdaOptions {
   readonly minify?: boolean;
 }
 
+/** The bundle written by {@link buildLambda}. */
 export interface BuiltLambda {
   /** Absolute path of the ESM bundle (`handler.mjs`, exporting `handler`). */
   readonly file: string;

@@ -14,6 +14,7 @@ export interface LambdaConfig {
   readonly staleEventCheck: boolean;
 }
 
+/** GitHub.com's REST base URL; GraphQL lives at `${base}/graphql`. */
 export const DEFAULT_GITHUB_API_URL = "https://api.github.com";
 
 // GitHub's own limits: owners are alphanumerics and single hyphens (≤ 39), names [A-Za-z0-9._-] (≤ 100).

@@ -7,6 +7,7 @@ import { updateManifests } from "../core/update-manifests.ts";
 import { createLocalGitRepo } from "../local/create-local-git-repo.ts";
 import { formatReport } from "./format-report.ts";
 
+/** `heimdall --help`. */
 export const USAGE = `heimdall — apply an ECR push event to a GitOps repository, exactly as the Lambda does.
 
 Usage:

@@ -19,12 +19,14 @@ export interface GitOpsRepository {
   commit(request: CommitRequest): Promise<CommitResult>;
 }
 
+/** What to read: directory roots for manifests and candidate config file paths. */
 export interface ReadRequest {
   readonly roots: readonly string[];
   /** Candidate config file paths, first existing wins (e.g. `.heimdall.yaml`). */
   readonly configPaths: readonly string[];
 }
 
+/** One consistent view of the branch: its head and the texts read at exactly that commit. */
 export interface GitOpsSnapshot {
   readonly headOid: string;
   /** Repository-relative path → file text (decoded as UTF-8, BOM and CRLF preserved). */
@@ -32,6 +34,7 @@ export interface GitOpsSnapshot {
   readonly config?: { readonly path: string; readonly text: string };
 }
 
+/** One commit: the expected parent, the message and every changed file's full new text. */
 export interface CommitRequest {
   readonly expectedHeadOid: string;
   readonly headline: string;
@@ -39,6 +42,7 @@ export interface CommitRequest {
   readonly files: readonly { readonly path: string; readonly contents: string }[];
 }
 
+/** The commit made. */
 export interface CommitResult {
   readonly oid: string;
   /** Web URL of the commit when the backend has one. */

@@ -10,6 +10,7 @@ import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import { type ImagePlan, type PlanWarning, planUpdate } from "./plan-update.ts";
 import { rootsToRead } from "./roots-to-read.ts";
 
+/** What one update needs: the pushes, the repository port, and the knobs tests and the CLI turn. */
 export interface UpdateManifestsInput {
   /** Parsed, valid pushes; the newest push per repository wins. */
   readonly pushes: readonly EcrPush[];
@@ -26,10 +27,16 @@ export interface UpdateManifestsInput {
   readonly random?: () => number;
 }
 
+/** What happened to one push: `updated`, `no-change`, `unmapped`, `tag-rejected` or `stale`, with why. */
 export interface ImageReport extends Omit<ImagePlan, "outcome"> {
   readonly outcome: ImagePlan["outcome"] | "stale";
 }
 
+/**
+ * The result of {@link updateManifests}, as data: every log line, CLI line and metric derives from it.
+ * `outcome` is `updated` when a commit was made (or, on a dry run, would be), `stale` when every push that
+ * would have changed something was older than what is deployed, `no-change` otherwise.
+ */
 export interface UpdateReport {
   readonly outcome: "updated" | "no-change" | "stale";
   readonly images: readonly ImageReport[];

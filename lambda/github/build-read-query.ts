@@ -10,6 +10,7 @@ export type ReadTarget =
   | { readonly kind: "default-branch" }
   | { readonly kind: "commit"; readonly oid: string };
 
+/** What one read query fetches: the ref, the roots to expand and the single files (config candidates). */
 export interface ReadQueryOptions {
   readonly owner: string;
   readonly repo: string;

@@ -9,6 +9,7 @@ const HeimdallOctokit = Octokit.plugin(retry, throttling);
 /** The Octokit heimdall talks to GitHub with: core + retry + throttling, authenticated as the installation. */
 export type GitHubAppOctokit = InstanceType<typeof HeimdallOctokit>;
 
+/** The GitHub App, its installation, the API base URL and the retry/rate-limit policy overrides. */
 export interface GitHubAppOctokitOptions {
   readonly appId: number | string;
   /** PEM, PKCS#1 (`BEGIN RSA PRIVATE KEY`, what GitHub downloads) or PKCS#8 (`BEGIN PRIVATE KEY`). */
@@ -45,6 +46,7 @@ export interface GitHubAppOctokitOptions {
   };
 }
 
+/** Where Octokit logs; the Lambda passes a redacting Powertools logger. */
 export interface OctokitLog {
   debug(message: string, ...rest: unknown[]): void;
   info(message: string, ...rest: unknown[]): void;

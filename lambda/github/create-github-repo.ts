@@ -11,6 +11,7 @@ import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
+/** Which repository and branch {@link createGitHubRepo} works on, through which Octokit. */
 export interface GitHubRepoOptions {
   /** Any authenticated Octokit; the Lambda passes `createGitHubAppOctokit(...)`. */
   readonly octokit: Pick<Octokit, "graphql" | "request">;

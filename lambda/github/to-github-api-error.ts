@@ -1,5 +1,6 @@
 import { GitHubApiError, HeimdallError } from "../core/errors.ts";
 
+/** What heimdall was doing when GitHub failed, so the message can say what to fix. */
 export interface GitHubFailureContext {
   /** What was being done, as a phrase: "reading wafflestudio/gitops@main". */
   readonly action: string;

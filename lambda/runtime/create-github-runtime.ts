@@ -15,6 +15,7 @@ export interface GitHubRuntime {
   readonly clock?: ImagePushClock;
 }
 
+/** Injectable IO for {@link createGitHubRuntime}; production uses the defaults. */
 export interface GitHubRuntimeOptions {
   /** Where Octokit's warnings (rate limits, retries) go, redacted. */
   readonly logger: Logger;

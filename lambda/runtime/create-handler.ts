@@ -29,6 +29,7 @@ export interface DirectInvocationResult {
   readonly events: readonly EventSummary[];
 }
 
+/** The Lambda handler: an SQS batch answers `batchItemFailures`; a direct EventBridge event answers per-event summaries. */
 export type HeimdallHandler = (
   event: unknown,
   context?: Context,
