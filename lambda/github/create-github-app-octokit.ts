@@ -1,6 +1,7 @@
 import { Octokit } from "@octokit/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import Bottleneck from "bottleneck/light.js";
 import { createInstallationAuth } from "./create-installation-auth.ts";
 import { normalizePrivateKey } from "./normalize-private-key.ts";
 
@@ -70,8 +71,10 @@ export interface OctokitLog {
  *   GraphQL `RATE_LIMITED` error) are waited out honoring `retry-after` / `x-ratelimit-reset`, at most
  *   `maxRetries` (2) times and only when the wait is ≤ `maxRetryAfterSeconds` (30 s). Longer waits fail
  *   the request so the event is retried later instead of the Lambda timing out mid-wait.
- * - The throttling plugin also spaces GraphQL and write requests ≥ 1 s apart per process, which is
- *   GitHub's guidance for avoiding secondary limits; a read+commit therefore takes at least a second.
+ * - GitHub asks for ≥ 1 s between *mutative* requests. The throttling plugin's default spaces every GraphQL
+ *   request (reads too) and every write 1 s apart, which would put a second between heimdall's read and its
+ *   commit on every event. Its `write` limiter is replaced by one without spacing, and `createGitHubRepo`
+ *   spaces its own commits ≥ 1 s apart instead: the guidance holds, the read→commit path is not delayed.
  *
  * GitHub Enterprise Server: pass `baseUrl: "https://HOST/api/v3"`; GraphQL then goes to
  * `https://HOST/api/graphql` (done by `@octokit/graphql`). Error messages never contain the key or tokens.
@@ -127,6 +130,7 @@ export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHub
     throttle: {
       id: options.throttle?.id ?? `heimdall:${options.appId}:${owner}/${repo}`,
       retryAfterBaseValue: options.throttle?.retryAfterBaseValue ?? 1000,
+      write: new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 }),
       onRateLimit: onLimit("primary"),
       onSecondaryRateLimit: onLimit("secondary"),
     },

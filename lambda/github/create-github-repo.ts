@@ -21,6 +21,10 @@ export interface GitHubRepoOptions {
   readonly branch?: string;
   /** Directory levels one query expands below each root (default 4: `apps/<ns>/<app>/<overlay>/x.yaml` from `""`). */
   readonly treeDepth?: number;
+  /** Least time between two commits of this adapter (GitHub: ≥ 1 s between mutative requests). Default 1000. */
+  readonly minCommitIntervalMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 interface RefNode {
@@ -70,6 +74,10 @@ export function createGitHubRepo(options: GitHubRepoOptions): GitOpsRepository {
   const depth = options.treeDepth ?? 4;
   const repository = `${owner}/${repo}`;
   let branch = options.branch;
+  const minCommitIntervalMs = options.minCommitIntervalMs ?? 1000;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let lastCommitAt = Number.NEGATIVE_INFINITY;
 
   async function graphql<T>(
     query: string,
@@ -177,6 +185,9 @@ export function createGitHubRepo(options: GitHubRepoOptions): GitOpsRepository {
 
     async commit(request: CommitRequest): Promise<CommitResult> {
       const branchName = await currentBranch();
+      const wait = lastCommitAt + minCommitIntervalMs - now();
+      if (wait > 0) await sleep(wait);
+      lastCommitAt = now();
       const input = {
         branch: { repositoryNameWithOwner: repository, branchName },
         expectedHeadOid: request.expectedHeadOid,

@@ -17,6 +17,34 @@ async function start(...args: Parameters<typeof startGitHub>): Promise<GitHubFix
 }
 
 describe("createGitHubRepo commit", () => {
+  it("spaces its own commits at least a second apart (GitHub's guidance for mutations), not its reads", async () => {
+    const path = "apps/snutt-dev/app/deployment.yaml";
+    const { octokit } = await start({ [path]: deployment("app", `${REGISTRY}/snutt-dev/app:1`) });
+    let clock = 10_000;
+    const waits: number[] = [];
+    const repository = createGitHubRepo({
+      octokit,
+      owner: OWNER,
+      repo: REPO,
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
+    for (const tag of ["2", "3"]) {
+      const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [] });
+      await repository.commit({
+        expectedHeadOid: snapshot.headOid,
+        headline: `tag ${tag}`,
+        body: "",
+        files: [{ path, contents: (snapshot.files.get(path) ?? "").replace(/app:\d+/, `app:${tag}`) }],
+      });
+      clock += 300;
+    }
+    expect(waits).toEqual([700]);
+  });
+
   it("reads and commits a 20-file namespace in two GraphQL requests once the token is warm", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 20; i++) {
