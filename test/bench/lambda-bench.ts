@@ -60,7 +60,7 @@ async function namespaceBench(size: number, runs: number): Promise<BenchRow[]> {
     const latencies: number[] = [];
     let requests = 0;
     for (let i = 0; i < runs; i++) {
-      // Events a second apart, as pushes arrive: back to back, Octokit's 1 s spacing of GitHub writes
+      // Events a second apart, as pushes arrive: back to back, the adapter's 1 s spacing of commits
       // (GitHub's guidance against secondary rate limits) would add the previous commit's wait.
       await new Promise((resolve) => setTimeout(resolve, 1100));
       const before = emulator.requests.length;
