@@ -9,6 +9,7 @@ import type {
 } from "../core/gitops-repository.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
+import { findLandedCommit } from "./find-landed-commit.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Which repository and branch {@link createGitHubRepo} works on, through which Octokit. */
@@ -216,6 +217,8 @@ export function createGitHubRepo(options: GitHubRepoOptions): GitOpsRepository {
         return commit.url === undefined ? { oid: commit.oid } : { oid: commit.oid, url: commit.url };
       } catch (error) {
         if (isStaleHead(error)) {
+          const landed = await findLandedCommit({ octokit, owner, repo, branch: branchName, request });
+          if (landed !== undefined) return landed;
           throw new StaleHeadError(
             `${repository}@${branchName} no longer points at ${request.expectedHeadOid}; re-read and re-apply the edit`,
             request.expectedHeadOid,

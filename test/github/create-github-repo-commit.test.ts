@@ -158,7 +158,7 @@ describe("createGitHubRepo commit", () => {
     ).toEqual([502, 200]);
   });
 
-  it("never commits twice when a 502 hides a commit that landed: the retry is refused as stale", async () => {
+  it("never commits twice when a 502 hides a commit that landed, and reports that commit as its own", async () => {
     let dropped = false;
     // A proxy that loses GitHub's answer to the first mutation after GitHub has committed.
     const lossyFetch: typeof fetch = async (input, init) => {
@@ -179,6 +179,29 @@ describe("createGitHubRepo commit", () => {
     const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
 
+    const result = await repository.commit({
+      expectedHeadOid: snapshot.headOid,
+      headline: "h",
+      body: "b",
+      files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:2\n" }],
+    });
+
+    expect(dropped).toBe(true);
+    const commits = await emulator.commits();
+    expect(commits).toHaveLength(2);
+    expect(result.oid).toBe(commits[0]?.oid);
+    expect(commits[0]?.parents).toEqual([snapshot.headOid]);
+    expect(await emulator.readFile("apps/ns/a/d.yaml")).toBe("image: x:2\n");
+  });
+
+  it("does not take someone else's commit with the same parent for its own", async () => {
+    const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
+    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
+    // Same message and parent, but different content: a human's commit, not the one we sent.
+    emulator.faults.beforeMutation(async () => {
+      await emulator.pushCommit({ "apps/ns/a/d.yaml": "image: x:3\n" }, "h");
+    });
     await expect(
       repository.commit({
         expectedHeadOid: snapshot.headOid,
@@ -187,9 +210,6 @@ describe("createGitHubRepo commit", () => {
         files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:2\n" }],
       }),
     ).rejects.toThrow(StaleHeadError);
-
-    expect(dropped).toBe(true);
-    expect(await emulator.commits()).toHaveLength(2);
-    expect(await emulator.readFile("apps/ns/a/d.yaml")).toBe("image: x:2\n");
+    expect(await emulator.readFile("apps/ns/a/d.yaml")).toBe("image: x:3\n");
   });
 });
