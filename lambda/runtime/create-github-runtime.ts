@@ -6,7 +6,7 @@ import type { GitOpsRepository } from "../core/gitops-repository.ts";
 import type { ImagePushClock } from "../core/image-push-clock.ts";
 import { createGitHubAppOctokit, type GitHubAppOctokitOptions } from "../github/create-github-app-octokit.ts";
 import { createGitHubRepo } from "../github/create-github-repo.ts";
-import { memoizeUntilSuccess } from "./memoize-until-success.ts";
+import { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 
 /** The adapters one container uses for every invocation. */
@@ -43,7 +43,7 @@ export interface GitHubRuntimeOptions {
 export function createGitHubRuntime(
   config: LambdaConfig,
   options: GitHubRuntimeOptions,
-): () => Promise<GitHubRuntime> {
+): Memoized<GitHubRuntime> {
   const readSecret = options.readSecret ?? ((secretArn: string) => readGitHubAppSecret({ secretArn }));
   const { logger } = options;
   const log = {

@@ -15,7 +15,16 @@ import { type EventSummary, type PendingPush, summarizeReport } from "./summariz
 /** What the handler needs from the outside world; all IO is injected so tests can drive it for real. */
 export interface HandlerDependencies {
   /** Repository adapter and optional clock, built lazily once per container (see `memoizeUntilSuccess`). */
-  readonly resolve: () => Promise<{ readonly repository: GitOpsRepository; readonly clock?: ImagePushClock }>;
+  readonly resolve: (() => Promise<{
+    readonly repository: GitOpsRepository;
+    readonly clock?: ImagePushClock;
+  }>) & {
+    /**
+     * Drops the container's adapters after a failed update, so the next invocation re-reads the secret: an
+     * operator who fixes or rotates the App key must not wait for AWS to recycle warm containers.
+     */
+    readonly forget?: () => void;
+  };
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Wall clock in ms, for durations and push-to-commit latency. */
@@ -93,6 +102,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
         summaries.push(...summarizeReport(pending, report, now()));
       } catch (error) {
         failure = error;
+        deps.resolve.forget?.();
         const reason = describe(error);
         const errorName = error instanceof Error ? error.name : typeof error;
         for (const { push, messageId } of pending) {

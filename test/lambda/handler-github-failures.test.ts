@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, ResourceNotFoundException } from "@aws-sdk/client-secrets-manager";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
 import { captureOutput, summaryLines } from "./support/capture-output.ts";
 import {
   APP_ID,
@@ -88,6 +89,28 @@ describe("handler over the GitHub emulator (sources): failures", () => {
     );
     expect(retry.result).toEqual({ batchItemFailures: [] });
     expect(await newCommits()).toBe(1);
+  });
+
+  it("re-reads the secret after GitHub refused its key, so a fixed key works without a new container", async () => {
+    const { handler, newCommits } = await scenario(timetable());
+    const wrong = generateAppKeyPair();
+    secrets.reset();
+    secrets
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ appId: APP_ID, privateKey: wrong.privateKeyPkcs1 }) });
+    const event = pushEvent("snutt-dev/snutt-timetable", "46");
+    const refused = await captureOutput(() => handler(sqsBatch([event])));
+    expect((refused.result as SQSBatchResponse).batchItemFailures).toEqual([{ itemIdentifier: "msg-0" }]);
+    expect(refused.raw).not.toContain(wrong.privateKeyPkcs1.split("\n")[5] ?? "unreachable");
+
+    secrets.reset();
+    secrets
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ appId: APP_ID, privateKey: keys.privateKeyPkcs1 }) });
+    const fixed = await captureOutput(() => handler(sqsBatch([event])));
+    expect(fixed.result).toEqual({ batchItemFailures: [] });
+    expect(await newCommits()).toBe(1);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
 
   it("returns the batch when the branch moves under every attempt, committing nothing of its own", async () => {

@@ -30,4 +30,13 @@ describe("memoizeUntilSuccess", () => {
     }) as () => Promise<never>);
     await expect(get()).rejects.toThrow("sync");
   });
+
+  it("builds afresh after forget()", async () => {
+    let builds = 0;
+    const get = memoizeUntilSuccess(async () => ++builds);
+    expect(await get()).toBe(1);
+    expect(await get()).toBe(1);
+    get.forget();
+    expect(await get()).toBe(2);
+  });
 });
