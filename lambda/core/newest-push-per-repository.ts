@@ -5,14 +5,28 @@ import type { EcrPush } from "./ecr-push.ts";
  * wins, as SQS FIFO delivers in order). Duplicate events collapse to one. Order of first appearance is kept
  * so commits and logs are stable.
  *
+ * Only pushes that can apply compete: a push `applies` rejects (an unmapped repository, a tag the config's
+ * filter refuses — `latest` pushed next to `46`) is kept on its own, to be reported, and never hides an
+ * older push that does apply.
+ *
  * @example
  * newestPushPerRepository([pushA45, pushB3, pushA46]); // [pushA46, pushB3]
+ * newestPushPerRepository([pushA46, pushALatest], (push) => push.tag !== "latest"); // [pushA46, pushALatest]
  */
-export function newestPushPerRepository(pushes: readonly EcrPush[]): EcrPush[] {
+export function newestPushPerRepository(
+  pushes: readonly EcrPush[],
+  applies: (push: EcrPush) => boolean = () => true,
+): EcrPush[] {
   const newest = new Map<string, EcrPush>();
+  const kept: (EcrPush | string)[] = [];
   for (const push of pushes) {
+    if (!applies(push)) {
+      kept.push(push);
+      continue;
+    }
     const seen = newest.get(push.repository);
+    if (seen === undefined) kept.push(push.repository);
     if (seen === undefined || push.time.getTime() >= seen.time.getTime()) newest.set(push.repository, push);
   }
-  return [...newest.values()];
+  return kept.flatMap((entry) => (typeof entry === "string" ? (newest.get(entry) ?? []) : [entry]));
 }

@@ -8,11 +8,12 @@ import type { ImagePushClock } from "./image-push-clock.ts";
 import type { ManifestChange } from "./manifest-change.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import { type ImagePlan, type PlanWarning, planUpdate } from "./plan-update.ts";
+import { resolveTargets } from "./resolve-targets.ts";
 import { rootsToRead } from "./roots-to-read.ts";
 
 /** What one update needs: the pushes, the repository port, and the knobs tests and the CLI turn. */
 export interface UpdateManifestsInput {
-  /** Parsed, valid pushes; the newest push per repository wins. */
+  /** Parsed, valid pushes; per repository the newest push that the config lets apply wins. */
   readonly pushes: readonly EcrPush[];
   readonly repository: GitOpsRepository;
   /** Out-of-order protection: when set, a push older than the image already deployed is skipped as stale. */
@@ -71,14 +72,17 @@ export interface UpdateReport {
  * report.commit?.headline; // "Automated commit by ECR push (snutt-dev/snutt-timetable:46)"
  */
 export async function updateManifests(input: UpdateManifestsInput): Promise<UpdateReport> {
-  const pushes = newestPushPerRepository(input.pushes);
   const maxAttempts = input.maxAttempts ?? 5;
   const sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = input.random ?? Math.random;
   let conflicts = 0;
 
   for (let attempt = 1; ; attempt++) {
-    const { snapshot, config } = await readRepository(input, pushes);
+    const { snapshot, config } = await readRepository(input, input.pushes);
+    const pushes = newestPushPerRepository(
+      input.pushes,
+      (push) => resolveTargets(push, config).kind === "targets",
+    );
     const round = await planRound(pushes, snapshot, config, input.clock);
     const base = { ...round, headOid: snapshot.headOid, attempts: attempt, conflicts };
     if (round.files.length === 0 || input.dryRun === true) {

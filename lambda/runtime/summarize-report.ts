@@ -30,8 +30,8 @@ export interface PendingPush {
 /**
  * Maps an {@link UpdateReport} back onto the events that asked for it: one summary per event.
  *
- * The use case keeps only the newest push per ECR repository, so an event that lost to a newer one in
- * the same batch is `stale` (superseded), and a repeat of the winning tag is `no-change` (duplicate) —
+ * The use case keeps only the newest applicable push per ECR repository, so an event that lost to a newer
+ * one in the same batch is `stale` (superseded), and a repeat of the winning tag is `no-change` (duplicate) —
  * only the winner is counted as `updated`. `unmapped` and `tag-rejected` images are `ignored`: heimdall
  * was told not to act on them, there is nothing to retry.
  *
@@ -53,7 +53,9 @@ export function summarizeReport(
       attempts: report.attempts,
       conflicts: report.conflicts,
     };
-    const image = report.images.find((candidate) => candidate.push.repository === push.repository);
+    const image =
+      report.images.find((candidate) => candidate.push === push) ??
+      report.images.find((candidate) => candidate.push.repository === push.repository && applies(candidate));
     if (image === undefined)
       return { ...base, outcome: "failed", reason: "the update report has no entry for this image" };
     if (image.push !== push) {
@@ -96,4 +98,9 @@ export function summarizeReport(
         };
     }
   });
+}
+
+// Pushes the config rejects are reported on their own; they never stand for another event of the batch.
+function applies(image: UpdateReport["images"][number]): boolean {
+  return image.outcome !== "unmapped" && image.outcome !== "tag-rejected";
 }

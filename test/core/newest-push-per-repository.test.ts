@@ -20,4 +20,13 @@ describe("newestPushPerRepository", () => {
     const a = push("ns/a", "46", "2026-11-20T10:00:00Z");
     expect(newestPushPerRepository([a, { ...a }])).toHaveLength(1);
   });
+
+  it("lets only pushes that apply compete, keeping the others to be reported", () => {
+    const a46 = push("ns/a", "46", "2026-11-20T10:00:00Z");
+    const aLatest = push("ns/a", "latest", "2026-11-20T10:00:01Z");
+    const b3 = push("ns/b", "3", "2026-11-20T10:00:02Z");
+    const numeric = (candidate: { tag: string }) => /^\d+$/.test(candidate.tag);
+    expect(newestPushPerRepository([a46, aLatest, b3], numeric)).toEqual([a46, aLatest, b3]);
+    expect(newestPushPerRepository([a46, aLatest, b3])).toEqual([aLatest, b3]);
+  });
 });

@@ -47,6 +47,29 @@ function handlerFor(
 const TIMETABLE = "apps/snutt-dev/snutt-timetable/deployment.yaml";
 
 describe("createHandler over a real git repository", () => {
+  it("applies the tag the config accepts when a rejected tag of the same image is newer in the batch", async () => {
+    const dir = await gitops({
+      ".heimdall.yaml":
+        "version: 1\ntargets:\n  - repository: snutt-dev/*\n    paths: ['apps/snutt-dev/**']\n    tags: '^\\d+$'\n",
+      [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45"),
+    });
+    const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }));
+    // `docker push --all-tags`: 46 and latest arrive together, latest last.
+    const batch = sqsBatch([
+      pushEvent("snutt-dev/snutt-timetable", "46", "2026-11-20T10:00:00Z"),
+      pushEvent("snutt-dev/snutt-timetable", "latest", "2026-11-20T10:00:01Z"),
+    ]);
+    const { result, lines } = await captureOutput(() => handler(batch));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await readFile(join(dir, TIMETABLE), "utf8")).toBe(
+      deployment("snutt-timetable", "snutt-dev/snutt-timetable:46"),
+    );
+    expect(summaryLines(lines).map((line) => [line.tag, line.outcome])).toEqual([
+      ["46", "updated"],
+      ["latest", "ignored"],
+    ]);
+  });
+
   it("commits a directly invoked push and logs one summary line with the commit", async () => {
     const dir = await gitops({ [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45") });
     const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }), {
