@@ -1,4 +1,5 @@
 import { Token } from "aws-cdk-lib";
+import { readConfig } from "../lambda/config.ts";
 
 /**
  * Everything one heimdall instance needs: one GitOps repository, the ECR repositories that feed it,
@@ -80,6 +81,24 @@ export function checkEcrHeimdallProps(props: EcrHeimdallProps): EcrHeimdallProps
   const branch = props.gitopsBranch;
   if (branch !== undefined && literal(branch) && (branch === "" || /[\s~^:?*[\\]/.test(branch))) {
     throw new Error(`gitopsBranch "${branch}" is not a valid branch name; pass e.g. -c gitopsBranch=main`);
+  }
+  // Last, the function's own cold-start check on the environment the construct will set: whatever it would
+  // refuse must fail the deploy, not every push after it.
+  const placeholderArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:heimdall-check-AbCdEf";
+  const env: Record<string, string> = {
+    GITOPS_REPO: props.gitopsRepo,
+    GITHUB_APP_SECRET_ARN: arn !== undefined && literal(arn) ? arn : placeholderArn,
+  };
+  if (branch !== undefined) env.GITOPS_BRANCH = branch;
+  if (url !== undefined) env.GITHUB_API_URL = url;
+  if (Object.values(env).every(literal)) {
+    try {
+      readConfig(env);
+    } catch (error) {
+      throw new Error(
+        `the function would refuse this configuration at cold start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
   return props;
 }

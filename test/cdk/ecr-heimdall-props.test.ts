@@ -34,6 +34,17 @@ describe("checkEcrHeimdallProps", () => {
     expect(() => checkEcrHeimdallProps({ ...valid, ...patch } as EcrHeimdallProps)).toThrow(message);
   });
 
+  it.each([
+    { gitopsBranch: "refs/heads/main" },
+    { gitopsBranch: "main.lock" },
+    { githubApiUrl: "https://ghe.example.com/api/v3?x=1" },
+    { gitopsRepo: "ab-/gitops" },
+  ])("refuses %j, which the function would refuse at cold start", (patch) => {
+    expect(() => checkEcrHeimdallProps({ ...valid, ...patch })).toThrow(
+      /the function would refuse this configuration at cold start: /,
+    );
+  });
+
   it("accepts unresolved tokens (CloudFormation parameters) as they are", () => {
     const token = Token.asString({ Ref: "SomeParameter" });
     expect(() => checkEcrHeimdallProps({ gitopsRepo: token, repositoryPrefixes: [token] })).not.toThrow();
