@@ -16,9 +16,12 @@ try {
   logger.error("invalid configuration", { reason: error instanceof Error ? error.message : String(error) });
   throw error;
 }
+// Several GitOps repositories = several stacks' functions in one namespace: keep their series apart.
+metrics.setDefaultDimensions({ gitopsRepo: `${config.gitopsRepo.owner}/${config.gitopsRepo.repo}` });
+logger.appendPersistentKeys({ gitopsRepo: `${config.gitopsRepo.owner}/${config.gitopsRepo.repo}` });
 
 /**
- * The Lambda entry point (`handler.handler` in `dist/lambda/handler.mjs`): one EventBridge ECR push
+ * The Lambda entry point (`handler.handler` in `dist/lambda/handler.mjs`, `index.handler` as the CDK stack bundles it): one EventBridge ECR push
  * event, or an SQS batch of them, applied to the GitOps repository as at most one commit. Returns
  * `{ batchItemFailures }` for SQS; throws for a direct invocation that should be retried. The secret,
  * Octokit, repository adapter and ECR clock are built on the first event and reused while warm.

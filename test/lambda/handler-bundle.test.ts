@@ -119,6 +119,14 @@ describe("the built bundle (dist handler.mjs) in fresh node processes", () => {
     expect(metricTotal(run.lines, "Updates")).toBe(1);
     expect(metricTotal(run.lines, "NoChange")).toBe(1);
     expect(metricTotal(run.lines, "PushToCommitLatency")).toBeGreaterThan(0);
+    // Each GitOps repository's function keeps its own metric series and tags its log lines.
+    const emf = run.lines.filter((line) => "_aws" in line);
+    expect(emf.length).toBeGreaterThan(0);
+    for (const line of emf) {
+      expect(line).toMatchObject({ service: "ecr-heimdall", gitopsRepo: "wafflestudio/gitops" });
+      expect(JSON.stringify(line._aws)).toContain('["service","gitopsRepo"]');
+    }
+    expect(summaryLines(run.lines).every((line) => line.gitopsRepo === "wafflestudio/gitops")).toBe(true);
     const secretReads = aws.requests.filter((request) => request.target === "secretsmanager.GetSecretValue");
     expect(secretReads).toHaveLength(1);
     expect(secretReads[0]?.body).toEqual({ SecretId: SECRET_ARN });
