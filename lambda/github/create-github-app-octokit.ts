@@ -33,9 +33,9 @@ export interface GitHubAppOctokitOptions {
   };
   /** Overrides for the rate-limit policy below. */
   readonly throttle?: {
-    /** How many times one request may wait out a rate limit. Default 2. */
+    /** How many times one request may wait out a rate limit. Default 1. */
     readonly maxRetries?: number;
-    /** A longer wait than this fails the request instead (Lambda time is bounded). Default 30. */
+    /** A longer wait than this fails the request instead (Lambda time is bounded). Default 20. */
     readonly maxRetryAfterSeconds?: number;
     /** Milliseconds per second of `retry-after`. Default 1000; tests shrink it. */
     readonly retryAfterBaseValue?: number;
@@ -61,7 +61,10 @@ export interface OctokitLog {
  * across invocations; `@octokit/auth-app` renews the one-hour token a minute before it expires.
  *
  * Failure policy, chosen for a write path guarded by `expectedHeadOid`:
- * - 5xx and network errors are retried `retries` (3) times after 1 s, 4 s, 9 s. Retrying the commit
+ * - Every wait below fits the function's 60 s timeout with room for the work: a read and a commit can each
+ *   spend at most 5 s on 5xx retries plus 20 s on one rate-limit wait. Anything longer fails the event
+ *   fast and SQS redelivers it, instead of the Lambda timing out mid-wait and tripping the error alarm.
+ * - 5xx and network errors are retried `retries` (2) times after 1 s and 4 s. Retrying the commit
  *   mutation is safe: if a lost response hid a commit that landed, the retry fails as a stale head and
  *   the use case re-reads and finds nothing left to do — it can never commit twice.
  * - 409 and 422 are never retried blindly: the same request would fail the same way. A stale head is a
@@ -69,7 +72,7 @@ export interface OctokitLog {
  *   too (auth-app already retries a 401 right after issuing a token, for replication lag).
  * - Rate limits (primary: `x-ratelimit-remaining: 0`; secondary: 403/429 "secondary rate limit", or a
  *   GraphQL `RATE_LIMITED` error) are waited out honoring `retry-after` / `x-ratelimit-reset`, at most
- *   `maxRetries` (2) times and only when the wait is ≤ `maxRetryAfterSeconds` (30 s). Longer waits fail
+ *   `maxRetries` (1) time and only when the wait is ≤ `maxRetryAfterSeconds` (20 s). Longer waits fail
  *   the request so the event is retried later instead of the Lambda timing out mid-wait.
  * - GitHub asks for ≥ 1 s between *mutative* requests. The throttling plugin's default spaces every GraphQL
  *   request (reads too) and every write 1 s apart, which would put a second between heimdall's read and its
@@ -85,8 +88,8 @@ export interface OctokitLog {
  */
 export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHubAppOctokit {
   const { owner, repo } = options;
-  const maxRetries = options.throttle?.maxRetries ?? 2;
-  const maxRetryAfterSeconds = options.throttle?.maxRetryAfterSeconds ?? 30;
+  const maxRetries = options.throttle?.maxRetries ?? 1;
+  const maxRetryAfterSeconds = options.throttle?.maxRetryAfterSeconds ?? 20;
 
   function onLimit(kind: string) {
     return (
@@ -121,7 +124,7 @@ export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHub
       ...(options.installationId === undefined ? {} : { installationId: options.installationId }),
     },
     retry: {
-      retries: options.retry?.retries ?? 3,
+      retries: options.retry?.retries ?? 2,
       retryAfterBaseValue: options.retry?.retryAfterBaseValue ?? 1000,
       // Octokit's default list plus 409 (conflict: retrying cannot help) and 429 (left to the throttling
       // plugin, which honors retry-after instead of a fixed backoff).

@@ -37,13 +37,13 @@ describe("handler over the GitHub emulator (sources): failures", () => {
 
   it("returns the batch as failures when GitHub keeps failing, and succeeds on redelivery", async () => {
     const { gh, handler, newCommits } = await scenario(timetable());
-    // One request and its three retries: Octokit's retry plugin gives up, the event must be redelivered.
-    gh.faults.failNext(4, 502, (request) => request.operation === "graphql query");
+    // One request and its two retries: Octokit's retry plugin gives up, the event must be redelivered.
+    gh.faults.failNext(3, 502, (request) => request.operation === "graphql query");
     const batch = sqsBatch([pushEvent("snutt-dev/snutt-timetable", "46"), "not an event"]);
     const { result, lines, raw } = await captureOutput(() => handler(batch));
     expect((result as SQSBatchResponse).batchItemFailures).toEqual([{ itemIdentifier: "msg-0" }]);
     expect(await newCommits()).toBe(0);
-    expect(gh.requests.filter((request) => request.status === 502)).toHaveLength(4);
+    expect(gh.requests.filter((request) => request.status === 502)).toHaveLength(3);
     expect(
       summaryLines(lines)
         .map((line) => line.outcome)
