@@ -1,11 +1,15 @@
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { EcrUnavailableError } from "../core/errors.ts";
 import type { ImagePushClock, PushedAtAnswer } from "../core/image-push-clock.ts";
 
 // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn] — the host is the only place the region and
 // registry id of a manifest's image are written down.
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
 
-const REASONS: Record<string, string> = {
+// Answers ECR gives for good: the push applies with a warning. Anything else (throttling, 5xx, network,
+// after the SDK's own retries) is a passing outage: failing the event lets SQS ask again later, where
+// applying blindly could let an out-of-order event roll a deployment back.
+const FINAL_ANSWERS: Record<string, string> = {
   ImageNotFoundException: "the tag no longer exists in ECR",
   RepositoryNotFoundException: "the ECR repository does not exist",
   AccessDeniedException: "the function role lacks ecr:DescribeImages on the repository",
@@ -18,8 +22,9 @@ const REASONS: Record<string, string> = {
  * region; one client per region is created on first use and cached for warm invocations. Clients get no
  * endpoint override, so the SDK's `AWS_ENDPOINT_URL_ECR` keeps working.
  *
- * Never throws: a missing tag, a missing permission, a host that is not ECR or any other failure is
- * `{ kind: "unknown", reason }`, and the caller applies the push with a warning rather than dropping it.
+ * A missing tag or repository, a missing permission or a host that is not ECR is `{ kind: "unknown", reason }`:
+ * the caller applies the push with a warning rather than dropping it. Throttling, 5xx and network failures
+ * that outlast the SDK's retries throw {@link EcrUnavailableError}, so the event is retried, not applied unchecked.
  *
  * @example
  * const clock = createEcrPushClock();
@@ -60,10 +65,13 @@ export function createEcrPushClock(options?: {
         return { kind: "known", pushedAt };
       } catch (error) {
         const name = error instanceof Error ? error.name : "UnknownError";
-        return {
-          kind: "unknown",
-          reason: `DescribeImages failed: ${name} (${REASONS[name] ?? "ECR could not be asked"})`,
-        };
+        const reason = FINAL_ANSWERS[name];
+        if (reason !== undefined)
+          return { kind: "unknown", reason: `DescribeImages failed: ${name} (${reason})` };
+        throw new EcrUnavailableError(
+          `could not ask ECR when ${repository}:${tag} was pushed: ${name} — the event will be retried; if ECR stays unreachable, set STALE_EVENT_CHECK=false`,
+          { cause: error },
+        );
       }
     },
   };

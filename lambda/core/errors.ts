@@ -71,5 +71,8 @@ export class GitHubApiError extends HeimdallError {
   }
 }
 
+/** ECR could not be asked when an image was pushed (throttling, outage); the event is retried. */
+export class EcrUnavailableError extends HeimdallError {}
+
 /** The GitHub App secret cannot be read or does not hold what it must. */
 export class SecretError extends HeimdallError {}

@@ -7,6 +7,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEcrPushClock } from "../../lambda/aws/create-ecr-push-clock.ts";
+import { EcrUnavailableError } from "../../lambda/core/errors.ts";
 
 const ecr = mockClient(ECRClient);
 afterEach(() => ecr.reset());
@@ -83,13 +84,27 @@ describe("createEcrPushClock", () => {
       }),
       "AccessDeniedException (the function role lacks ecr:DescribeImages on the repository)",
     ],
-    [new Error("socket hang up"), "Error (ECR could not be asked)"],
-  ])("answers unknown when DescribeImages fails %#", async (rejection, reason) => {
+  ])("answers unknown when DescribeImages fails for good %#", async (rejection, reason) => {
     ecr.on(DescribeImagesCommand).rejects(rejection);
     expect(await createEcrPushClock().pushedAt(image)).toEqual({
       kind: "unknown",
       reason: `DescribeImages failed: ${reason}`,
     });
+  });
+
+  it.each([
+    new Error("socket hang up"),
+    new ECRServiceException({
+      name: "ThrottlingException",
+      $fault: "client",
+      $metadata: metadata,
+      message: "Rate exceeded",
+    }),
+  ])("throws a retryable error when ECR is unavailable (%s), never applying unchecked", async (rejection) => {
+    ecr.on(DescribeImagesCommand).rejects(rejection);
+    const answer = createEcrPushClock().pushedAt(image);
+    await expect(answer).rejects.toBeInstanceOf(EcrUnavailableError);
+    await expect(answer).rejects.toThrow("could not ask ECR when snutt-dev/snutt-timetable:46 was pushed");
   });
 
   it("answers unknown when ECR returns no push time", async () => {
