@@ -60,6 +60,8 @@ export class EcrHeimdall extends Construct {
   readonly function: NodejsFunction;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /** Events EventBridge could not deliver to {@link queue} after 24 h of retries. */
+  readonly deliveryDeadLetterQueue: Queue;
   readonly rule: Rule;
   readonly secret: ISecret;
   readonly alarms: HeimdallAlarms;
@@ -113,7 +115,27 @@ export class EcrHeimdall extends Construct {
       description: `ecr-heimdall: tagged ECR pushes → ${props.gitopsRepo}`,
       eventPattern: ecrPushEventPattern(prefixes),
     });
-    this.rule.addTarget(new SqsQueue(this.queue, { messageGroupId: props.gitopsRepo }));
+    // Without it, an event EventBridge cannot deliver (queue policy, quota) would vanish silently.
+    // EventBridge refuses FIFO dead-letter queues, so this one is standard.
+    this.deliveryDeadLetterQueue = new Queue(this, "DeliveryDeadLetterQueue", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deliveryDeadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is itself a dead-letter queue: EventBridge's, for events it could not deliver to the " +
+        "heimdall queue. An alarm watches it; a dead-letter queue of a dead-letter queue would add nothing.",
+    });
+    this.rule.addTarget(
+      new SqsQueue(this.queue, {
+        messageGroupId: props.gitopsRepo,
+        deadLetterQueue: this.deliveryDeadLetterQueue,
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
 
     const logGroup = new LogGroup(this, "FunctionLogs", { retention: RetentionDays.ONE_MONTH });
     const role = new Role(this, "FunctionRole", {
@@ -190,6 +212,7 @@ export class EcrHeimdall extends Construct {
       function: this.function,
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
+      deliveryDeadLetterQueue: this.deliveryDeadLetterQueue,
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 

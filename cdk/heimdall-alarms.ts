@@ -14,6 +14,8 @@ export interface HeimdallAlarmsProps {
   readonly function: IFunction;
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
+  /** Where EventBridge puts events it could not deliver to the queue. */
+  readonly deliveryDeadLetterQueue: IQueue;
   /** Subscribed to a new encrypted topic; omitted = no topic, the alarms only show in the console. */
   readonly alarmEmail?: string;
 }
@@ -26,25 +28,28 @@ export interface HeimdallAlarmsProps {
 export const OLDEST_MESSAGE_AGE_THRESHOLD = Duration.minutes(10);
 
 /**
- * The three alarms that matter for heimdall:
+ * The alarms that matter for heimdall:
  * - `functionErrors`: the function itself failed (crash, timeout, unhandled error) at least once
  *   in 5 minutes. Per-message failures reported through `batchItemFailures` do not count here;
  *   they surface as retries, then in the dead-letter queue.
  * - `deadLetters`: at least one push gave up and sits in the dead-letter queue; its manifest was
  *   never updated. Fix the cause, then redrive the DLQ.
  * - `oldestMessage`: the main queue holds a push older than {@link OLDEST_MESSAGE_AGE_THRESHOLD}.
+ * - `undeliveredEvents`: EventBridge gave up delivering a push to the queue (queue policy, quota) after
+ *   its 24 h of retries; heimdall never saw it. Send it to the queue again once the cause is fixed.
  *
  * Missing data is "not breaching": an idle account publishes no SQS/Lambda datapoints.
  * With `alarmEmail`, alarms and their recoveries go to an SNS topic encrypted with a rotating KMS
  * key whose policy lets CloudWatch publish (the AWS-managed SNS key does not).
  *
  * @example
- * new HeimdallAlarms(this, "Alarms", { function: fn, queue, deadLetterQueue, alarmEmail: "ops@example.com" });
+ * new HeimdallAlarms(this, "Alarms", { function: fn, queue, deadLetterQueue, deliveryDeadLetterQueue, alarmEmail: "ops@example.com" });
  */
 export class HeimdallAlarms extends Construct {
   readonly functionErrors: Alarm;
   readonly deadLetters: Alarm;
   readonly oldestMessage: Alarm;
+  readonly undeliveredEvents: Alarm;
   readonly topic?: Topic;
 
   constructor(scope: Construct, id: string, props: HeimdallAlarmsProps) {
@@ -81,6 +86,19 @@ export class HeimdallAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
+    this.undeliveredEvents = new Alarm(this, "UndeliveredEvents", {
+      alarmDescription:
+        "ecr-heimdall: EventBridge could not deliver pushes to the queue; they wait in the delivery DLQ",
+      metric: props.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: "Maximum",
+      }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
     if (props.alarmEmail === undefined) return;
     const cloudwatch = new ServicePrincipal("cloudwatch.amazonaws.com");
     const key = new Key(this, "TopicKey", {
@@ -107,7 +125,7 @@ export class HeimdallAlarms extends Construct {
     );
     topic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(topic);
-    for (const alarm of [this.functionErrors, this.deadLetters, this.oldestMessage]) {
+    for (const alarm of [this.functionErrors, this.deadLetters, this.oldestMessage, this.undeliveredEvents]) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }

@@ -17,11 +17,11 @@ describe("several instances in one stack", () => {
   it("give each GitOps repository its own rule, queues, function, role and alarms", () => {
     for (const [type, count] of [
       ["AWS::Events::Rule", 3],
-      ["AWS::SQS::Queue", 6],
+      ["AWS::SQS::Queue", 9],
       ["AWS::Lambda::Function", 3],
       ["AWS::Lambda::EventSourceMapping", 3],
       ["AWS::IAM::Role", 3],
-      ["AWS::CloudWatch::Alarm", 9],
+      ["AWS::CloudWatch::Alarm", 12],
     ] as const) {
       t.template.resourceCountIs(type, count);
     }
@@ -74,6 +74,9 @@ describe("cdk-nag AwsSolutions", () => {
       [
         "AwsSolutions-SMG4",
         "AwsSolutions-SMG4",
+        "AwsSolutions-SQS3",
+        "AwsSolutions-SQS3",
+        "AwsSolutions-SQS3",
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/snutt-dev/*]",
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/snutt-prod/*]",
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/*]",

@@ -38,21 +38,23 @@ describe("EventBridge rule", () => {
     });
   });
 
-  it("targets its own FIFO queue with the GitOps repository as the message group", () => {
-    expect(t.resource(t.snutt.rule).Properties.Targets).toEqual([
-      {
-        Arn: t.arnOf(t.snutt.queue),
-        Id: "Target0",
-        SqsParameters: { MessageGroupId: "wafflestudio/snutt-gitops" },
-      },
-    ]);
-    expect(t.resource(t.other.rule).Properties.Targets).toEqual([
-      {
-        Arn: t.arnOf(t.other.queue),
-        Id: "Target0",
-        SqsParameters: { MessageGroupId: "wafflestudio/other-gitops" },
-      },
-    ]);
+  it("targets its own FIFO queue with the GitOps repository as the message group, undeliverable events to a DLQ", () => {
+    for (const [heimdall, group] of [
+      [t.snutt, "wafflestudio/snutt-gitops"],
+      [t.other, "wafflestudio/other-gitops"],
+    ] as const) {
+      expect(t.resource(heimdall.rule).Properties.Targets).toEqual([
+        {
+          Arn: t.arnOf(heimdall.queue),
+          Id: "Target0",
+          SqsParameters: { MessageGroupId: group },
+          DeadLetterConfig: { Arn: t.arnOf(heimdall.deliveryDeadLetterQueue) },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        },
+      ]);
+      // EventBridge refuses FIFO dead-letter queues.
+      expect(t.resource(heimdall.deliveryDeadLetterQueue).Properties.FifoQueue).toBeUndefined();
+    }
   });
 
   it("lets only its rule send to the queue, and only over TLS", () => {

@@ -11,8 +11,10 @@ beforeAll(() => {
 afterAll(() => t.cleanup());
 
 describe("alarms", () => {
-  const alarm = (heimdall: EcrHeimdall, name: "FunctionErrors" | "DeadLetters" | "OldestMessage") =>
-    t.resource(t.child(t.child(heimdall, "Alarms"), name)).Properties;
+  const alarm = (
+    heimdall: EcrHeimdall,
+    name: "FunctionErrors" | "DeadLetters" | "OldestMessage" | "UndeliveredEvents",
+  ) => t.resource(t.child(t.child(heimdall, "Alarms"), name)).Properties;
 
   it("alarm on function errors, a non-empty DLQ and an old message on the main queue", () => {
     expect(alarm(t.snutt, "FunctionErrors")).toMatchObject({
@@ -44,13 +46,26 @@ describe("alarms", () => {
       ComparisonOperator: "GreaterThanThreshold",
     });
     expect(OLDEST_MESSAGE_AGE_THRESHOLD.toSeconds()).toBe(600);
+    expect(alarm(t.snutt, "UndeliveredEvents")).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [
+        {
+          Name: "QueueName",
+          Value: { "Fn::GetAtt": [t.id(t.snutt.deliveryDeadLetterQueue), "QueueName"] },
+        },
+      ],
+      Statistic: "Maximum",
+      Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold",
+    });
   });
 
   it("notify an encrypted, TLS-only topic with an email subscription, on alarm and on recovery", () => {
     const topic = t.snutt.alarms.topic;
     expect(topic).toBeDefined();
     if (topic === undefined) return;
-    for (const name of ["FunctionErrors", "DeadLetters", "OldestMessage"] as const) {
+    for (const name of ["FunctionErrors", "DeadLetters", "OldestMessage", "UndeliveredEvents"] as const) {
       expect(alarm(t.snutt, name)).toMatchObject({ AlarmActions: [t.ref(topic)], OKActions: [t.ref(topic)] });
     }
     const key = t.child(t.child(t.snutt, "Alarms"), "TopicKey");
@@ -88,7 +103,7 @@ describe("alarms", () => {
 
   it("exist without actions or a topic when no email is configured", () => {
     expect(t.other.alarms.topic).toBeUndefined();
-    for (const name of ["FunctionErrors", "DeadLetters", "OldestMessage"] as const) {
+    for (const name of ["FunctionErrors", "DeadLetters", "OldestMessage", "UndeliveredEvents"] as const) {
       expect(alarm(t.other, name)).not.toHaveProperty("AlarmActions");
     }
     t.template.resourceCountIs("AWS::SNS::Topic", 1);
