@@ -55,7 +55,16 @@ export class StaleHeadError extends HeimdallError {
 }
 
 /** The branch kept moving for every attempt; nothing was committed, the event should be retried. */
-export class CommitConflictError extends HeimdallError {}
+export class CommitConflictError extends HeimdallError {
+  constructor(
+    message: string,
+    /** Rounds lost to someone else moving the branch. */
+    readonly conflicts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
 
 /** The local git checkout cannot be read or committed to. */
 export class LocalRepoError extends HeimdallError {}

@@ -114,6 +114,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       if (attempt >= maxAttempts) {
         throw new CommitConflictError(
           `the branch moved under every one of ${maxAttempts} commit attempts; nothing was committed — the event will be retried`,
+          conflicts,
           { cause: error },
         );
       }

@@ -2,7 +2,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse } from "aws-lambda";
-import { HeimdallError } from "../core/errors.ts";
+import { CommitConflictError, HeimdallError } from "../core/errors.ts";
 import type { GitOpsRepository } from "../core/gitops-repository.ts";
 import type { ImagePushClock } from "../core/image-push-clock.ts";
 import { parseEcrEvent } from "../core/parse-ecr-event.ts";
@@ -122,9 +122,8 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     const durationMs = Math.max(0, now() - started);
     try {
       for (const summary of summaries) recordSummary(deps, summary, durationMs);
-      if (report !== undefined && report.conflicts > 0) {
-        deps.metrics.addMetric("ConflictRetries", MetricUnit.Count, report.conflicts);
-      }
+      const conflicts = report?.conflicts ?? (failure instanceof CommitConflictError ? failure.conflicts : 0);
+      if (conflicts > 0) deps.metrics.addMetric("ConflictRetries", MetricUnit.Count, conflicts);
       for (const warning of report?.warnings ?? []) {
         // Not `message`: that key is the log line's own message in Powertools' format.
         const line = warning.line === undefined ? {} : { line: warning.line };

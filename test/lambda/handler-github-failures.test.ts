@@ -2,7 +2,7 @@ import { GetSecretValueCommand, ResourceNotFoundException } from "@aws-sdk/clien
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
-import { captureOutput, summaryLines } from "./support/capture-output.ts";
+import { captureOutput, metricTotal, summaryLines } from "./support/capture-output.ts";
 import {
   APP_ID,
   closeEmulators,
@@ -136,5 +136,6 @@ describe("handler over the GitHub emulator (sources): failures", () => {
     ]);
     expect(await newCommits()).toBe(2);
     expect(await gh.readFile(TIMETABLE)).toContain("snutt-timetable:45");
+    expect(metricTotal(lines, "ConflictRetries")).toBe(2);
   });
 });
