@@ -63,17 +63,11 @@ export class HeimdallAlarms extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.deadLetters = new Alarm(this, "DeadLetters", {
-      alarmDescription: "ecr-heimdall: pushes gave up and wait in the dead-letter queue; fix, then redrive",
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: "Maximum",
-      }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLetters = this.queueNotEmpty(
+      "DeadLetters",
+      props.deadLetterQueue,
+      "ecr-heimdall: pushes gave up and wait in the dead-letter queue; fix, then redrive",
+    );
     this.oldestMessage = new Alarm(this, "OldestMessage", {
       alarmDescription: "ecr-heimdall: a push waits too long in the queue; the function keeps failing on it",
       metric: props.queue.metricApproximateAgeOfOldestMessage({
@@ -86,18 +80,11 @@ export class HeimdallAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    this.undeliveredEvents = new Alarm(this, "UndeliveredEvents", {
-      alarmDescription:
-        "ecr-heimdall: EventBridge could not deliver pushes to the queue; they wait in the delivery DLQ",
-      metric: props.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: "Maximum",
-      }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.undeliveredEvents = this.queueNotEmpty(
+      "UndeliveredEvents",
+      props.deliveryDeadLetterQueue,
+      "ecr-heimdall: EventBridge could not deliver pushes to the queue; they wait in the delivery DLQ",
+    );
 
     if (props.alarmEmail === undefined) return;
     const cloudwatch = new ServicePrincipal("cloudwatch.amazonaws.com");
@@ -130,5 +117,20 @@ export class HeimdallAlarms extends Construct {
       alarm.addOkAction(action);
     }
     this.topic = topic;
+  }
+
+  // A dead-letter queue holding anything is worth a page: each message is a push that never landed.
+  private queueNotEmpty(id: string, queue: IQueue, alarmDescription: string): Alarm {
+    return new Alarm(this, id, {
+      alarmDescription,
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: "Maximum",
+      }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }
