@@ -127,7 +127,7 @@ function heimdallHandler(apiUrl: string) {
 /** `size` manifests under apps/snutt-dev: app-0 has a Deployment and (from 20 files on) a CronJob using the image. */
 function namespace(size: number): Record<string, string> {
   const files: Record<string, string> = {};
-  for (let i = 0; files && Object.keys(files).length < size; i++) {
+  for (let i = 0; Object.keys(files).length < size; i++) {
     const app = `app-${Math.floor(i / 4)}`;
     const kind = ["deployment", "cronjob", "service", "virtualservice"][i % 4] ?? "service";
     const image =
@@ -142,5 +142,3 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
-
-export type { GitHubEmulator };
