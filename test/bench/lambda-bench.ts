@@ -8,10 +8,7 @@ import { createGitHubAppOctokit } from "../../lambda/github/create-github-app-oc
 import { createGitHubRuntime } from "../../lambda/runtime/create-github-runtime.ts";
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
 import { deployment, pushEvent } from "../lambda/support/lambda-events.ts";
-import {
-  createGitHubEmulator,
-  type GitHubEmulator,
-} from "../support/github-emulator/create-github-emulator.ts";
+import { createGitHubEmulator } from "../support/github-emulator/create-github-emulator.ts";
 import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
 import type { BenchRow } from "./engine-bench.ts";
 import { originalToolUpdate } from "./original-tool-update.ts";
