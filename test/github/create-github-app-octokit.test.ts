@@ -11,23 +11,16 @@ import {
   KEYS,
   OWNER,
   REPO,
-  startGitHub,
+  useGitHubFixture,
 } from "./github-fixture.ts";
 
 const FILES = { "apps/snutt-dev/timetable/deployment.yaml": "image: x:1\n" };
 const READ = { roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] } as const;
 
-let fixture: GitHubFixture | undefined;
-afterEach(async () => {
+const start = useGitHubFixture();
+afterEach(() => {
   vi.useRealTimers();
-  await fixture?.close();
-  fixture = undefined;
 });
-
-async function start(...args: Parameters<typeof startGitHub>): Promise<GitHubFixture> {
-  fixture = await startGitHub(...args);
-  return fixture;
-}
 
 function repoOf(f: GitHubFixture) {
   return createGitHubRepo({ octokit: f.octokit, owner: OWNER, repo: REPO });

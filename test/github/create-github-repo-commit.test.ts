@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StaleHeadError } from "../../lambda/core/errors.ts";
 import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
-import { deployment, type GitHubFixture, OWNER, REPO, startGitHub } from "./github-fixture.ts";
+import { deployment, OWNER, REPO, useGitHubFixture } from "./github-fixture.ts";
 
 const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 
-let fixture: GitHubFixture | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
-
-async function start(...args: Parameters<typeof startGitHub>): Promise<GitHubFixture> {
-  fixture = await startGitHub(...args);
-  return fixture;
-}
+const start = useGitHubFixture();
 
 describe("createGitHubRepo commit", () => {
   it("spaces its own commits at least a second apart (GitHub's guidance for mutations), not its reads", async () => {

@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GitHubApiError } from "../../lambda/core/errors.ts";
 import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
 import { BLOB_TEXT_LIMIT_BYTES } from "../support/github-emulator/graphql-model.ts";
-import { deployment, type GitHubFixture, isGraphql, OWNER, REPO, startGitHub } from "./github-fixture.ts";
+import { deployment, isGraphql, OWNER, REPO, useGitHubFixture } from "./github-fixture.ts";
 
 const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const TIMETABLE = `${REGISTRY}/snutt-dev/snutt-timetable`;
 
-let fixture: GitHubFixture | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
-
-async function start(...args: Parameters<typeof startGitHub>): Promise<GitHubFixture> {
-  fixture = await startGitHub(...args);
-  return fixture;
-}
+const start = useGitHubFixture();
 
 describe("createGitHubRepo read", () => {
   it("returns the head and every YAML file under the roots, plus the first existing config", async () => {

@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import {
   createGitHubAppOctokit,
   type GitHubAppOctokit,
@@ -89,4 +90,20 @@ export function deployment(name: string, image: string): string {
     `          image: ${image}`,
     "",
   ].join("\n");
+}
+
+/**
+ * Registers the clean-up for the calling test file and returns a `startGitHub` that closes each fixture
+ * after its test: one emulator per test, never one leaking into the next.
+ */
+export function useGitHubFixture(): (...args: Parameters<typeof startGitHub>) => Promise<GitHubFixture> {
+  let fixture: GitHubFixture | undefined;
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
+  return async (...args) => {
+    fixture = await startGitHub(...args);
+    return fixture;
+  };
 }
