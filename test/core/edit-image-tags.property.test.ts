@@ -1,18 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { editImageTags, type ImageEdit } from "../../lambda/core/edit-image-tags.ts";
+import { editImageTags } from "../../lambda/core/edit-image-tags.ts";
 import { formatYamlPath, type YamlPathSegment } from "../../lambda/core/yaml-path.ts";
+import { DIGEST, ECR, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
 
 // Random YAML files are generated as a small tree model and emitted as text by hand, so every
 // property has an independent oracle: the same tree emitted with the expected new values.
 
-const ECR = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
-const REPO = "snutt-dev/snutt-timetable";
-const IMG = `${ECR}/${REPO}`;
-const OLD_DIGEST = `sha256:${"b".repeat(64)}`;
-const DIGEST = `sha256:${"a".repeat(64)}`;
-const EDIT: ImageEdit = { registries: [ECR], repository: REPO, tag: "46", digest: DIGEST };
 const RUNS = { numRuns: 150 };
 
 /** What a targeted `image` value must become. */

@@ -4,13 +4,7 @@ import { type EditOutcome, editImageTags, type ImageEdit } from "../../lambda/co
 import { UnsafeEditError } from "../../lambda/core/errors.ts";
 import { readsAsPlainString } from "../../lambda/core/reads-as-plain-string.ts";
 import { verifyEdit } from "../../lambda/core/verify-edit.ts";
-
-const ECR = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
-const REPO = "snutt-dev/snutt-timetable";
-const IMG = `${ECR}/${REPO}`;
-const OLD_DIGEST = `sha256:${"b".repeat(64)}`;
-const DIGEST = `sha256:${"a".repeat(64)}`;
-const EDIT: ImageEdit = { registries: [ECR], repository: REPO, tag: "46", digest: DIGEST };
+import { DIGEST, ECR, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
 
 function edited(text: string, edit: ImageEdit = EDIT): Extract<EditOutcome, { kind: "edited" }> {
   const outcome = editImageTags("apps/f.yaml", text, edit);
