@@ -10,10 +10,10 @@
 import { Annotations, App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { EcrHeimdallStack } from "./ecr-heimdall-stack.ts";
-import { PLACEHOLDER_GITOPS_REPO, readAppContext } from "./read-app-context.ts";
+import { PLACEHOLDER_GITOPS_REPO, readCdkContext } from "./read-cdk-context.ts";
 
 const app = new App();
-const context = readAppContext((key) => app.node.tryGetContext(key));
+const context = readCdkContext((key) => app.node.tryGetContext(key));
 const stack = new EcrHeimdallStack(app, context.stackName, { instances: context.instances });
 if (context.placeholder) {
   Annotations.of(stack).addWarningV2(

@@ -1,5 +1,5 @@
 import { Token } from "aws-cdk-lib";
-import { readConfig } from "../lambda/config.ts";
+import { readLambdaEnvironment } from "../lambda/runtime/read-lambda-environment.ts";
 
 /**
  * Everything one heimdall instance needs: one GitOps repository, the ECR repositories that feed it,
@@ -93,7 +93,7 @@ export function checkEcrHeimdallProps(props: EcrHeimdallProps): EcrHeimdallProps
   if (url !== undefined) env.GITHUB_API_URL = url;
   if (Object.values(env).every(literal)) {
     try {
-      readConfig(env);
+      readLambdaEnvironment(env);
     } catch (error) {
       throw new Error(
         `the function would refuse this configuration at cold start: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,17 +1,17 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { type LambdaConfig, readConfig } from "./config.ts";
 import { createGitHubRuntime } from "./runtime/create-github-runtime.ts";
 import { createHandler } from "./runtime/create-handler.ts";
+import { type LambdaSettings, readLambdaEnvironment } from "./runtime/read-lambda-environment.ts";
 
 // Module scope is the container's scope: configuration is validated once, at cold start, so a broken
 // deployment fails init with the list of what to fix instead of failing every event.
 const logger = new Logger({ serviceName: "ecr-heimdall" });
 const metrics = new Metrics({ namespace: "EcrHeimdall", serviceName: "ecr-heimdall" });
 
-let config: LambdaConfig;
+let config: LambdaSettings;
 try {
-  config = readConfig(process.env);
+  config = readLambdaEnvironment(process.env);
 } catch (error) {
   logger.error("invalid configuration", { reason: error instanceof Error ? error.message : String(error) });
   throw error;

@@ -1,6 +1,6 @@
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
-import { EcrUnavailableError } from "../core/errors.ts";
-import type { ImagePushClock, PushedAtAnswer } from "../core/image-push-clock.ts";
+import type { ImagePushClock, PushedAtAnswer } from "../core/index.ts";
+import { EcrUnavailableError } from "./ecr-unavailable-error.ts";
 
 // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn] — the host is the only place the region and
 // registry id of a manifest's image are written down.

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SecretError } from "../core/errors.ts";
+import { SecretError } from "./secret-error.ts";
 
 /** The GitHub App credentials heimdall keeps in Secrets Manager. */
 export interface GitHubAppSecret {

@@ -1,6 +1,5 @@
 import { createTwoFilesPatch } from "diff";
-import { describeChange } from "../core/describe-change.ts";
-import type { UpdateReport } from "../core/update-manifests.ts";
+import { describeChange, type UpdateReport } from "../core/index.ts";
 
 /**
  * Renders what an update did (or, with `dryRun`, would do) as the CLI's human-readable lines: one line per

@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { HeimdallError, UsageError } from "../core/errors.ts";
-import { parseEcrEvent } from "../core/parse-ecr-event.ts";
-import { updateManifests } from "../core/update-manifests.ts";
+import { HeimdallError, parseEcrEvent, updateManifests } from "../core/index.ts";
 import { createLocalGitRepo } from "../local/create-local-git-repo.ts";
+import { exitCodeFor } from "./exit-code-for.ts";
 import { formatReport } from "./format-report.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** `heimdall --help`. */
 export const USAGE = `heimdall — apply an ECR push event to a GitOps repository, exactly as the Lambda does.
@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
   } catch (error) {
     if (error instanceof HeimdallError) {
       err(`heimdall: ${error.message}\n`);
-      return error.exitCode;
+      return exitCodeFor(error);
     }
     err(`heimdall: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -1,15 +1,16 @@
 import type { Octokit } from "@octokit/core";
-import { GitHubApiError, StaleHeadError } from "../core/errors.ts";
-import type {
-  CommitRequest,
-  CommitResult,
-  GitOpsRepository,
-  GitOpsSnapshot,
-  ReadRequest,
-} from "../core/gitops-repository.ts";
+import {
+  type CommitRequest,
+  type CommitResult,
+  type GitOpsRepository,
+  type GitOpsSnapshot,
+  type ReadRequest,
+  StaleHeadError,
+} from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
 import { findLandedCommit } from "./find-landed-commit.ts";
+import { GitHubApiError } from "./github-api-error.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Which repository and branch {@link createGitHubRepo} works on, through which Octokit. */

@@ -1,5 +1,5 @@
 import type { Octokit } from "@octokit/core";
-import type { CommitRequest, CommitResult } from "../core/gitops-repository.ts";
+import type { CommitRequest, CommitResult } from "../core/index.ts";
 
 interface LandedAnswer {
   readonly repository: {

@@ -1,5 +1,5 @@
 import { createPrivateKey } from "node:crypto";
-import { SecretError } from "../core/errors.ts";
+import { SecretError } from "../aws/secret-error.ts";
 
 /**
  * Turns a GitHub App private key as people actually store it into the one form `@octokit/auth-app`

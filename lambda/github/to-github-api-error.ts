@@ -1,4 +1,5 @@
-import { GitHubApiError, HeimdallError } from "../core/errors.ts";
+import { HeimdallError } from "../core/index.ts";
+import { GitHubApiError } from "./github-api-error.ts";
 
 /** What heimdall was doing when GitHub failed, so the message can say what to fix. */
 export interface GitHubFailureContext {

@@ -1,13 +1,14 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LocalRepoError, StaleHeadError } from "../core/errors.ts";
-import type {
-  CommitRequest,
-  CommitResult,
-  GitOpsRepository,
-  GitOpsSnapshot,
-  ReadRequest,
-} from "../core/gitops-repository.ts";
+import {
+  type CommitRequest,
+  type CommitResult,
+  type GitOpsRepository,
+  type GitOpsSnapshot,
+  type ReadRequest,
+  StaleHeadError,
+} from "../core/index.ts";
+import { LocalRepoError } from "./local-repo-error.ts";
 import { runGit } from "./run-git.ts";
 
 const YAML_FILE = /\.ya?ml$/;

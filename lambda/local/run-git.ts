@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { LocalRepoError } from "../core/errors.ts";
+import { LocalRepoError } from "./local-repo-error.ts";
 
 /**
  * Runs `git <args>` in `dir` and resolves with stdout. Fails with a {@link LocalRepoError} that quotes

@@ -1,12 +1,11 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { createEcrPushClock } from "../aws/create-ecr-push-clock.ts";
 import { type GitHubAppSecret, readGitHubAppSecret } from "../aws/read-github-app-secret.ts";
-import type { LambdaConfig } from "../config.ts";
-import type { GitOpsRepository } from "../core/gitops-repository.ts";
-import type { ImagePushClock } from "../core/image-push-clock.ts";
+import type { GitOpsRepository, ImagePushClock } from "../core/index.ts";
 import { createGitHubAppOctokit, type GitHubAppOctokitOptions } from "../github/create-github-app-octokit.ts";
 import { createGitHubRepo } from "../github/create-github-repo.ts";
 import { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
+import type { LambdaSettings } from "./read-lambda-environment.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 
 /** The adapters one container uses for every invocation. */
@@ -37,11 +36,11 @@ export interface GitHubRuntimeOptions {
  * batch as `failed` with the reason, instead of failing init with no per-event trace.
  *
  * @example
- * const getRuntime = createGitHubRuntime(readConfig(process.env), { logger });
+ * const getRuntime = createGitHubRuntime(readLambdaEnvironment(process.env), { logger });
  * const { repository, clock } = await getRuntime();
  */
 export function createGitHubRuntime(
-  config: LambdaConfig,
+  config: LambdaSettings,
   options: GitHubRuntimeOptions,
 ): Memoized<GitHubRuntime> {
   const readSecret = options.readSecret ?? ((secretArn: string) => readGitHubAppSecret({ secretArn }));

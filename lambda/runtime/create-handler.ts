@@ -2,11 +2,16 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse } from "aws-lambda";
-import { CommitConflictError, HeimdallError } from "../core/errors.ts";
-import type { GitOpsRepository } from "../core/gitops-repository.ts";
-import type { ImagePushClock } from "../core/image-push-clock.ts";
-import { parseEcrEvent } from "../core/parse-ecr-event.ts";
-import { type UpdateManifestsInput, type UpdateReport, updateManifests } from "../core/update-manifests.ts";
+import {
+  CommitConflictError,
+  type GitOpsRepository,
+  HeimdallError,
+  type ImagePushClock,
+  parseEcrEvent,
+  type UpdateManifestsInput,
+  type UpdateReport,
+  updateManifests,
+} from "../core/index.ts";
 import { recordSummary } from "./record-summary.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 import { splitLambdaEvent } from "./split-lambda-event.ts";

@@ -1,5 +1,4 @@
-import type { EcrPush } from "../core/ecr-push.ts";
-import type { UpdateReport } from "../core/update-manifests.ts";
+import type { EcrPush, UpdateReport } from "../core/index.ts";
 
 /** What happened to one incoming event: the content of its one summary log line and its metrics. */
 export interface EventSummary {

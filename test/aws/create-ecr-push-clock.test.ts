@@ -7,7 +7,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEcrPushClock } from "../../lambda/aws/create-ecr-push-clock.ts";
-import { EcrUnavailableError } from "../../lambda/core/errors.ts";
+import { EcrUnavailableError } from "../../lambda/aws/ecr-unavailable-error.ts";
 
 const ecr = mockClient(ECRClient);
 afterEach(() => ecr.reset());

@@ -9,7 +9,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { readGitHubAppSecret } from "../../lambda/aws/read-github-app-secret.ts";
-import { SecretError } from "../../lambda/core/errors.ts";
+import { SecretError } from "../../lambda/aws/secret-error.ts";
 
 const ARN = "arn:aws:secretsmanager:us-west-2:405906814034:secret:heimdall-app-AbCdEf";
 // Not a real key: only its shape matters, and the marker lets tests prove it never leaks.

@@ -1,10 +1,10 @@
-import type { EcrPush } from "../../lambda/core/ecr-push.ts";
 import {
   DEFAULT_CONFIG,
   type HeimdallConfig,
   parseHeimdallConfig,
-} from "../../lambda/core/heimdall-config.ts";
-import { planUpdate } from "../../lambda/core/plan-update.ts";
+} from "../../lambda/core/config/heimdall-config.ts";
+import type { EcrPush } from "../../lambda/core/event/ecr-push.ts";
+import { planUpdate } from "../../lambda/core/update/plan-update.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
 import { syntheticGitOpsTree } from "./synthetic-gitops-tree.ts";
 

@@ -2,11 +2,11 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { buildLambda, medianColdImportMs } from "../../lambda/build.ts";
-import { readConfig } from "../../lambda/config.ts";
 import { createGitHubAppOctokit } from "../../lambda/github/create-github-app-octokit.ts";
 import { createGitHubRuntime } from "../../lambda/runtime/create-github-runtime.ts";
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
+import { readLambdaEnvironment } from "../../lambda/runtime/read-lambda-environment.ts";
+import { buildLambda, medianColdImportMs } from "../../scripts/build.ts";
 import { deployment, pushEvent } from "../lambda/support/lambda-events.ts";
 import { createGitHubEmulator } from "../support/github-emulator/create-github-emulator.ts";
 import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
@@ -105,7 +105,7 @@ async function namespaceBench(size: number, runs: number): Promise<BenchRow[]> {
 }
 
 function heimdallHandler(apiUrl: string) {
-  const config = readConfig({
+  const config = readLambdaEnvironment({
     GITOPS_REPO: `${OWNER}/${REPO}`,
     GITHUB_APP_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-AbCdEf",
     GITHUB_API_URL: apiUrl,

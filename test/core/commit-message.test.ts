@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { renderCommitMessage } from "../../lambda/core/commit-message.ts";
-import { DEFAULT_COMMIT_MESSAGE } from "../../lambda/core/heimdall-config.ts";
-import type { ManifestChange } from "../../lambda/core/manifest-change.ts";
+import { DEFAULT_COMMIT_MESSAGE } from "../../lambda/core/config/heimdall-config.ts";
+import type { ManifestChange } from "../../lambda/core/edit/manifest-change.ts";
+import { renderCommitMessage } from "../../lambda/core/update/commit-message.ts";
 import { PUSH_DIGEST, ecrPush as push } from "../support/ecr-push.ts";
 
 const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";

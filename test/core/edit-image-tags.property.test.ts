@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { editImageTags } from "../../lambda/core/edit-image-tags.ts";
-import { formatYamlPath, type YamlPathSegment } from "../../lambda/core/yaml-path.ts";
+import { editImageTags } from "../../lambda/core/edit/edit-image-tags.ts";
+import { formatYamlPath, type YamlPathSegment } from "../../lambda/core/edit/yaml-path.ts";
 import { DIGEST, ECR, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
 
 // Random YAML files are generated as a small tree model and emitted as text by hand, so every

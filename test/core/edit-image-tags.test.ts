@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { type EditOutcome, editImageTags, type ImageEdit } from "../../lambda/core/edit-image-tags.ts";
-import { UnsafeEditError } from "../../lambda/core/errors.ts";
-import { readsAsPlainString } from "../../lambda/core/reads-as-plain-string.ts";
-import { verifyEdit } from "../../lambda/core/verify-edit.ts";
+import { type EditOutcome, editImageTags, type ImageEdit } from "../../lambda/core/edit/edit-image-tags.ts";
+import { readsAsPlainString } from "../../lambda/core/edit/reads-as-plain-string.ts";
+import { UnsafeEditError } from "../../lambda/core/edit/unsafe-edit-error.ts";
+import { verifyEdit } from "../../lambda/core/edit/verify-edit.ts";
 import { DIGEST, ECR, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
 
 function edited(text: string, edit: ImageEdit = EDIT): Extract<EditOutcome, { kind: "edited" }> {

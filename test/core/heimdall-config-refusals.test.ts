@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InvalidConfigError } from "../../lambda/core/errors.ts";
-import { parseHeimdallConfig } from "../../lambda/core/heimdall-config.ts";
+import { exitCodeFor } from "../../lambda/cli/exit-code-for.ts";
+import { parseHeimdallConfig } from "../../lambda/core/config/heimdall-config.ts";
+import { InvalidConfigError } from "../../lambda/core/config/invalid-config-error.ts";
 
 /** Parses `text` expecting a refusal, and returns the error for inspection. */
 function refusal(text: string, path = ".heimdall.yaml"): InvalidConfigError {
@@ -24,7 +25,7 @@ describe("parseHeimdallConfig refusals", () => {
     expect(error.file).toBe(".heimdall.yaml");
     expect(error.line).toBe(7);
     expect(error.key).toBe("targets[1].tags");
-    expect(error.exitCode).toBe(2);
+    expect(exitCodeFor(error)).toBe(2);
   });
 
   it.each([

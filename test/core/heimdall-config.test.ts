@@ -4,7 +4,7 @@ import {
   DEFAULT_COMMIT_MESSAGE,
   DEFAULT_CONFIG,
   parseHeimdallConfig,
-} from "../../lambda/core/heimdall-config.ts";
+} from "../../lambda/core/config/heimdall-config.ts";
 
 const FULL = `# heimdall config
 version: 1

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatImageReference, parseImageReference } from "../../lambda/core/image-reference.ts";
+import { formatImageReference, parseImageReference } from "../../lambda/core/edit/image-reference.ts";
 
 const ECR = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newestPushPerRepository } from "../../lambda/core/newest-push-per-repository.ts";
+import { newestPushPerRepository } from "../../lambda/core/update/newest-push-per-repository.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
 
 describe("newestPushPerRepository", () => {

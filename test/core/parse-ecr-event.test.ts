@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InvalidEventError } from "../../lambda/core/errors.ts";
-import { parseEcrEvent } from "../../lambda/core/parse-ecr-event.ts";
+import { InvalidEventError } from "../../lambda/core/event/invalid-event-error.ts";
+import { parseEcrEvent } from "../../lambda/core/event/parse-ecr-event.ts";
 import { ecrEvent } from "../support/ecr-event.ts";
 
 describe("parseEcrEvent", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compilePathGlobs, findPathGlobProblem } from "../../lambda/core/path-globs.ts";
+import { compilePathGlobs, findPathGlobProblem } from "../../lambda/core/config/path-globs.ts";
 
 describe("compilePathGlobs", () => {
   it("matches every .yaml/.yml file at any depth below a ** folder glob", () => {

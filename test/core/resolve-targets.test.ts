@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG, parseHeimdallConfig } from "../../lambda/core/heimdall-config.ts";
+import { DEFAULT_CONFIG, parseHeimdallConfig } from "../../lambda/core/config/heimdall-config.ts";
 import {
   type ResolvedTarget,
   resolveTargets,
   type TargetResolution,
-} from "../../lambda/core/resolve-targets.ts";
+} from "../../lambda/core/config/resolve-targets.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
 
 const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";

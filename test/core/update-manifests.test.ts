@@ -1,10 +1,11 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CommitConflictError, InvalidConfigError } from "../../lambda/core/errors.ts";
-import type { GitOpsRepository, ReadRequest } from "../../lambda/core/gitops-repository.ts";
-import type { ImagePushClock, PushedAtAnswer } from "../../lambda/core/image-push-clock.ts";
-import { updateManifests } from "../../lambda/core/update-manifests.ts";
+import { InvalidConfigError } from "../../lambda/core/config/invalid-config-error.ts";
+import { CommitConflictError } from "../../lambda/core/update/commit-conflict-error.ts";
+import type { GitOpsRepository, ReadRequest } from "../../lambda/core/update/gitops-repository.ts";
+import type { ImagePushClock, PushedAtAnswer } from "../../lambda/core/update/image-push-clock.ts";
+import { updateManifests } from "../../lambda/core/update/update-manifests.ts";
 import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";

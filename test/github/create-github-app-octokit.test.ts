@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { GitHubApiError, SecretError } from "../../lambda/core/errors.ts";
+import { SecretError } from "../../lambda/aws/secret-error.ts";
 import { createGitHubAppOctokit } from "../../lambda/github/create-github-app-octokit.ts";
 import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
+import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
 import {
   APP_ID,
   type GitHubFixture,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StaleHeadError } from "../../lambda/core/errors.ts";
+import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
 import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
 import { deployment, OWNER, REPO, useGitHubFixture } from "./github-fixture.ts";
 

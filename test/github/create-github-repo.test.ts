@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GitHubApiError } from "../../lambda/core/errors.ts";
 import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
+import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
 import { BLOB_TEXT_LIMIT_BYTES } from "../support/github-emulator/graphql-model.ts";
 import { deployment, isGraphql, OWNER, REPO, useGitHubFixture } from "./github-fixture.ts";
 

@@ -1,6 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { SecretError } from "../../lambda/core/errors.ts";
+import { SecretError } from "../../lambda/aws/secret-error.ts";
 import { normalizePrivateKey } from "../../lambda/github/normalize-private-key.ts";
 import { KEYS } from "./github-fixture.ts";
 

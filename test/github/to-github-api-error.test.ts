@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { GitHubApiError, StaleHeadError } from "../../lambda/core/errors.ts";
+import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
 import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
+import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
 import { toGitHubApiError } from "../../lambda/github/to-github-api-error.ts";
 import { type GitHubFixture, isGraphql, OWNER, REPO, startGitHub } from "./github-fixture.ts";
 

@@ -2,7 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildLambda } from "../../lambda/build.ts";
+import { buildLambda } from "../../scripts/build.ts";
 import {
   createGitHubEmulator,
   type GitHubEmulator,

@@ -1,8 +1,9 @@
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LocalRepoError, StaleHeadError } from "../../lambda/core/errors.ts";
+import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
 import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
+import { LocalRepoError } from "../../lambda/local/local-repo-error.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
 

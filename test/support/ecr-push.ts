@@ -1,4 +1,4 @@
-import type { EcrPush } from "../../lambda/core/ecr-push.ts";
+import type { EcrPush } from "../../lambda/core/event/ecr-push.ts";
 
 export const SEOUL_REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 export const PUSH_DIGEST = `sha256:${"ab".repeat(32)}`;

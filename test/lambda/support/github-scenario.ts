@@ -3,10 +3,10 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DescribeImagesCommand, ECRClient, ImageNotFoundException } from "@aws-sdk/client-ecr";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { readConfig } from "../../../lambda/config.ts";
-import type { UpdateManifestsInput } from "../../../lambda/core/update-manifests.ts";
+import type { UpdateManifestsInput } from "../../../lambda/core/update/update-manifests.ts";
 import { createGitHubRuntime } from "../../../lambda/runtime/create-github-runtime.ts";
 import { createHandler } from "../../../lambda/runtime/create-handler.ts";
+import { readLambdaEnvironment } from "../../../lambda/runtime/read-lambda-environment.ts";
 import {
   createGitHubEmulator,
   type GitHubEmulator,
@@ -58,7 +58,7 @@ export async function startGitHubScenario(
     installationId: INSTALLATION_ID,
   });
   emulators.push(gh);
-  const config = readConfig({
+  const config = readLambdaEnvironment({
     GITOPS_REPO: "wafflestudio/gitops",
     GITHUB_APP_SECRET_ARN: SECRET_ARN,
     GITHUB_API_URL: gh.url,

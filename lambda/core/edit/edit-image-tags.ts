@@ -1,8 +1,9 @@
 import { type Document, parseAllDocuments } from "yaml";
-import { AliasExpansionError, UnsafeEditError } from "./errors.ts";
+import { AliasExpansionError } from "./alias-expansion-error.ts";
 import { findImageTargets, type ImageTarget } from "./find-image-targets.ts";
 import type { ManifestChange } from "./manifest-change.ts";
 import { type Splice, scalarSplice } from "./scalar-splice.ts";
+import { UnsafeEditError } from "./unsafe-edit-error.ts";
 import { type AllowedChange, verifyEdit } from "./verify-edit.ts";
 import { formatYamlPath } from "./yaml-path.ts";
 

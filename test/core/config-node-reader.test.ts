@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigReader } from "../../lambda/core/config-reader.ts";
-import { InvalidConfigError } from "../../lambda/core/errors.ts";
+import { ConfigNodeReader } from "../../lambda/core/config/config-node-reader.ts";
+import { InvalidConfigError } from "../../lambda/core/config/invalid-config-error.ts";
 
 function thrown(action: () => unknown): InvalidConfigError {
   try {
@@ -12,9 +12,9 @@ function thrown(action: () => unknown): InvalidConfigError {
   throw new Error("expected an InvalidConfigError");
 }
 
-describe("ConfigReader", () => {
+describe("ConfigNodeReader", () => {
   it("reads every scalar as a string and reports lines 1-based", () => {
-    const { reader, contents } = ConfigReader.parse("c.yaml", "\n\nname: 46\nlist: [true, 1.5]\n");
+    const { reader, contents } = ConfigNodeReader.parse("c.yaml", "\n\nname: 46\nlist: [true, 1.5]\n");
     const entries = reader.map(contents, undefined, ["name", "list"]);
     const name = entries.get("name");
     const list = entries.get("list");
@@ -29,7 +29,7 @@ describe("ConfigReader", () => {
   });
 
   it("suggests the closest allowed key for a typo, case-insensitively", () => {
-    const { reader, contents } = ConfigReader.parse("c.yaml", "Repositry: a\n");
+    const { reader, contents } = ConfigNodeReader.parse("c.yaml", "Repositry: a\n");
     const error = thrown(() => reader.map(contents, "targets[0]", ["repository", "paths"]));
     expect(error.message).toBe(
       "c.yaml:1: targets[0].Repositry: unknown key (did you mean 'repository'?); allowed keys are repository, paths",
@@ -37,14 +37,14 @@ describe("ConfigReader", () => {
   });
 
   it("gives no suggestion when nothing is close", () => {
-    const { reader, contents } = ConfigReader.parse("c.yaml", "zzz: a\n");
+    const { reader, contents } = ConfigNodeReader.parse("c.yaml", "zzz: a\n");
     expect(thrown(() => reader.map(contents, undefined, ["version"])).message).toBe(
       "c.yaml:1: zzz: unknown key; allowed keys are version",
     );
   });
 
   it("locates a missing value on its key's line", () => {
-    const { reader, contents } = ConfigReader.parse("c.yaml", "a: 1\nlist:\n");
+    const { reader, contents } = ConfigNodeReader.parse("c.yaml", "a: 1\nlist:\n");
     const list = reader.map(contents, undefined, ["a", "list"]).get("list");
     if (list === undefined) throw new Error("entry missing");
     const error = thrown(() => reader.stringList(list, "list", (value) => value));
@@ -53,7 +53,7 @@ describe("ConfigReader", () => {
   });
 
   it("turns the first YAML error into an InvalidConfigError with its line and the parser's cause", () => {
-    const error = thrown(() => ConfigReader.parse("c.yaml", "a: 1\nb: [\n  c: d\n"));
+    const error = thrown(() => ConfigNodeReader.parse("c.yaml", "a: 1\nb: [\n  c: d\n"));
     expect(error.line).toBeGreaterThanOrEqual(2);
     expect(error.key).toBeUndefined();
     expect(error.message).toMatch(/^c\.yaml:\d+: YAML syntax error: /);
@@ -61,7 +61,7 @@ describe("ConfigReader", () => {
   });
 
   it("fails without a line when neither the node nor the caller knows one", () => {
-    const { reader } = ConfigReader.parse("c.yaml", "a: 1\n");
+    const { reader } = ConfigNodeReader.parse("c.yaml", "a: 1\n");
     const error = thrown(() => reader.fail(undefined, "a", "is wrong"));
     expect(error.message).toBe("c.yaml: a: is wrong");
     expect(error.line).toBeUndefined();

@@ -1,7 +1,7 @@
+import { DEFAULT_COMMIT_MESSAGE } from "../config/heimdall-config.ts";
+import type { ManifestChange } from "../edit/manifest-change.ts";
+import type { EcrPush } from "../event/ecr-push.ts";
 import { describeChange } from "./describe-change.ts";
-import type { EcrPush } from "./ecr-push.ts";
-import { DEFAULT_COMMIT_MESSAGE } from "./heimdall-config.ts";
-import type { ManifestChange } from "./manifest-change.ts";
 
 /**
  * Renders the commit for an update.

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import type { EcrPush } from "./ecr-push.ts";
+import type { EcrPush } from "../event/ecr-push.ts";
 import type { HeimdallConfig, HeimdallTarget } from "./heimdall-config.ts";
 import { compilePathGlobs, type PathGlobs } from "./path-globs.ts";
 

@@ -1,4 +1,4 @@
-import type { EcrPush } from "./ecr-push.ts";
+import type { EcrPush } from "../event/ecr-push.ts";
 import type { HeimdallConfig } from "./heimdall-config.ts";
 import { resolveTargets } from "./resolve-targets.ts";
 

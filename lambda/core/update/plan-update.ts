@@ -1,9 +1,9 @@
-import type { EcrPush } from "./ecr-push.ts";
-import { editImageTags } from "./edit-image-tags.ts";
-import { UnsafeEditError } from "./errors.ts";
-import type { HeimdallConfig } from "./heimdall-config.ts";
-import type { ManifestChange } from "./manifest-change.ts";
-import { type ResolvedTarget, resolveTargets } from "./resolve-targets.ts";
+import type { HeimdallConfig } from "../config/heimdall-config.ts";
+import { type ResolvedTarget, resolveTargets } from "../config/resolve-targets.ts";
+import { editImageTags } from "../edit/edit-image-tags.ts";
+import type { ManifestChange } from "../edit/manifest-change.ts";
+import { UnsafeEditError } from "../edit/unsafe-edit-error.ts";
+import type { EcrPush } from "../event/ecr-push.ts";
 
 /** Something the operator should know that did not stop the update (a file skipped, a check not made). */
 export interface PlanWarning {

@@ -1,4 +1,4 @@
-import type { ManifestChange } from "./manifest-change.ts";
+import type { ManifestChange } from "../edit/manifest-change.ts";
 
 /**
  * One change as a line for people — commit bodies, CLI output, logs:

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { PLACEHOLDER_GITOPS_REPO, readAppContext } from "../../cdk/read-app-context.ts";
+import { PLACEHOLDER_GITOPS_REPO, readCdkContext } from "../../cdk/read-cdk-context.ts";
 
-const from = (context: Record<string, unknown>) => readAppContext((key) => context[key]);
+const from = (context: Record<string, unknown>) => readCdkContext((key) => context[key]);
 
-describe("readAppContext", () => {
+describe("readCdkContext", () => {
   it("falls back to a flagged placeholder when nothing is configured, so synth works offline", () => {
     expect(from({})).toEqual({
       stackName: "EcrHeimdall",

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { type ConfigEntry, ConfigReader } from "./config-reader.ts";
+import { type ConfigEntry, ConfigNodeReader } from "./config-node-reader.ts";
 import { findPathGlobProblem } from "./path-globs.ts";
 
 /** Where the config file may live at the GitOps repository root; the first that exists wins. */
@@ -78,9 +78,9 @@ const REPOSITORY_GLOB = /^[a-z0-9._/\-*?[\]{}(),!+@|\\]+$/;
  * config.targets[0]?.tags; // "^v\d+\.\d+\.\d+$"
  */
 export function parseHeimdallConfig(path: string, text: string): HeimdallConfig {
-  const parsed = ConfigReader.parse(path, text);
+  const parsed = ConfigNodeReader.parse(path, text);
   // Typed explicitly so that `reader.fail(…)` (returns never) narrows the values checked before it.
-  const reader: ConfigReader = parsed.reader;
+  const reader: ConfigNodeReader = parsed.reader;
   const contents = parsed.contents;
   if (contents === null)
     reader.fail(undefined, undefined, "the file is empty; start it with 'version: 1'", 1);
@@ -127,7 +127,7 @@ export function parseHeimdallConfig(path: string, text: string): HeimdallConfig 
 }
 
 function readTarget(
-  reader: ConfigReader,
+  reader: ConfigNodeReader,
   entries: ReadonlyMap<string, ConfigEntry>,
   name: string,
   itemNode: unknown,
@@ -166,7 +166,7 @@ function readTarget(
   return target;
 }
 
-function readCommitMessage(reader: ConfigReader, entry: ConfigEntry): string {
+function readCommitMessage(reader: ConfigNodeReader, entry: ConfigEntry): string {
   const template = reader.string(entry, "commitMessage");
   if (/[\r\n]/.test(template)) {
     reader.fail(entry.value, "commitMessage", "must be one line (it becomes the commit headline)");
@@ -181,7 +181,7 @@ function readCommitMessage(reader: ConfigReader, entry: ConfigEntry): string {
   return template;
 }
 
-function readRegistries(reader: ConfigReader, entry: ConfigEntry, key: string): string[] {
+function readRegistries(reader: ConfigNodeReader, entry: ConfigEntry, key: string): string[] {
   const hosts = reader.stringList(entry, key, (value, node, itemKey) => {
     const host = value.trim().toLowerCase();
     if (!REGISTRY_HOST.test(host)) {
@@ -196,7 +196,7 @@ function readRegistries(reader: ConfigReader, entry: ConfigEntry, key: string): 
   return [...new Set(hosts)];
 }
 
-function readRepositoryGlob(reader: ConfigReader, entry: ConfigEntry, key: string): string {
+function readRepositoryGlob(reader: ConfigNodeReader, entry: ConfigEntry, key: string): string {
   const glob = reader.string(entry, key);
   const fail = (problem: string): never => reader.fail(entry.value, key, `'${glob}': ${problem}`);
   if (/[A-Z]/.test(glob))
@@ -216,7 +216,7 @@ function readRepositoryGlob(reader: ConfigReader, entry: ConfigEntry, key: strin
   return glob;
 }
 
-function readTagPattern(reader: ConfigReader, entry: ConfigEntry, key: string): string {
+function readTagPattern(reader: ConfigNodeReader, entry: ConfigEntry, key: string): string {
   const source = reader.string(entry, key);
   try {
     new RegExp(source);

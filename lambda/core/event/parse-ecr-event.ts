@@ -1,5 +1,5 @@
 import type { EcrPush } from "./ecr-push.ts";
-import { InvalidEventError } from "./errors.ts";
+import { InvalidEventError } from "./invalid-event-error.ts";
 
 /** What an incoming event means: a push to act on, or something to log and ignore. */
 export type ParsedEcrEvent =

@@ -1,15 +1,21 @@
+import {
+  CONFIG_PATHS,
+  DEFAULT_CONFIG,
+  type HeimdallConfig,
+  parseHeimdallConfig,
+} from "../config/heimdall-config.ts";
+import { resolveTargets } from "../config/resolve-targets.ts";
+import { rootsToRead } from "../config/roots-to-read.ts";
+import type { ManifestChange } from "../edit/manifest-change.ts";
+import type { EcrPush } from "../event/ecr-push.ts";
+import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
-import type { EcrPush } from "./ecr-push.ts";
-import { CommitConflictError, StaleHeadError } from "./errors.ts";
 import { findStalePushes } from "./find-stale-pushes.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
-import { CONFIG_PATHS, DEFAULT_CONFIG, type HeimdallConfig, parseHeimdallConfig } from "./heimdall-config.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
-import type { ManifestChange } from "./manifest-change.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import { type ImagePlan, type PlanWarning, planUpdate } from "./plan-update.ts";
-import { resolveTargets } from "./resolve-targets.ts";
-import { rootsToRead } from "./roots-to-read.ts";
+import { StaleHeadError } from "./stale-head-error.ts";
 
 /** What one update needs: the pushes, the repository port, and the knobs tests and the CLI turn. */
 export interface UpdateManifestsInput {

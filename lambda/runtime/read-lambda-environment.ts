@@ -1,7 +1,7 @@
-import { UsageError } from "./core/errors.ts";
+import { InvalidEnvironmentError } from "./invalid-environment-error.ts";
 
 /** The Lambda's settings, read from its environment once per container. */
-export interface LambdaConfig {
+export interface LambdaSettings {
   /** The GitOps repository heimdall commits to (`GITOPS_REPO=owner/name`). */
   readonly gitopsRepo: { readonly owner: string; readonly repo: string };
   /** Branch to commit to (`GITOPS_BRANCH`); absent = the repository's default branch. */
@@ -33,13 +33,13 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
  * `GITHUB_API_URL` must be `https://`; plain `http://` is accepted only for a loopback host (local
  * emulators), because the installation token travels in every request.
  *
- * @throws UsageError listing every invalid or missing variable.
+ * @throws InvalidEnvironmentError listing every invalid or missing variable.
  * @example
- * const config = readConfig({ GITOPS_REPO: "wafflestudio/snutt-gitops", GITHUB_APP_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-app-AbCdEf" });
+ * const config = readLambdaEnvironment({ GITOPS_REPO: "wafflestudio/snutt-gitops", GITHUB_APP_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-app-AbCdEf" });
  * config.githubApiUrl; // "https://api.github.com"
  * config.staleEventCheck; // true
  */
-export function readConfig(env: Readonly<Record<string, string | undefined>>): LambdaConfig {
+export function readLambdaEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaSettings {
   const problems: string[] = [];
   const value = (name: string): string | undefined => {
     const text = env[name]?.trim();
@@ -67,7 +67,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): L
   const staleEventCheck = parseBoolean("STALE_EVENT_CHECK", value("STALE_EVENT_CHECK"), true, problems);
 
   if (problems.length > 0 || gitopsRepo === undefined || githubAppSecretArn === undefined) {
-    throw new UsageError(`invalid Lambda configuration:\n  - ${problems.join("\n  - ")}`);
+    throw new InvalidEnvironmentError(`invalid Lambda configuration:\n  - ${problems.join("\n  - ")}`);
   }
   return {
     gitopsRepo,
@@ -78,7 +78,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): L
   };
 }
 
-function parseRepo(text: string | undefined, problems: string[]): LambdaConfig["gitopsRepo"] | undefined {
+function parseRepo(text: string | undefined, problems: string[]): LambdaSettings["gitopsRepo"] | undefined {
   if (text === undefined) {
     problems.push(
       "GITOPS_REPO is not set — set it to the GitOps repository as 'owner/name', e.g. 'wafflestudio/snutt-gitops'",

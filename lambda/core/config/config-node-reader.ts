@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import { InvalidConfigError } from "./errors.ts";
+import { InvalidConfigError } from "./invalid-config-error.ts";
 
 /** A YAML node whose source position is known, as the `yaml` package builds them. */
 interface Positioned {
@@ -18,16 +18,16 @@ export interface ConfigEntry {
  * path, e.g. `.heimdall.yaml:7: targets[1].tags: …`.
  *
  * @example
- * const reader = new ConfigReader(".heimdall.yaml", lineCounter);
+ * const reader = new ConfigNodeReader(".heimdall.yaml", lineCounter);
  * const top = reader.map(doc.contents, undefined, ["version", "targets"]);
  */
-export class ConfigReader {
+export class ConfigNodeReader {
   /**
    * Parses `text` as a single YAML document with the failsafe schema. A syntax error (including a
    * second document or a duplicate key) throws `InvalidConfigError` with its line and a hint.
    * `contents` is `null` for an empty file.
    */
-  static parse(file: string, text: string): { reader: ConfigReader; contents: unknown } {
+  static parse(file: string, text: string): { reader: ConfigNodeReader; contents: unknown } {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, schema: "failsafe" });
     const syntax = doc.errors[0];
@@ -37,7 +37,7 @@ export class ConfigReader {
       const message = `${file}:${line}: YAML syntax error: ${detail}; ${syntaxHint(syntax.code)}`;
       throw new InvalidConfigError(message, file, line, undefined, { cause: syntax });
     }
-    return { reader: new ConfigReader(file, lines), contents: doc.contents };
+    return { reader: new ConfigNodeReader(file, lines), contents: doc.contents };
   }
 
   constructor(

@@ -1,7 +1,7 @@
-import type { EcrPush } from "./ecr-push.ts";
+import { parseImageReference } from "../edit/image-reference.ts";
+import type { ManifestChange } from "../edit/manifest-change.ts";
+import type { EcrPush } from "../event/ecr-push.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
-import { parseImageReference } from "./image-reference.ts";
-import type { ManifestChange } from "./manifest-change.ts";
 import type { ImagePlan, PlanWarning } from "./plan-update.ts";
 
 /**

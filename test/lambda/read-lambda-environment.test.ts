@@ -1,23 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { readConfig } from "../../lambda/config.ts";
-import { UsageError } from "../../lambda/core/errors.ts";
+import { InvalidEnvironmentError } from "../../lambda/runtime/invalid-environment-error.ts";
+import { readLambdaEnvironment } from "../../lambda/runtime/read-lambda-environment.ts";
 
 const ARN = "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-app-AbCdEf";
 const valid = { GITOPS_REPO: "wafflestudio/snutt-gitops", GITHUB_APP_SECRET_ARN: ARN };
 
 function problemsOf(env: Record<string, string | undefined>): string {
   try {
-    readConfig(env);
+    readLambdaEnvironment(env);
   } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toBeInstanceOf(InvalidEnvironmentError);
     return (error as Error).message;
   }
-  throw new Error("expected readConfig to throw");
+  throw new Error("expected readLambdaEnvironment to throw");
 }
 
-describe("readConfig", () => {
+describe("readLambdaEnvironment", () => {
   it("applies the defaults for optional variables", () => {
-    expect(readConfig(valid)).toEqual({
+    expect(readLambdaEnvironment(valid)).toEqual({
       gitopsRepo: { owner: "wafflestudio", repo: "snutt-gitops" },
       githubAppSecretArn: ARN,
       githubApiUrl: "https://api.github.com",
@@ -26,7 +26,7 @@ describe("readConfig", () => {
   });
 
   it("reads every optional variable", () => {
-    const config = readConfig({
+    const config = readLambdaEnvironment({
       ...valid,
       GITOPS_BRANCH: "release/prod",
       GITHUB_API_URL: "https://ghe.example.com/api/v3/",
@@ -38,16 +38,21 @@ describe("readConfig", () => {
   });
 
   it("treats empty and blank values as unset", () => {
-    const config = readConfig({ ...valid, GITOPS_BRANCH: "", GITHUB_API_URL: "  ", STALE_EVENT_CHECK: "" });
+    const config = readLambdaEnvironment({
+      ...valid,
+      GITOPS_BRANCH: "",
+      GITHUB_API_URL: "  ",
+      STALE_EVENT_CHECK: "",
+    });
     expect(config).not.toHaveProperty("gitopsBranch");
     expect(config.githubApiUrl).toBe("https://api.github.com");
     expect(config.staleEventCheck).toBe(true);
   });
 
   it("strips a .git suffix from the repository name", () => {
-    expect(readConfig({ ...valid, GITOPS_REPO: "wafflestudio/snutt-gitops.git" }).gitopsRepo.repo).toBe(
-      "snutt-gitops",
-    );
+    expect(
+      readLambdaEnvironment({ ...valid, GITOPS_REPO: "wafflestudio/snutt-gitops.git" }).gitopsRepo.repo,
+    ).toBe("snutt-gitops");
   });
 
   it("reports every missing required variable at once, saying what to set", () => {
@@ -87,14 +92,14 @@ describe("readConfig", () => {
 
   it("accepts ARNs of other partitions", () => {
     const arn = "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:heimdall";
-    expect(readConfig({ ...valid, GITHUB_APP_SECRET_ARN: arn }).githubAppSecretArn).toBe(arn);
+    expect(readLambdaEnvironment({ ...valid, GITHUB_APP_SECRET_ARN: arn }).githubAppSecretArn).toBe(arn);
   });
 
   it("requires https for GITHUB_API_URL except on loopback", () => {
     expect(problemsOf({ ...valid, GITHUB_API_URL: "http://ghe.example.com/api/v3" })).toContain(
       "must use https://",
     );
-    expect(readConfig({ ...valid, GITHUB_API_URL: "http://127.0.0.1:8123" }).githubApiUrl).toBe(
+    expect(readLambdaEnvironment({ ...valid, GITHUB_API_URL: "http://127.0.0.1:8123" }).githubApiUrl).toBe(
       "http://127.0.0.1:8123",
     );
     expect(problemsOf({ ...valid, GITHUB_API_URL: "not a url" })).toContain("GITHUB_API_URL is not a URL");

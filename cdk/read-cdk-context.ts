@@ -1,7 +1,7 @@
 import type { EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 
 /** What `cdk/app.ts` builds: a stack name and one instance per GitOps repository. */
-export interface AppContext {
+export interface CdkContext {
   readonly stackName: string;
   readonly instances: readonly EcrHeimdallProps[];
   /** True when no GitOps repository was given and the offline placeholder was used. */
@@ -26,11 +26,11 @@ const LOG_LEVELS = new Set(["DEBUG", "INFO", "WARN", "ERROR"]);
  * @param get the context getter, normally `(key) => app.node.tryGetContext(key)`
  * @throws Error naming the key and the expected form when a value has the wrong shape
  * @example
- * readAppContext((k) => ({ gitopsRepo: "wafflestudio/snutt-gitops", repositoryPrefixes: "snutt-dev/" })[k]);
+ * readCdkContext((k) => ({ gitopsRepo: "wafflestudio/snutt-gitops", repositoryPrefixes: "snutt-dev/" })[k]);
  * // → { stackName: "EcrHeimdall", placeholder: false,
  * //     instances: [{ gitopsRepo: "wafflestudio/snutt-gitops", repositoryPrefixes: ["snutt-dev/"] }] }
  */
-export function readAppContext(get: (key: string) => unknown): AppContext {
+export function readCdkContext(get: (key: string) => unknown): CdkContext {
   const stackName = optionalString("stackName", get("stackName")) ?? "EcrHeimdall";
   const defaults = instanceFrom((key) => get(key), "");
   const rawInstances = parseJsonIfString("instances", get("instances"));

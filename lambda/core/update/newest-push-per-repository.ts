@@ -1,4 +1,4 @@
-import type { EcrPush } from "./ecr-push.ts";
+import type { EcrPush } from "../event/ecr-push.ts";
 
 /**
  * Collapses a batch to the newest push per ECR repository (by event time; on a tie the later record

@@ -9,7 +9,7 @@ import {
   type Pair,
   type Scalar,
 } from "yaml";
-import { AliasExpansionError } from "./errors.ts";
+import { AliasExpansionError } from "./alias-expansion-error.ts";
 import { formatImageReference, parseImageReference } from "./image-reference.ts";
 import type { YamlPathSegment } from "./yaml-path.ts";
 

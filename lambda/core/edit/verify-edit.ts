@@ -1,5 +1,5 @@
 import type { Document } from "yaml";
-import { UnsafeEditError } from "./errors.ts";
+import { UnsafeEditError } from "./unsafe-edit-error.ts";
 import { formatYamlPath, type YamlPathSegment } from "./yaml-path.ts";
 
 /** A value the edit is allowed to change: at `path` in document `document`, from `oldValue` to `newValue`. */

@@ -1,0 +1,46 @@
+/**
+ * heimdall's pure core, grouped by pipeline stage. Adapters, the CLI and the handler import from here only.
+ *
+ * - `event/`  — an ECR EventBridge event in, a validated {@link EcrPush} out.
+ * - `config/` — `.heimdall.yaml` parsed and validated; which files a push may edit.
+ * - `edit/`   — one YAML file's image references rewritten byte-exactly, as {@link ManifestChange} data.
+ * - `update/` — the `updateManifests` use case: read → plan → stale check → one guarded commit.
+ *
+ * Nothing under `core/` touches the file system, the network or the environment variables
+ * (`test/core/core-purity.test.ts` enforces it); IO arrives through the ports
+ * {@link GitOpsRepository} and {@link ImagePushClock}.
+ */
+
+export {
+  CONFIG_PATHS,
+  DEFAULT_COMMIT_MESSAGE,
+  DEFAULT_CONFIG,
+  type HeimdallConfig,
+  type HeimdallTarget,
+  parseHeimdallConfig,
+} from "./config/heimdall-config.ts";
+export { InvalidConfigError } from "./config/invalid-config-error.ts";
+export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
+export type { ManifestChange } from "./edit/manifest-change.ts";
+export type { EcrPush } from "./event/ecr-push.ts";
+export { InvalidEventError } from "./event/invalid-event-error.ts";
+export { type ParsedEcrEvent, parseEcrEvent } from "./event/parse-ecr-event.ts";
+export { HeimdallError } from "./heimdall-error.ts";
+
+export { CommitConflictError } from "./update/commit-conflict-error.ts";
+export { describeChange } from "./update/describe-change.ts";
+export type {
+  CommitRequest,
+  CommitResult,
+  GitOpsRepository,
+  GitOpsSnapshot,
+  ReadRequest,
+} from "./update/gitops-repository.ts";
+export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
+export { StaleHeadError } from "./update/stale-head-error.ts";
+export {
+  type ImageReport,
+  type UpdateManifestsInput,
+  type UpdateReport,
+  updateManifests,
+} from "./update/update-manifests.ts";
