@@ -28,7 +28,7 @@ const FINAL_ANSWERS: Record<string, string> = {
  *
  * @example
  * const clock = createEcrPushClock();
- * await clock.pushedAt({ registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com", repository: "snutt-dev/snutt-timetable", tag: "46" });
+ * await clock.pushedAt({ registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com", imageRepository: "snutt-dev/snutt-timetable", tag: "46" });
  * // { kind: "known", pushedAt: 2026-11-22T03:00:00.000Z }
  */
 export function createEcrPushClock(options?: {
@@ -47,7 +47,7 @@ export function createEcrPushClock(options?: {
     });
 
   return {
-    async pushedAt({ registry, repository, tag }): Promise<PushedAtAnswer> {
+    async pushedAt({ registry, imageRepository, tag }): Promise<PushedAtAnswer> {
       const host = ECR_HOST.exec(registry);
       if (host === null) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
       const [, registryId = "", region = ""] = host;
@@ -55,7 +55,7 @@ export function createEcrPushClock(options?: {
         const response = await clientFor(region).send(
           new DescribeImagesCommand({
             registryId,
-            repositoryName: repository,
+            repositoryName: imageRepository,
             imageIds: [{ imageTag: tag }],
           }),
         );
@@ -69,7 +69,7 @@ export function createEcrPushClock(options?: {
         if (reason !== undefined)
           return { kind: "unknown", reason: `DescribeImages failed: ${name} (${reason})` };
         throw new EcrUnavailableError(
-          `could not ask ECR when ${repository}:${tag} was pushed: ${name} — the event will be retried; if ECR stays unreachable, set STALE_EVENT_CHECK=false`,
+          `could not ask ECR when ${imageRepository}:${tag} was pushed: ${name} — the event will be retried; if ECR stays unreachable, set STALE_EVENT_CHECK=false`,
           { cause: error },
         );
       }

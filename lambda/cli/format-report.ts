@@ -12,7 +12,7 @@ import { describeChange, type UpdateReport } from "../core/index.ts";
 export function formatReport(report: UpdateReport, options: { readonly dryRun: boolean }): string {
   const lines: string[] = [];
   for (const image of report.images) {
-    const name = `${image.push.repository}:${image.push.tag}`;
+    const name = `${image.push.imageRepository}:${image.push.tag}`;
     if (image.outcome === "updated") {
       const files = new Set(image.changes.map((change) => change.file)).size;
       const verb = options.dryRun ? "would update" : "updated";

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { HeimdallError, parseEcrEvent, updateManifests } from "../core/index.ts";
-import { createLocalGitRepo } from "../local/create-local-git-repo.ts";
+import { createLocalGitOps } from "../local/create-local-gitops.ts";
 import { exitCodeFor } from "./exit-code-for.ts";
 import { formatReport } from "./format-report.ts";
 import { UsageError } from "./usage-error.ts";
@@ -64,7 +64,7 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
         : { path: args.config, text: await readInput(resolve(cwd, args.config), "config") };
     const report = await updateManifests({
       pushes: [parsed.push],
-      repository: createLocalGitRepo({ dir: resolve(cwd, args.repo) }),
+      gitops: createLocalGitOps({ dir: resolve(cwd, args.repo) }),
       dryRun: args.dryRun,
       ...(configOverride === undefined ? {} : { configOverride }),
     });

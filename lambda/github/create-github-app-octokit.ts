@@ -76,7 +76,7 @@ export interface OctokitLog {
  *   the request so the event is retried later instead of the Lambda timing out mid-wait.
  * - GitHub asks for ≥ 1 s between *mutative* requests. The throttling plugin's default spaces every GraphQL
  *   request (reads too) and every write 1 s apart, which would put a second between heimdall's read and its
- *   commit on every event. Its `write` limiter is replaced by one without spacing, and `createGitHubRepo`
+ *   commit on every event. Its `write` limiter is replaced by one without spacing, and `createGitHubGitOps`
  *   spaces its own commits ≥ 1 s apart instead: the guidance holds, the read→commit path is not delayed.
  *
  * GitHub Enterprise Server: pass `baseUrl: "https://HOST/api/v3"`; GraphQL then goes to
@@ -84,7 +84,7 @@ export interface OctokitLog {
  *
  * @example
  * const octokit = createGitHubAppOctokit({ appId: 12345, privateKey: pem, owner: "wafflestudio", repo: "gitops" });
- * const repository = createGitHubRepo({ octokit, owner: "wafflestudio", repo: "gitops" });
+ * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
  */
 export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHubAppOctokit {
   const { owner, repo } = options;

@@ -3,14 +3,14 @@ import { createEcrPushClock } from "../aws/create-ecr-push-clock.ts";
 import { type GitHubAppSecret, readGitHubAppSecret } from "../aws/read-github-app-secret.ts";
 import type { GitOpsRepository, ImagePushClock } from "../core/index.ts";
 import { createGitHubAppOctokit, type GitHubAppOctokitOptions } from "../github/create-github-app-octokit.ts";
-import { createGitHubRepo } from "../github/create-github-repo.ts";
+import { createGitHubGitOps } from "../github/create-github-gitops.ts";
 import { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
 import type { LambdaSettings } from "./read-lambda-environment.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 
 /** The adapters one container uses for every invocation. */
 export interface GitHubRuntime {
-  readonly repository: GitOpsRepository;
+  readonly gitops: GitOpsRepository;
   readonly clock?: ImagePushClock;
 }
 
@@ -37,7 +37,7 @@ export interface GitHubRuntimeOptions {
  *
  * @example
  * const getRuntime = createGitHubRuntime(readLambdaEnvironment(process.env), { logger });
- * const { repository, clock } = await getRuntime();
+ * const { gitops, clock } = await getRuntime();
  */
 export function createGitHubRuntime(
   config: LambdaSettings,
@@ -64,13 +64,13 @@ export function createGitHubRuntime(
       baseUrl: config.githubApiUrl,
       log,
     });
-    const repository = createGitHubRepo({
+    const gitops = createGitHubGitOps({
       octokit,
       owner,
       repo,
       ...(config.gitopsBranch === undefined ? {} : { branch: config.gitopsBranch }),
     });
-    if (!config.staleEventCheck) return { repository };
-    return { repository, clock: options.clock ?? createEcrPushClock() };
+    if (!config.staleEventCheck) return { gitops };
+    return { gitops, clock: options.clock ?? createEcrPushClock() };
   });
 }

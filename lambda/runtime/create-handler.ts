@@ -21,7 +21,7 @@ import { type EventSummary, type PendingPush, summarizeReport } from "./summariz
 export interface HandlerDependencies {
   /** Repository adapter and optional clock, built lazily once per container (see `memoizeUntilSuccess`). */
   readonly resolve: (() => Promise<{
-    readonly repository: GitOpsRepository;
+    readonly gitops: GitOpsRepository;
     readonly clock?: ImagePushClock;
   }>) & {
     /**
@@ -97,11 +97,11 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     let report: UpdateReport | undefined;
     if (pending.length > 0) {
       try {
-        const { repository, clock } = await deps.resolve();
+        const { gitops, clock } = await deps.resolve();
         report = await updateManifests({
           ...deps.update,
           pushes: pending.map(({ push }) => push),
-          repository,
+          gitops,
           ...(clock === undefined ? {} : { clock }),
         });
         summaries.push(...summarizeReport(pending, report, now()));
@@ -115,7 +115,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
             outcome: "failed",
             eventId: push.eventId,
             ...(messageId === undefined ? {} : { messageId }),
-            repository: push.repository,
+            imageRepository: push.imageRepository,
             tag: push.tag,
             reason,
             errorName,

@@ -5,7 +5,7 @@
  * drops a result that turned out bad (a secret holding a wrong key builds fine and only fails at GitHub).
  *
  * @example
- * const getRepository = memoizeUntilSuccess(async () => createGitHubRepo({ octokit: await buildOctokit(), owner, repo }));
+ * const getRepository = memoizeUntilSuccess(async () => createGitHubGitOps({ octokit: await buildOctokit(), owner, repo }));
  * await getRepository(); // built
  * await getRepository(); // reused
  */

@@ -5,7 +5,7 @@ export interface EventSummary {
   readonly outcome: "updated" | "no-change" | "ignored" | "stale" | "invalid" | "failed";
   readonly eventId?: string;
   readonly messageId?: string;
-  readonly repository?: string;
+  readonly imageRepository?: string;
   readonly tag?: string;
   readonly reason?: string;
   /** For `failed`: the error class (`GitHubApiError`, `SecretError`, `CommitConflictError`, …). */
@@ -36,7 +36,7 @@ export interface PendingPush {
  *
  * @example
  * summarizeReport(pending, report, Date.now());
- * // [{ outcome: "updated", eventId: "…", repository: "snutt-dev/snutt-timetable", tag: "46", files: [...], commitSha: "…" }]
+ * // [{ outcome: "updated", eventId: "…", imageRepository: "snutt-dev/snutt-timetable", tag: "46", files: [...], commitSha: "…" }]
  */
 export function summarizeReport(
   pending: readonly PendingPush[],
@@ -47,14 +47,16 @@ export function summarizeReport(
     const base = {
       eventId: push.eventId,
       ...(messageId === undefined ? {} : { messageId }),
-      repository: push.repository,
+      imageRepository: push.imageRepository,
       tag: push.tag,
       attempts: report.attempts,
       conflicts: report.conflicts,
     };
     const image =
       report.images.find((candidate) => candidate.push === push) ??
-      report.images.find((candidate) => candidate.push.repository === push.repository && applies(candidate));
+      report.images.find(
+        (candidate) => candidate.push.imageRepository === push.imageRepository && applies(candidate),
+      );
     if (image === undefined)
       return { ...base, outcome: "failed", reason: "the update report has no entry for this image" };
     if (image.push !== push) {
@@ -67,7 +69,7 @@ export function summarizeReport(
         : {
             ...base,
             outcome: "stale",
-            reason: `superseded by ${image.push.repository}:${image.push.tag} (event ${image.push.eventId}) in the same batch`,
+            reason: `superseded by ${image.push.imageRepository}:${image.push.tag} (event ${image.push.eventId}) in the same batch`,
           };
     }
     const reason = image.reason === undefined ? {} : { reason: image.reason };

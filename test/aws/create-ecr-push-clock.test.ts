@@ -14,7 +14,7 @@ afterEach(() => ecr.reset());
 const metadata = { httpStatusCode: 400, requestId: "req-1", attempts: 1, totalRetryDelay: 0 };
 const image = {
   registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com",
-  repository: "snutt-dev/snutt-timetable",
+  imageRepository: "snutt-dev/snutt-timetable",
   tag: "46",
 };
 
@@ -25,7 +25,7 @@ describe("createEcrPushClock", () => {
       imageDetails: [
         {
           registryId: "405906814034",
-          repositoryName: image.repository,
+          repositoryName: image.imageRepository,
           imageTags: ["46"],
           imagePushedAt: pushedAt,
         },

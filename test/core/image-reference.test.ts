@@ -8,7 +8,7 @@ describe("parseImageReference", () => {
   it("splits an ECR reference into registry, repository and tag", () => {
     expect(parseImageReference(`${ECR}/snutt-dev/snutt-timetable:46`)).toEqual({
       registry: ECR,
-      repository: "snutt-dev/snutt-timetable",
+      imageRepository: "snutt-dev/snutt-timetable",
       tag: "46",
       digest: undefined,
     });
@@ -17,13 +17,13 @@ describe("parseImageReference", () => {
   it("reads tag and digest of a digest-pinned reference", () => {
     expect(parseImageReference(`${ECR}/ns/app:1.4.0@${DIGEST}`)).toEqual({
       registry: ECR,
-      repository: "ns/app",
+      imageRepository: "ns/app",
       tag: "1.4.0",
       digest: DIGEST,
     });
     expect(parseImageReference(`${ECR}/ns/app@${DIGEST}`)).toEqual({
       registry: ECR,
-      repository: "ns/app",
+      imageRepository: "ns/app",
       tag: undefined,
       digest: DIGEST,
     });
@@ -32,7 +32,7 @@ describe("parseImageReference", () => {
   it("treats a port colon as part of the registry, not as a tag", () => {
     expect(parseImageReference("localhost:5000/ns/app")).toEqual({
       registry: "localhost:5000",
-      repository: "ns/app",
+      imageRepository: "ns/app",
       tag: undefined,
       digest: undefined,
     });
@@ -42,11 +42,11 @@ describe("parseImageReference", () => {
   it("has no registry when the first component does not look like a host (Docker Hub)", () => {
     expect(parseImageReference("snutt-dev/snutt-timetable:46")).toEqual({
       registry: undefined,
-      repository: "snutt-dev/snutt-timetable",
+      imageRepository: "snutt-dev/snutt-timetable",
       tag: "46",
       digest: undefined,
     });
-    expect(parseImageReference("nginx")?.repository).toBe("nginx");
+    expect(parseImageReference("nginx")?.imageRepository).toBe("nginx");
     expect(parseImageReference("localhost/app")?.registry).toBe("localhost");
   });
 
@@ -69,7 +69,7 @@ describe("parseImageReference", () => {
   it("accepts the separators Docker allows inside a path component", () => {
     expect(parseImageReference("ghcr.io/a_b/c__d/e---f/g.h:v1_2-3.4")).toEqual({
       registry: "ghcr.io",
-      repository: "a_b/c__d/e---f/g.h",
+      imageRepository: "a_b/c__d/e---f/g.h",
       tag: "v1_2-3.4",
       digest: undefined,
     });
@@ -95,7 +95,7 @@ describe("formatImageReference", () => {
   });
 
   it("writes parts in order registry/repository:tag@digest", () => {
-    expect(formatImageReference({ registry: "r.io", repository: "a/b", tag: "2", digest: DIGEST })).toBe(
+    expect(formatImageReference({ registry: "r.io", imageRepository: "a/b", tag: "2", digest: DIGEST })).toBe(
       `r.io/a/b:2@${DIGEST}`,
     );
   });

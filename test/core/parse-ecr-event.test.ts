@@ -14,7 +14,7 @@ describe("parseEcrEvent", () => {
         account: "405906814034",
         region: "ap-northeast-2",
         registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com",
-        repository: "snutt-dev/snutt-timetable",
+        imageRepository: "snutt-dev/snutt-timetable",
         tag: "46",
         digest: `sha256:${"ab".repeat(32)}`,
       },

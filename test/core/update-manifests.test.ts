@@ -6,7 +6,7 @@ import { CommitConflictError } from "../../lambda/core/update/commit-conflict-er
 import type { GitOpsRepository, ReadRequest } from "../../lambda/core/update/gitops-repository.ts";
 import type { ImagePushClock, PushedAtAnswer } from "../../lambda/core/update/image-push-clock.ts";
 import { updateManifests } from "../../lambda/core/update/update-manifests.ts";
-import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
+import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
@@ -39,7 +39,7 @@ async function writeFiles(dir: string, files: Record<string, string>): Promise<v
 
 /** The local adapter, with someone else committing right before our first `n` commits. */
 function racingRepo(dir: string, n: number): GitOpsRepository & { reads: ReadRequest[] } {
-  const inner = createLocalGitRepo({ dir });
+  const inner = createLocalGitOps({ dir });
   const reads: ReadRequest[] = [];
   let races = 0;
   return {
@@ -63,7 +63,7 @@ function racingRepo(dir: string, n: number): GitOpsRepository & { reads: ReadReq
 }
 
 const fixedClock = (answers: Record<string, PushedAtAnswer>): ImagePushClock => ({
-  pushedAt: async ({ repository, tag }) =>
+  pushedAt: async ({ imageRepository: repository, tag }) =>
     answers[`${repository}:${tag}`] ?? { kind: "unknown", reason: "ImageNotFoundException" },
 });
 
@@ -71,7 +71,7 @@ async function expectApplied(eventTime: string, deployedPushedAt: Date): Promise
   const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:47") });
   const report = await updateManifests({
     pushes: [push("snutt-dev/app", "48", eventTime)],
-    repository: createLocalGitRepo({ dir }),
+    gitops: createLocalGitOps({ dir }),
     clock: fixedClock({ "snutt-dev/app:47": { kind: "known", pushedAt: deployedPushedAt } }),
   });
   expect(report.outcome).toBe("updated");
@@ -85,7 +85,7 @@ describe("updateManifests", () => {
     const delays: number[] = [];
     const report = await updateManifests({
       pushes: [push("snutt-dev/app", "46")],
-      repository,
+      gitops: repository,
       sleep: async (ms) => {
         delays.push(ms);
       },
@@ -110,7 +110,7 @@ describe("updateManifests", () => {
     const delays: number[] = [];
     const attempt = updateManifests({
       pushes: [push("snutt-dev/app", "46")],
-      repository: racingRepo(dir, 99),
+      gitops: racingRepo(dir, 99),
       maxAttempts: 3,
       sleep: async (ms) => {
         delays.push(ms);
@@ -130,7 +130,7 @@ describe("updateManifests", () => {
     });
     const report = await updateManifests({
       pushes: [push("snutt-dev/a", "2"), push("snutt-dev/b", "5"), push("snutt-prod/a", "3")],
-      repository: createLocalGitRepo({ dir }),
+      gitops: createLocalGitOps({ dir }),
     });
     expect(report.files.map((file) => file.path)).toEqual([
       "apps/snutt-dev/a/deploy.yaml",
@@ -146,7 +146,7 @@ describe("updateManifests", () => {
     const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:47") });
     const report = await updateManifests({
       pushes: [push("snutt-dev/app", "46", "2026-11-20T10:00:00Z")],
-      repository: createLocalGitRepo({ dir }),
+      gitops: createLocalGitOps({ dir }),
       clock: fixedClock({
         "snutt-dev/app:47": { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") },
       }),
@@ -164,7 +164,7 @@ describe("updateManifests", () => {
     const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:47") });
     const report = await updateManifests({
       pushes: [push("snutt-dev/app", "45", "2026-11-20T11:00:00Z")],
-      repository: createLocalGitRepo({ dir }),
+      gitops: createLocalGitOps({ dir }),
       clock: fixedClock({
         "snutt-dev/app:47": { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") },
       }),
@@ -177,7 +177,7 @@ describe("updateManifests", () => {
     const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:44") });
     const report = await updateManifests({
       pushes: [push("snutt-dev/app", "46")],
-      repository: createLocalGitRepo({ dir }),
+      gitops: createLocalGitOps({ dir }),
       clock: fixedClock({}),
     });
     expect(report.outcome).toBe("updated");
@@ -193,7 +193,7 @@ describe("updateManifests", () => {
       "clusters/dev/app.yaml": deployment("app", "snutt-dev/app:1"),
     });
     const repository = racingRepo(dir, 0);
-    const report = await updateManifests({ pushes: [push("snutt-dev/app", "2")], repository });
+    const report = await updateManifests({ pushes: [push("snutt-dev/app", "2")], gitops: repository });
     expect(report.files.map((file) => file.path)).toEqual(["clusters/dev/app.yaml"]);
     expect(repository.reads.map((read) => read.roots)).toEqual([["apps/snutt-dev"], ["clusters/dev"]]);
   });
@@ -205,7 +205,7 @@ describe("updateManifests", () => {
     });
     const attempt = updateManifests({
       pushes: [push("snutt-dev/app", "2")],
-      repository: createLocalGitRepo({ dir }),
+      gitops: createLocalGitOps({ dir }),
     });
     await expect(attempt).rejects.toBeInstanceOf(InvalidConfigError);
     expect(await commitCount(dir)).toBe(2);
@@ -215,7 +215,7 @@ describe("updateManifests", () => {
     const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:1") });
     const report = await updateManifests({
       pushes: [push("snutt-dev/app", "2")],
-      repository: createLocalGitRepo({ dir }),
+      gitops: createLocalGitOps({ dir }),
       dryRun: true,
     });
     expect(report.outcome).toBe("updated");

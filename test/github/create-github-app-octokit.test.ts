@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SecretError } from "../../lambda/aws/secret-error.ts";
 import { createGitHubAppOctokit } from "../../lambda/github/create-github-app-octokit.ts";
-import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
+import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
 import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
 import {
   APP_ID,
@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 function repoOf(f: GitHubFixture) {
-  return createGitHubRepo({ octokit: f.octokit, owner: OWNER, repo: REPO });
+  return createGitHubGitOps({ octokit: f.octokit, owner: OWNER, repo: REPO });
 }
 
 describe("createGitHubAppOctokit authentication", () => {
@@ -145,7 +145,7 @@ describe("createGitHubAppOctokit authentication", () => {
       repo: REPO,
       baseUrl: `${f.emulator.url}/api/v3`,
     });
-    const snapshot = await createGitHubRepo({ octokit, owner: OWNER, repo: REPO }).read(READ);
+    const snapshot = await createGitHubGitOps({ octokit, owner: OWNER, repo: REPO }).read(READ);
     expect(snapshot.headOid).toBe(await f.emulator.head());
     expect(f.emulator.requests.map((r) => r.path)).toEqual([
       `/api/v3/repos/${OWNER}/${REPO}/installation`,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
-import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
+import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
 import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
 import { toGitHubApiError } from "../../lambda/github/to-github-api-error.ts";
 import { type GitHubFixture, isGraphql, OWNER, REPO, startGitHub } from "./github-fixture.ts";
@@ -29,7 +29,7 @@ async function commitAnswered(answer: { status: number; body: unknown; headers?:
     return fetch(input, init);
   };
   fixture = await startGitHub(FILES, { octokit: { request: { fetch: replacing } } });
-  const repository = createGitHubRepo({ octokit: fixture.octokit, owner: OWNER, repo: REPO });
+  const repository = createGitHubGitOps({ octokit: fixture.octokit, owner: OWNER, repo: REPO });
   const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
   return repository
     .commit({

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SecretError } from "../../lambda/aws/secret-error.ts";
 import type { GitOpsRepository } from "../../lambda/core/update/gitops-repository.ts";
 import type { ImagePushClock } from "../../lambda/core/update/image-push-clock.ts";
-import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
+import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
@@ -32,7 +32,7 @@ async function gitops(files: Record<string, string>): Promise<string> {
 }
 
 function handlerFor(
-  resolve: () => Promise<{ repository: GitOpsRepository; clock?: ImagePushClock }>,
+  resolve: () => Promise<{ gitops: GitOpsRepository; clock?: ImagePushClock }>,
   extra: { now?: () => number } = {},
 ) {
   return createHandler({
@@ -53,7 +53,7 @@ describe("createHandler over a real git repository", () => {
         "version: 1\ntargets:\n  - repository: snutt-dev/*\n    paths: ['apps/snutt-dev/**']\n    tags: '^\\d+$'\n",
       [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45"),
     });
-    const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }));
+    const handler = handlerFor(async () => ({ gitops: createLocalGitOps({ dir }) }));
     // `docker push --all-tags`: 46 and latest arrive together, latest last.
     const batch = sqsBatch([
       pushEvent("snutt-dev/snutt-timetable", "46", "2026-11-20T10:00:00Z"),
@@ -72,7 +72,7 @@ describe("createHandler over a real git repository", () => {
 
   it("commits a directly invoked push and logs one summary line with the commit", async () => {
     const dir = await gitops({ [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45") });
-    const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }), {
+    const handler = handlerFor(async () => ({ gitops: createLocalGitOps({ dir }) }), {
       now: () => Date.parse("2026-11-20T10:00:03Z"),
     });
     const event = pushEvent("snutt-dev/snutt-timetable", "46");
@@ -93,7 +93,7 @@ describe("createHandler over a real git repository", () => {
       outcome: "updated",
       correlation_id: event.id,
       eventId: event.id,
-      repository: "snutt-dev/snutt-timetable",
+      imageRepository: "snutt-dev/snutt-timetable",
       tag: "46",
       files: [TIMETABLE],
       commitSha: head,
@@ -113,7 +113,7 @@ describe("createHandler over a real git repository", () => {
 
   it("treats a redelivered event as no-change without an empty commit", async () => {
     const dir = await gitops({ [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45") });
-    const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }));
+    const handler = handlerFor(async () => ({ gitops: createLocalGitOps({ dir }) }));
     const event = pushEvent("snutt-dev/snutt-timetable", "46");
     const first = await captureOutput(() => handler(sqsBatch([event, event])));
     // SQS delivers at least once: the same event twice in one batch counts once (the later record wins a tie).
@@ -136,7 +136,7 @@ describe("createHandler over a real git repository", () => {
       files[`apps/team/app-${i}/deployment.yaml`] = deployment(`app-${i}`, `team/app-${i}:1`);
     const dir = await gitops(files);
     const before = await commitCount(dir);
-    const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }));
+    const handler = handlerFor(async () => ({ gitops: createLocalGitOps({ dir }) }));
     const bodies: (Record<string, unknown> | string)[] = Array.from({ length: 20 }, (_, i) =>
       pushEvent(`team/app-${i}`, "2"),
     );
@@ -166,7 +166,7 @@ describe("createHandler over a real git repository", () => {
       [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45"),
     });
     const before = await commitCount(dir);
-    const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }));
+    const handler = handlerFor(async () => ({ gitops: createLocalGitOps({ dir }) }));
     const deleted = pushEvent("snutt-dev/snutt-timetable", "47");
     deleted.id = "evt-delete";
     (deleted.detail as Record<string, unknown>)["action-type"] = "DELETE";
@@ -191,12 +191,12 @@ describe("createHandler over a real git repository", () => {
     const before = await commitCount(dir);
     const clock: ImagePushClock = {
       // Answers from a fixed ECR history, not from what the test expects: 47 was pushed after 46.
-      pushedAt: async ({ registry, repository, tag }) =>
+      pushedAt: async ({ registry, imageRepository: repository, tag }) =>
         registry === REGISTRY && repository === "snutt-dev/snutt-timetable" && tag === "47"
           ? { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") }
           : { kind: "unknown", reason: "ImageNotFoundException" },
     };
-    const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }), clock }));
+    const handler = handlerFor(async () => ({ gitops: createLocalGitOps({ dir }), clock }));
     const { lines } = await captureOutput(() =>
       handler(pushEvent("snutt-dev/snutt-timetable", "46", "2026-11-20T10:00:00Z")),
     );
@@ -213,7 +213,7 @@ describe("createHandler over a real git repository", () => {
 
   it("reports a superseded push in the same batch as stale and applies the newest", async () => {
     const dir = await gitops({ [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45") });
-    const handler = handlerFor(async () => ({ repository: createLocalGitRepo({ dir }) }));
+    const handler = handlerFor(async () => ({ gitops: createLocalGitOps({ dir }) }));
     const { lines } = await captureOutput(() =>
       handler(
         sqsBatch([

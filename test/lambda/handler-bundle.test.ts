@@ -107,7 +107,7 @@ describe("the built bundle (dist handler.mjs) in fresh node processes", () => {
       function_name: "ecr-heimdall",
       correlation_id: event.id,
       outcome: "updated",
-      repository: "snutt-dev/snutt-timetable",
+      imageRepository: "snutt-dev/snutt-timetable",
       tag: "46",
       files: [TIMETABLE],
       commitSha: commit?.oid,

@@ -34,7 +34,7 @@ describe("handler over the GitHub emulator (sources)", () => {
       expect.objectContaining({
         outcome: "updated",
         correlation_id: event.id,
-        repository: "snutt-dev/snutt-timetable",
+        imageRepository: "snutt-dev/snutt-timetable",
         tag: "46",
         files: [TIMETABLE],
         commitSha: commit?.oid,

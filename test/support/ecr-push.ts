@@ -11,7 +11,7 @@ export function ecrPush(repository: string, tag: string, time = "2026-11-20T10:0
     account: "405906814034",
     region: "ap-northeast-2",
     registry: SEOUL_REGISTRY,
-    repository,
+    imageRepository: repository,
     tag,
     digest: PUSH_DIGEST,
   };

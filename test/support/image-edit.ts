@@ -8,4 +8,4 @@ export const IMG = `${ECR}/${REPO}`;
 export const OLD_DIGEST = `sha256:${"b".repeat(64)}`;
 /** The pushed image's digest. */
 export const DIGEST = `sha256:${"a".repeat(64)}`;
-export const EDIT: ImageEdit = { registries: [ECR], repository: REPO, tag: "46", digest: DIGEST };
+export const EDIT: ImageEdit = { registries: [ECR], imageRepository: REPO, tag: "46", digest: DIGEST };

@@ -43,13 +43,13 @@ const compiled = new WeakMap<HeimdallTarget, CompiledTarget>();
  * // { kind: "targets", targets: [{ paths: <apps/snutt-dev/**>, registries: [push.registry] }] }
  */
 export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetResolution {
-  const matching = config.targets.filter((target) => compile(target).matchesRepository(push.repository));
+  const matching = config.targets.filter((target) => compile(target).matchesRepository(push.imageRepository));
   if (matching.length === 0) {
     if (config.fallback === "none") {
       return {
         kind: "unmapped",
         reason:
-          `no target in ${config.file ?? "the config"} matches repository '${push.repository}' and fallback is ` +
+          `no target in ${config.file ?? "the config"} matches repository '${push.imageRepository}' and fallback is ` +
           "'none'; add a target for it, or set fallback: convention",
       };
     }
@@ -57,7 +57,7 @@ export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetRes
       kind: "targets",
       targets: [
         {
-          paths: conventionGlobs(push.repository),
+          paths: conventionGlobs(push.imageRepository),
           registries: unique([push.registry, ...config.registries]),
         },
       ],
@@ -68,7 +68,7 @@ export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetRes
     const filters = matching.map((target) => `${target.name}.tags '${target.tags ?? ""}'`).join(", ");
     return {
       kind: "tag-rejected",
-      reason: `tag '${push.tag}' of '${push.repository}' matches no tag filter of its targets (${filters})`,
+      reason: `tag '${push.tag}' of '${push.imageRepository}' matches no tag filter of its targets (${filters})`,
     };
   }
   return {

@@ -12,7 +12,7 @@ export interface ImageEdit {
   /** Registry hosts whose references count (the push's own plus any the config adds). */
   readonly registries: readonly string[];
   /** ECR repository name, e.g. `snutt-dev/snutt-timetable`. */
-  readonly repository: string;
+  readonly imageRepository: string;
   readonly tag: string;
   /** `sha256:` + 64 hex digits; written only where a reference is already pinned by digest. */
   readonly digest: string;
@@ -46,7 +46,7 @@ const PARSE_OPTIONS = {
  * not touched). A digest-pinned reference gets the new tag and digest; an untagged one gets the tag.
  * A value already equal to the new one is left alone, so a duplicate event changes nothing.
  *
- * Fast path: a text that does not contain `edit.repository` is returned unparsed. This is exact, not
+ * Fast path: a text that does not contain `edit.imageRepository` is returned unparsed. This is exact, not
  * a heuristic: a scalar only matches when its *source* spells the repository (an escaped or
  * line-folded spelling is deliberately not matched), so no such text can produce a change.
  *
@@ -62,7 +62,7 @@ const PARSE_OPTIONS = {
  * //   changes: [{ file: "deploy.yaml", document: 0, path: "image", oldValue: "…:45", newValue: "…:46" }] }
  */
 export function editImageTags(file: string, text: string, edit: ImageEdit): EditOutcome {
-  if (!text.includes(edit.repository)) return { kind: "edited", text, changes: [] };
+  if (!text.includes(edit.imageRepository)) return { kind: "edited", text, changes: [] };
   // The yaml lexer counts a leading BOM as indentation (`\uFEFF- a` fails to parse), so parse and
   // splice the text after it and put it back unchanged.
   const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";

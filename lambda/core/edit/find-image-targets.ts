@@ -16,7 +16,7 @@ import type { YamlPathSegment } from "./yaml-path.ts";
 /** What {@link findImageTargets} looks for: the pushed image, on any of the registries that count. */
 export interface ImageTargetQuery {
   readonly registries: readonly string[];
-  readonly repository: string;
+  readonly imageRepository: string;
   readonly tag: string;
   readonly digest: string;
 }
@@ -63,7 +63,7 @@ export function findImageTargets(document: Document, source: string, query: Imag
   const spellsRepository = (node: Scalar): boolean =>
     node.range !== undefined &&
     node.range !== null &&
-    source.slice(node.range[0], node.range[1]).includes(query.repository);
+    source.slice(node.range[0], node.range[1]).includes(query.imageRepository);
 
   const resolve = (node: unknown, stack: readonly Node[]): Node | undefined => {
     if (!isAlias(node)) return node as Node | undefined;
@@ -92,7 +92,8 @@ export function findImageTargets(document: Document, source: string, query: Imag
 
   const visitImage = (node: Scalar, path: YamlPathSegment[]): void => {
     const ref = typeof node.value === "string" ? parseImageReference(node.value) : undefined;
-    if (ref === undefined || ref.repository !== query.repository || !registryMatches(ref.registry)) return;
+    if (ref === undefined || ref.imageRepository !== query.imageRepository || !registryMatches(ref.registry))
+      return;
     if (!spellsRepository(node)) return;
     const digest = ref.digest === undefined ? undefined : query.digest;
     target(node, path, node.value as string, formatImageReference({ ...ref, tag: query.tag, digest }));
@@ -128,7 +129,7 @@ export function findImageTargets(document: Document, source: string, query: Imag
         ref !== undefined &&
         ref.tag === undefined &&
         ref.digest === undefined &&
-        ref.repository === query.repository &&
+        ref.imageRepository === query.imageRepository &&
         registryMatches(ref.registry)
       ) {
         visitTag(pairs, "newTag", path, query.tag, stack);
@@ -148,7 +149,7 @@ export function findImageTargets(document: Document, source: string, query: Imag
         bare &&
         ref.tag === undefined &&
         ref.digest === undefined &&
-        ref.repository === query.repository &&
+        ref.imageRepository === query.imageRepository &&
         registryMatches(typeof registry === "string" ? registry : undefined)
       ) {
         visitTag(pairs, "tag", path, query.tag, stack);

@@ -5,7 +5,7 @@
 export interface ImageReference {
   /** Registry host (with port when given); `undefined` when the reference has no host part (Docker Hub). */
   readonly registry: string | undefined;
-  readonly repository: string;
+  readonly imageRepository: string;
   readonly tag: string | undefined;
   /** `algorithm:hex`, e.g. `sha256:…`. */
   readonly digest: string | undefined;
@@ -66,7 +66,7 @@ export function parseImageReference(value: string): ImageReference | undefined {
 
   if (!rest.split("/").every((component) => PATH_COMPONENT.test(component))) return undefined;
   if ((registry === undefined ? 0 : registry.length + 1) + rest.length > MAX_NAME_LENGTH) return undefined;
-  return { registry, repository: rest, tag, digest };
+  return { registry, imageRepository: rest, tag, digest };
 }
 
 /**
@@ -80,5 +80,5 @@ export function formatImageReference(ref: ImageReference): string {
   const registry = ref.registry === undefined ? "" : `${ref.registry}/`;
   const tag = ref.tag === undefined ? "" : `:${ref.tag}`;
   const digest = ref.digest === undefined ? "" : `@${ref.digest}`;
-  return `${registry}${ref.repository}${tag}${digest}`;
+  return `${registry}${ref.imageRepository}${tag}${digest}`;
 }

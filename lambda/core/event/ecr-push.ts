@@ -18,7 +18,7 @@ export interface EcrPush {
   readonly region: string;
   /** `<account>.dkr.ecr.<region>.amazonaws.com` (`.amazonaws.com.cn` in China regions). */
   readonly registry: string;
-  readonly repository: string;
+  readonly imageRepository: string;
   readonly tag: string;
   /** `sha256:` + 64 hex digits. */
   readonly digest: string;

@@ -76,7 +76,7 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
       account,
       region,
       registry: `${account}.dkr.ecr.${region}.${suffix}`,
-      repository,
+      imageRepository: repository,
       tag,
       digest,
     },

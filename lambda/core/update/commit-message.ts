@@ -44,7 +44,7 @@ export function renderCommitMessage(input: {
 
 function fill(template: string, push: EcrPush): string {
   const values: Readonly<Record<string, string>> = {
-    repository: push.repository,
+    repository: push.imageRepository,
     tag: push.tag,
     digest: push.digest,
     registry: push.registry,

@@ -28,12 +28,16 @@ export async function findStalePushes(
       const { push } = image;
       const tags = [...new Set(image.changes.flatMap((change) => currentTag(change, push)))];
       for (const tag of tags) {
-        const answer = await clock.pushedAt({ registry: push.registry, repository: push.repository, tag });
+        const answer = await clock.pushedAt({
+          registry: push.registry,
+          imageRepository: push.imageRepository,
+          tag,
+        });
         if (answer.kind === "unknown") {
           const file = image.changes[0]?.file ?? "";
           warnings.push({
             file,
-            message: `could not check when ${push.repository}:${tag} was pushed (${answer.reason}); applied anyway`,
+            message: `could not check when ${push.imageRepository}:${tag} was pushed (${answer.reason}); applied anyway`,
           });
         } else if (wholeSeconds(answer.pushedAt) > wholeSeconds(push.time)) {
           stale.set(

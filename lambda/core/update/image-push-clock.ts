@@ -3,7 +3,7 @@
  * overwrite a newer tag. Adapter: `lambda/aws/` (ECR `DescribeImages`).
  */
 export interface ImagePushClock {
-  pushedAt(image: { registry: string; repository: string; tag: string }): Promise<PushedAtAnswer>;
+  pushedAt(image: { registry: string; imageRepository: string; tag: string }): Promise<PushedAtAnswer>;
 }
 
 /** `known` with the push time, or `unknown` with why ECR could not say (tag gone, no permission…). */

@@ -24,9 +24,10 @@ export function newestPushPerRepository(
       kept.push(push);
       continue;
     }
-    const seen = newest.get(push.repository);
-    if (seen === undefined) kept.push(push.repository);
-    if (seen === undefined || push.time.getTime() >= seen.time.getTime()) newest.set(push.repository, push);
+    const seen = newest.get(push.imageRepository);
+    if (seen === undefined) kept.push(push.imageRepository);
+    if (seen === undefined || push.time.getTime() >= seen.time.getTime())
+      newest.set(push.imageRepository, push);
   }
   return kept.flatMap((entry) => (typeof entry === "string" ? (newest.get(entry) ?? []) : [entry]));
 }

@@ -61,7 +61,7 @@ export function planUpdate(input: {
       const registries = registriesFor(path, resolution.targets);
       const text = current.get(path);
       if (registries.length === 0 || text === undefined) continue;
-      if (text.includes("\uFFFD") && text.includes(push.repository)) {
+      if (text.includes("\uFFFD") && text.includes(push.imageRepository)) {
         // U+FFFD is what a non-UTF-8 byte decodes to: writing the text back would corrupt those bytes.
         warnings.set(path, {
           file: path,
@@ -72,7 +72,7 @@ export function planUpdate(input: {
       try {
         const outcome = editImageTags(path, text, {
           registries,
-          repository: push.repository,
+          imageRepository: push.imageRepository,
           tag: push.tag,
           digest: push.digest,
         });

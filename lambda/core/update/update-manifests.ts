@@ -21,7 +21,7 @@ import { StaleHeadError } from "./stale-head-error.ts";
 export interface UpdateManifestsInput {
   /** Parsed, valid pushes; per repository the newest push that the config lets apply wins. */
   readonly pushes: readonly EcrPush[];
-  readonly repository: GitOpsRepository;
+  readonly gitops: GitOpsRepository;
   /** Out-of-order protection: when set, a push older than the image already deployed is skipped as stale. */
   readonly clock?: ImagePushClock;
   /** Plan only: read, edit in memory, never commit. */
@@ -73,7 +73,7 @@ export interface UpdateReport {
  * A config in the repository that is invalid throws `InvalidConfigError` before anything is written.
  *
  * @example
- * const report = await updateManifests({ pushes: [push], repository: createLocalGitRepo({ dir }) });
+ * const report = await updateManifests({ pushes: [push], repository: createLocalGitOps({ dir }) });
  * report.outcome; // "updated"
  * report.commit?.headline; // "Automated commit by ECR push (snutt-dev/snutt-timetable:46)"
  */
@@ -107,7 +107,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       changes: round.changes,
     });
     try {
-      const result = await input.repository.commit({
+      const result = await input.gitops.commit({
         expectedHeadOid: snapshot.headOid,
         headline: message.headline,
         body: message.body,
@@ -136,7 +136,7 @@ async function readRepository(
 ): Promise<{ snapshot: GitOpsSnapshot; config: HeimdallConfig }> {
   const configPaths = input.configOverride === undefined ? CONFIG_PATHS : [];
   const firstRoots = rootsToRead(pushes, DEFAULT_CONFIG);
-  let snapshot = await input.repository.read({ roots: firstRoots, configPaths });
+  let snapshot = await input.gitops.read({ roots: firstRoots, configPaths });
   const configFile = input.configOverride ?? snapshot.config;
   const config =
     configFile === undefined ? DEFAULT_CONFIG : parseHeimdallConfig(configFile.path, configFile.text);
@@ -144,7 +144,7 @@ async function readRepository(
     // The config can point at folders the first read (made before the config was known) did not cover.
     const roots = rootsToRead(pushes, config);
     if (!roots.every((root) => firstRoots.some((read) => isUnder(root, read)))) {
-      snapshot = await input.repository.read({ roots, configPaths: [] });
+      snapshot = await input.gitops.read({ roots, configPaths: [] });
     }
   }
   return { snapshot, config };

@@ -1,19 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
-import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
+import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
 import { deployment, OWNER, REPO, useGitHubFixture } from "./github-fixture.ts";
 
 const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 
 const start = useGitHubFixture();
 
-describe("createGitHubRepo commit", () => {
+describe("createGitHubGitOps commit", () => {
   it("spaces its own commits at least a second apart (GitHub's guidance for mutations), not its reads", async () => {
     const path = "apps/snutt-dev/app/deployment.yaml";
     const { octokit } = await start({ [path]: deployment("app", `${REGISTRY}/snutt-dev/app:1`) });
     let clock = 10_000;
     const waits: number[] = [];
-    const repository = createGitHubRepo({
+    const repository = createGitHubGitOps({
       octokit,
       owner: OWNER,
       repo: REPO,
@@ -45,7 +45,7 @@ describe("createGitHubRepo commit", () => {
       );
     }
     const { emulator, octokit } = await start(files);
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
     await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] }); // warms the token
     const before = emulator.requests.length;
     const headBefore = await emulator.head();
@@ -80,7 +80,7 @@ describe("createGitHubRepo commit", () => {
 
   it("throws StaleHeadError and overwrites nothing when the branch moved since the read", async () => {
     const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     let theirs = "";
     emulator.faults.beforeMutation(async () => {
@@ -107,7 +107,7 @@ describe("createGitHubRepo commit", () => {
       { "apps/ns/a/d.yaml": "image: x:1\n" },
       { emulator: { defaultBranch: "trunk" } },
     );
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     await repository.commit({
       expectedHeadOid: snapshot.headOid,
@@ -117,7 +117,7 @@ describe("createGitHubRepo commit", () => {
     });
     expect(await emulator.readFile("apps/ns/a/d.yaml", "trunk")).toBe("image: x:2\n");
 
-    const pinned = createGitHubRepo({ octokit, owner: OWNER, repo: REPO, branch: "trunk" });
+    const pinned = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO, branch: "trunk" });
     const again = await pinned.read({ roots: ["apps/ns"], configPaths: [] });
     expect(again.files.get("apps/ns/a/d.yaml")).toBe("image: x:2\n");
     await pinned.commit({
@@ -131,7 +131,7 @@ describe("createGitHubRepo commit", () => {
 
   it("retries a commit that got a 502 and commits once", async () => {
     const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     emulator.faults.failNext(1, 502, (r) => r.graphqlFields.includes("createCommitOnBranch"));
 
@@ -167,7 +167,7 @@ describe("createGitHubRepo commit", () => {
       { "apps/ns/a/d.yaml": "image: x:1\n" },
       { octokit: { request: { fetch: lossyFetch } } },
     );
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
 
     const result = await repository.commit({
@@ -187,7 +187,7 @@ describe("createGitHubRepo commit", () => {
 
   it("does not take someone else's commit with the same parent for its own", async () => {
     const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     // Same message and parent, but different content: a human's commit, not the one we sent.
     emulator.faults.beforeMutation(async () => {

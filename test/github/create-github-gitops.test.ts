@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createGitHubRepo } from "../../lambda/github/create-github-repo.ts";
+import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
 import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
 import { BLOB_TEXT_LIMIT_BYTES } from "../support/github-emulator/graphql-model.ts";
 import { deployment, isGraphql, OWNER, REPO, useGitHubFixture } from "./github-fixture.ts";
@@ -9,7 +9,7 @@ const TIMETABLE = `${REGISTRY}/snutt-dev/snutt-timetable`;
 
 const start = useGitHubFixture();
 
-describe("createGitHubRepo read", () => {
+describe("createGitHubGitOps read", () => {
   it("returns the head and every YAML file under the roots, plus the first existing config", async () => {
     const { emulator, octokit } = await start({
       "apps/snutt-dev/snutt-timetable/deployment.yaml": deployment("snutt-timetable", `${TIMETABLE}:45`),
@@ -22,7 +22,7 @@ describe("createGitHubRepo read", () => {
       ),
       ".heimdall.yml": "version: 1\n",
     });
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
 
     const snapshot = await repository.read({
       roots: ["apps/snutt-dev"],
@@ -43,7 +43,7 @@ describe("createGitHubRepo read", () => {
 
   it("reads the whole tree for root '' and nothing for roots that do not exist", async () => {
     const { octokit } = await start({ "a.yaml": "a: 1\n", "apps/x/b.yaml": "b: 2\n", "docs/c.txt": "c\n" });
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
 
     const whole = await repository.read({ roots: [""], configPaths: [] });
     expect([...whole.files.keys()].sort()).toEqual(["a.yaml", "apps/x/b.yaml"]);
@@ -56,7 +56,7 @@ describe("createGitHubRepo read", () => {
   it("keeps CRLF line breaks and a byte-order mark exactly", async () => {
     const text = "\uFEFFkind: Deployment\r\nimage: x:1\r\n";
     const { octokit } = await start({ "apps/ns/a/d.yaml": text });
-    const snapshot = await createGitHubRepo({ octokit, owner: OWNER, repo: REPO }).read({
+    const snapshot = await createGitHubGitOps({ octokit, owner: OWNER, repo: REPO }).read({
       roots: ["apps/ns"],
       configPaths: [],
     });
@@ -68,7 +68,7 @@ describe("createGitHubRepo read", () => {
       "apps/ns/app/a/b/c/deep.yaml": "deep: true\n",
       "apps/ns/app/shallow.yaml": "shallow: true\n",
     });
-    const repository = createGitHubRepo({ octokit, owner: OWNER, repo: REPO, treeDepth: 2 });
+    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO, treeDepth: 2 });
     const headBefore = await emulator.head();
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
 
@@ -95,7 +95,7 @@ describe("createGitHubRepo read", () => {
       },
       { endpoint: originalGraphql.endpoint, defaults: originalGraphql.defaults },
     );
-    const snapshot = await createGitHubRepo({
+    const snapshot = await createGitHubGitOps({
       octokit: { request: octokit.request, graphql: racing as typeof octokit.graphql },
       owner: OWNER,
       repo: REPO,
@@ -112,7 +112,7 @@ describe("createGitHubRepo read", () => {
       "apps/ns/app/big.yaml": big,
       "apps/ns/app/small.yaml": "small: 1\n",
     });
-    const snapshot = await createGitHubRepo({ octokit, owner: OWNER, repo: REPO }).read({
+    const snapshot = await createGitHubGitOps({ octokit, owner: OWNER, repo: REPO }).read({
       roots: ["apps/ns"],
       configPaths: [],
     });
@@ -123,7 +123,7 @@ describe("createGitHubRepo read", () => {
 
   it("says which branch is missing when a configured branch does not exist", async () => {
     const { octokit } = await start({ "a.yaml": "a: 1\n" });
-    const read = createGitHubRepo({ octokit, owner: OWNER, repo: REPO, branch: "release" }).read({
+    const read = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO, branch: "release" }).read({
       roots: [""],
       configPaths: [],
     });
@@ -133,7 +133,7 @@ describe("createGitHubRepo read", () => {
 
   it("says the App may not be installed when the repository cannot be resolved", async () => {
     const { octokit } = await start({ "a.yaml": "a: 1\n" });
-    const error = await createGitHubRepo({ octokit, owner: OWNER, repo: "not-there" })
+    const error = await createGitHubGitOps({ octokit, owner: OWNER, repo: "not-there" })
       .read({ roots: [""], configPaths: [] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubApiError);

@@ -13,8 +13,8 @@ import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
-/** Which repository and branch {@link createGitHubRepo} works on, through which Octokit. */
-export interface GitHubRepoOptions {
+/** Which repository and branch {@link createGitHubGitOps} works on, through which Octokit. */
+export interface GitHubGitOpsOptions {
   /** Any authenticated Octokit; the Lambda passes `createGitHubAppOctokit(...)`. */
   readonly octokit: Pick<Octokit, "graphql" | "request">;
   readonly owner: string;
@@ -67,11 +67,11 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  * Without `branch`, each read follows `defaultBranchRef` and remembers its name for the next commit.
  *
  * @example
- * const repository = createGitHubRepo({ octokit, owner: "wafflestudio", repo: "gitops" });
+ * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
  * const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
  * await repository.commit({ expectedHeadOid: snapshot.headOid, headline: "…", body: "", files: [...] });
  */
-export function createGitHubRepo(options: GitHubRepoOptions): GitOpsRepository {
+export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository {
   const { octokit, owner, repo } = options;
   const depth = options.treeDepth ?? 4;
   const repository = `${owner}/${repo}`;

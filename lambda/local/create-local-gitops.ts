@@ -23,10 +23,10 @@ const YAML_FILE = /\.ya?ml$/;
  * since the read (`StaleHeadError`), so it never overwrites anyone's work.
  *
  * @example
- * const repo = createLocalGitRepo({ dir: "/src/gitops" });
+ * const repo = createLocalGitOps({ dir: "/src/gitops" });
  * const snapshot = await repo.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
  */
-export function createLocalGitRepo(options: { readonly dir: string }): GitOpsRepository {
+export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepository {
   const { dir } = options;
 
   async function head(): Promise<string> {

@@ -2,7 +2,7 @@ import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
-import { createLocalGitRepo } from "../../lambda/local/create-local-git-repo.ts";
+import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { LocalRepoError } from "../../lambda/local/local-repo-error.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
@@ -24,7 +24,7 @@ async function repoWith(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-describe("createLocalGitRepo", () => {
+describe("createLocalGitOps", () => {
   it("reads tracked YAML under the roots, the config, and HEAD", async () => {
     const dir = await repoWith({
       "apps/a/x/deploy.yaml": "a: 1\r\n",
@@ -35,7 +35,7 @@ describe("createLocalGitRepo", () => {
       ".heimdall.yaml": "version: 1\n",
     });
     await writeFile(join(dir, "apps/a/untracked.yaml"), "e: 5\n");
-    const repo = createLocalGitRepo({ dir });
+    const repo = createLocalGitOps({ dir });
     const snapshot = await repo.read({ roots: ["apps/a"], configPaths: [".heimdall.yml", ".heimdall.yaml"] });
     expect(snapshot.headOid).toBe((await runGit(dir, ["rev-parse", "HEAD"])).trim());
     expect([...snapshot.files.keys()].sort()).toEqual(["apps/a/x/deploy.yaml", "apps/a/y.yml"]);
@@ -46,7 +46,7 @@ describe("createLocalGitRepo", () => {
 
   it("reads the whole tree for root '' and nothing for a missing root", async () => {
     const dir = await repoWith({ "apps/a/x.yaml": "a: 1\n", "top.yaml": "b: 2\n" });
-    const repo = createLocalGitRepo({ dir });
+    const repo = createLocalGitOps({ dir });
     expect([...(await repo.read({ roots: [""], configPaths: [] })).files.keys()].sort()).toEqual([
       "apps/a/x.yaml",
       "top.yaml",
@@ -59,7 +59,7 @@ describe("createLocalGitRepo", () => {
   it("commits exactly the given files with headline and body", async () => {
     const dir = await repoWith({ "apps/a/x.yaml": "tag: 1\n", "apps/a/y.yaml": "other: 1\n" });
     await writeFile(join(dir, "scratch.txt"), "untracked stays untracked\n");
-    const repo = createLocalGitRepo({ dir });
+    const repo = createLocalGitOps({ dir });
     const { headOid } = await repo.read({ roots: ["apps"], configPaths: [] });
     const result = await repo.commit({
       expectedHeadOid: headOid,
@@ -77,7 +77,7 @@ describe("createLocalGitRepo", () => {
 
   it("refuses with StaleHeadError when HEAD moved since the read, and overwrites nothing", async () => {
     const dir = await repoWith({ "apps/a/x.yaml": "tag: 1\n" });
-    const repo = createLocalGitRepo({ dir });
+    const repo = createLocalGitOps({ dir });
     const { headOid } = await repo.read({ roots: ["apps"], configPaths: [] });
     await writeFile(join(dir, "apps/a/x.yaml"), "tag: 9\n");
     await runGit(dir, ["commit", "--quiet", "-am", "someone else"]);
@@ -101,7 +101,7 @@ describe("createLocalGitRepo", () => {
     await symlink(join(outside, "secret.yaml"), join(dir, "apps/a/link.yaml"));
     await runGit(dir, ["add", "--all"]);
     await runGit(dir, ["commit", "--quiet", "-m", "link"]);
-    const snapshot = await createLocalGitRepo({ dir }).read({ roots: ["apps"], configPaths: [] });
+    const snapshot = await createLocalGitOps({ dir }).read({ roots: ["apps"], configPaths: [] });
     expect([...snapshot.files.keys()]).toEqual(["apps/a/real.yaml"]);
     expect(await readFile(join(outside, "secret.yaml"), "utf8")).toBe("image: r.example/ns/app:1\n");
   });
@@ -109,7 +109,7 @@ describe("createLocalGitRepo", () => {
   it("refuses to commit on a detached HEAD", async () => {
     const dir = await repoWith({ "apps/a/x.yaml": "tag: 1\n" });
     await runGit(dir, ["checkout", "--quiet", "--detach"]);
-    const repo = createLocalGitRepo({ dir });
+    const repo = createLocalGitOps({ dir });
     const { headOid } = await repo.read({ roots: ["apps"], configPaths: [] });
     const attempt = repo.commit({
       expectedHeadOid: headOid,
