@@ -24,7 +24,7 @@ export function formatReport(report: UpdateReport, options: { readonly dryRun: b
       lines.push(`no change for ${name} (${image.outcome}): ${image.reason ?? ""}`);
     }
   }
-  for (const warning of report.warnings) lines.push(`warning: ${warning.message}`);
+  for (const warning of report.warnings) lines.push(`warning [${warning.code}]: ${warning.message}`);
   if (report.commit !== undefined) {
     lines.push(`commit ${report.commit.oid} ${report.commit.headline}`);
     if (report.commit.url !== undefined) lines.push(`  ${report.commit.url}`);

@@ -37,10 +37,12 @@ export type {
   ReadRequest,
 } from "./update/gitops-repository.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
+export type { ImageOutcome, ImageReport, UnresolvedOutcome, UpdateOutcome } from "./update/outcomes.ts";
+export type { UpdatePlan } from "./update/plan-update.ts";
 export { StaleHeadError } from "./update/stale-head-error.ts";
 export {
-  type ImageReport,
   type UpdateManifestsInput,
   type UpdateReport,
   updateManifests,
 } from "./update/update-manifests.ts";
+export type { UpdateWarning, WarningCode } from "./update/update-warning.ts";

@@ -133,6 +133,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
         // Not `message`: that key is the log line's own message in Powertools' format.
         const line = warning.line === undefined ? {} : { line: warning.line };
         deps.logger.warn("manifest warning", {
+          code: warning.code,
           file: warning.file,
           ...line,
           warning: redactSecrets(warning.message),

@@ -1,8 +1,19 @@
-import type { EcrPush, UpdateReport } from "../core/index.ts";
+import type { EcrPush, ImageOutcome, UpdateReport } from "../core/index.ts";
+
+/**
+ * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event,
+ * `ignored` (not an ECR push, or a push the config maps nowhere / refuses), `invalid` (a malformed event) and
+ * `failed` (an error; the record is retried).
+ */
+export type EventOutcome =
+  | Extract<ImageOutcome, "updated" | "no-change" | "stale">
+  | "ignored"
+  | "invalid"
+  | "failed";
 
 /** What happened to one incoming event: the content of its one summary log line and its metrics. */
 export interface EventSummary {
-  readonly outcome: "updated" | "no-change" | "ignored" | "stale" | "invalid" | "failed";
+  readonly outcome: EventOutcome;
   readonly eventId?: string;
   readonly messageId?: string;
   readonly imageRepository?: string;

@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import type { EcrPush } from "../event/ecr-push.ts";
+import type { UnresolvedOutcome } from "../update/outcomes.ts";
 import type { HeimdallConfig, HeimdallTarget } from "./heimdall-config.ts";
 import { compilePathGlobs, type PathGlobs } from "./path-globs.ts";
 
@@ -9,8 +10,7 @@ import { compilePathGlobs, type PathGlobs } from "./path-globs.ts";
  */
 export type TargetResolution =
   | { readonly kind: "targets"; readonly targets: readonly ResolvedTarget[] }
-  | { readonly kind: "unmapped"; readonly reason: string }
-  | { readonly kind: "tag-rejected"; readonly reason: string };
+  | { readonly kind: UnresolvedOutcome; readonly reason: string };
 
 /** Files a push may edit, and the registry hosts whose references to its repository count there. */
 export interface ResolvedTarget {

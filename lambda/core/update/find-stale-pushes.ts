@@ -2,7 +2,8 @@ import { parseImageReference } from "../edit/image-reference.ts";
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
-import type { ImagePlan, PlanWarning } from "./plan-update.ts";
+import type { ImageReport } from "./outcomes.ts";
+import type { UpdateWarning } from "./update-warning.ts";
 
 /**
  * Finds pushes that arrived out of order: the tag a manifest holds now was pushed to ECR after this
@@ -18,11 +19,11 @@ import type { ImagePlan, PlanWarning } from "./plan-update.ts";
  * stale.get(push); // "tag 47 in the manifests was pushed at 2026-11-20T10:05:00.000Z, after this push (…)"
  */
 export async function findStalePushes(
-  plan: { readonly images: readonly ImagePlan[] },
+  plan: { readonly images: readonly ImageReport[] },
   clock: ImagePushClock,
-): Promise<{ stale: Map<EcrPush, string>; warnings: PlanWarning[] }> {
+): Promise<{ stale: Map<EcrPush, string>; warnings: UpdateWarning[] }> {
   const stale = new Map<EcrPush, string>();
-  const warnings: PlanWarning[] = [];
+  const warnings: UpdateWarning[] = [];
   await Promise.all(
     plan.images.map(async (image) => {
       const { push } = image;
@@ -36,6 +37,7 @@ export async function findStalePushes(
         if (answer.kind === "unknown") {
           const file = image.changes[0]?.file ?? "";
           warnings.push({
+            code: "stale-check-skipped",
             file,
             message: `could not check when ${push.imageRepository}:${tag} was pushed (${answer.reason}); applied anyway`,
           });

@@ -4,28 +4,15 @@ import { editImageTags } from "../edit/edit-image-tags.ts";
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import { UnsafeEditError } from "../edit/unsafe-edit-error.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
-
-/** Something the operator should know that did not stop the update (a file skipped, a check not made). */
-export interface PlanWarning {
-  readonly file: string;
-  readonly line?: number;
-  readonly message: string;
-}
-
-/** What one push does to the tree. */
-export interface ImagePlan {
-  readonly push: EcrPush;
-  readonly outcome: "updated" | "no-change" | "unmapped" | "tag-rejected";
-  readonly reason?: string;
-  readonly changes: readonly ManifestChange[];
-}
+import type { ImageReport } from "./outcomes.ts";
+import type { UpdateWarning } from "./update-warning.ts";
 
 /** The whole update as data: per-image outcomes, every changed scalar, and the files' new text. */
 export interface UpdatePlan {
-  readonly images: readonly ImagePlan[];
+  readonly images: readonly ImageReport[];
   readonly changes: readonly ManifestChange[];
   readonly files: readonly { readonly path: string; readonly before: string; readonly after: string }[];
-  readonly warnings: readonly PlanWarning[];
+  readonly warnings: readonly UpdateWarning[];
 }
 
 /**
@@ -47,8 +34,8 @@ export function planUpdate(input: {
 }): UpdatePlan {
   const paths = [...input.files.keys()].sort();
   const current = new Map(input.files);
-  const warnings = new Map<string, PlanWarning>();
-  const images: ImagePlan[] = [];
+  const warnings = new Map<string, UpdateWarning>();
+  const images: ImageReport[] = [];
 
   for (const push of input.pushes) {
     const resolution = resolveTargets(push, input.config);
@@ -64,6 +51,7 @@ export function planUpdate(input: {
       if (text.includes("\uFFFD") && text.includes(push.imageRepository)) {
         // U+FFFD is what a non-UTF-8 byte decodes to: writing the text back would corrupt those bytes.
         warnings.set(path, {
+          code: "not-utf8",
           file: path,
           message: `skipped ${path}: not valid UTF-8 (it holds U+FFFD) — heimdall only edits UTF-8 files, to keep every other byte`,
         });
@@ -78,6 +66,7 @@ export function planUpdate(input: {
         });
         if (outcome.kind === "unparseable") {
           warnings.set(path, {
+            code: "unparseable",
             file: path,
             line: outcome.line,
             message: `skipped ${path}:${outcome.line}: not valid YAML (${outcome.message})`,
@@ -90,7 +79,7 @@ export function planUpdate(input: {
         }
       } catch (error) {
         if (!(error instanceof UnsafeEditError)) throw error;
-        warnings.set(path, { file: path, message: `skipped ${path}: ${error.message}` });
+        warnings.set(path, { code: "unsafe-edit", file: path, message: `skipped ${path}: ${error.message}` });
       }
     }
     images.push({ push, outcome: changes.length > 0 ? "updated" : "no-change", changes });

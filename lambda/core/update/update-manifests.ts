@@ -6,7 +6,6 @@ import {
 } from "../config/heimdall-config.ts";
 import { resolveTargets } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
-import type { ManifestChange } from "../edit/manifest-change.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
@@ -14,7 +13,8 @@ import { findStalePushes } from "./find-stale-pushes.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
-import { type ImagePlan, type PlanWarning, planUpdate } from "./plan-update.ts";
+import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
+import { planUpdate, type UpdatePlan } from "./plan-update.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
 /** What one update needs: the pushes, the repository port, and the knobs tests and the CLI turn. */
@@ -34,22 +34,13 @@ export interface UpdateManifestsInput {
   readonly random?: () => number;
 }
 
-/** What happened to one push: `updated`, `no-change`, `unmapped`, `tag-rejected` or `stale`, with why. */
-export interface ImageReport extends Omit<ImagePlan, "outcome"> {
-  readonly outcome: ImagePlan["outcome"] | "stale";
-}
-
 /**
  * The result of {@link updateManifests}, as data: every log line, CLI line and metric derives from it.
  * `outcome` is `updated` when a commit was made (or, on a dry run, would be), `stale` when every push that
  * would have changed something was older than what is deployed, `no-change` otherwise.
  */
-export interface UpdateReport {
-  readonly outcome: "updated" | "no-change" | "stale";
-  readonly images: readonly ImageReport[];
-  readonly changes: readonly ManifestChange[];
-  readonly files: readonly { readonly path: string; readonly before: string; readonly after: string }[];
-  readonly warnings: readonly PlanWarning[];
+export interface UpdateReport extends UpdatePlan {
+  readonly outcome: UpdateOutcome;
   readonly commit?: {
     readonly oid: string;
     readonly url?: string;
@@ -159,7 +150,7 @@ async function planRound(
   snapshot: GitOpsSnapshot,
   config: HeimdallConfig,
   clock: ImagePushClock | undefined,
-): Promise<Omit<UpdateReport, "outcome" | "headOid" | "attempts" | "conflicts" | "commit">> {
+): Promise<UpdatePlan> {
   const plan = planUpdate({ pushes, files: snapshot.files, config });
   if (clock === undefined) return plan;
   const { stale, warnings } = await findStalePushes(plan, clock);

@@ -1,0 +1,23 @@
+/**
+ * Stable codes for what did not stop an update but an operator should know; logs and CLI output carry
+ * the code so it can be filtered on, the message says the details.
+ *
+ * - `not-utf8`: a manifest is not valid UTF-8 and was skipped (rewriting it would corrupt bytes).
+ * - `unparseable`: a manifest is not valid YAML (or too deep, or expands aliases too far) and was skipped.
+ * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
+ * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
+ */
+export type WarningCode = "not-utf8" | "unparseable" | "unsafe-edit" | "stale-check-skipped";
+
+/**
+ * Something the operator should know that did not stop the update (a file skipped, a check not made).
+ *
+ * @example
+ * const warning: UpdateWarning = { code: "unparseable", file: "apps/a/x.yaml", line: 3, message: "skipped …" };
+ */
+export interface UpdateWarning {
+  readonly code: WarningCode;
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+}
