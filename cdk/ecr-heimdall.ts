@@ -84,7 +84,7 @@ export class EcrHeimdall extends Construct {
         id: "AwsSolutions-SMG4",
         reason:
           "A GitHub App private key can only be rotated in GitHub's UI; there is no API a rotation " +
-          "Lambda could call. Operators rotate it by hand (README: put-secret-value).",
+          "Lambda could call. Operators rotate it by hand (docs/deploying-and-operating.md: put-secret-value).",
       });
       // Under exactOptionalPropertyTypes, Secret's `secretFullArn: string | undefined` does not match
       // ISecret's optional `secretFullArn?: string`; the same object at runtime.
@@ -216,7 +216,7 @@ export class EcrHeimdall extends Construct {
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 
-    // What the README's operating commands need, printed by `cdk deploy`.
+    // What the operating commands in docs/deploying-and-operating.md need, printed by `cdk deploy`.
     const outputs: Record<string, [string, string]> = {
       SecretArn: [this.secret.secretArn, `put-secret-value target for ${props.gitopsRepo}`],
       FunctionName: [this.function.functionName, "aws lambda invoke target"],
