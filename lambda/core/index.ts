@@ -20,6 +20,7 @@ export {
   parseHeimdallConfig,
 } from "./config/heimdall-config.ts";
 export { InvalidConfigError } from "./config/invalid-config-error.ts";
+export type { MergeMethod, PullRequestSettings } from "./config/read-pull-request-settings.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
 export type { ChangedField, ManifestChange, MatcherName, TagAndDigest } from "./edit/manifest-change.ts";
 export type { EcrPush } from "./event/ecr-push.ts";
@@ -34,11 +35,26 @@ export type {
   CommitResult,
   GitOpsRepository,
   GitOpsSnapshot,
+  ProposalHead,
+  ProposalRequest,
+  ProposalResult,
+  ProposalState,
+  PullRequestState,
   ReadRequest,
 } from "./update/gitops-repository.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
-export type { ImageOutcome, ImageReport, UnresolvedOutcome, UpdateOutcome } from "./update/outcomes.ts";
+export type {
+  ImageOutcome,
+  ImageReport,
+  ProposalOutcome,
+  ProposalReport,
+  UnresolvedOutcome,
+  UpdateOutcome,
+} from "./update/outcomes.ts";
+export { type PlannedProposal, planProposals } from "./update/plan-proposals.ts";
 export type { UpdatePlan } from "./update/plan-update.ts";
+export { PROPOSAL_BRANCH_PREFIX, proposalBranchName } from "./update/proposal-branch-name.ts";
+export { type ProposeChangesInput, proposeChanges } from "./update/propose-changes.ts";
 export { StaleHeadError } from "./update/stale-head-error.ts";
 export {
   type UpdateManifestsInput,

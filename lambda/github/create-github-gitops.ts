@@ -4,13 +4,17 @@ import {
   type CommitResult,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  type ProposalRequest,
+  type ProposalResult,
   type ReadRequest,
   StaleHeadError,
 } from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
+import { collectProposalStates } from "./collect-proposal-states.ts";
 import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
+import { PULL_REQUESTS_PERMISSION, proposeOnGitHub } from "./propose-on-github.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Which repository and branch {@link createGitHubGitOps} works on, through which Octokit. */
@@ -36,9 +40,11 @@ interface RefNode {
 
 interface ReadAnswer {
   readonly repository: {
+    readonly id?: string;
     readonly ref?: RefNode | null;
     readonly defaultBranchRef?: RefNode | null;
     readonly object?: CommitNode | null;
+    readonly [proposalField: string]: unknown;
   } | null;
 }
 
@@ -66,6 +72,9 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  *
  * Without `branch`, each read follows `defaultBranchRef` and remembers its name for the next commit.
  *
+ * `propose` makes the proposal branch one Verified commit on the base and opens or updates its pull request
+ * (see `proposeOnGitHub`); the branch's tip and pull requests come with `read`, in the same one query.
+ *
  * @example
  * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
  * const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
@@ -80,6 +89,8 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let lastCommitAt = Number.NEGATIVE_INFINITY;
+  let repositoryId: string | undefined;
+  let pullRequestsReadable = true;
 
   async function graphql<T>(
     query: string,
@@ -93,10 +104,27 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     }
   }
 
-  async function readCommit(target: ReadTarget, roots: readonly string[], files: readonly string[]) {
+  async function readCommit(
+    target: ReadTarget,
+    roots: readonly string[],
+    files: readonly string[],
+    proposalBranches: readonly string[] = [],
+  ) {
     const where = target.kind === "branch" ? `${repository}@${target.branch}` : repository;
-    const request = buildReadQuery({ owner, repo, target, roots, files, depth });
-    const answer = await graphql<ReadAnswer>(request.query, request.variables, `reading ${where}`);
+    const request = buildReadQuery({ owner, repo, target, roots, files, depth, proposalBranches });
+    let answer: ReadAnswer;
+    try {
+      answer = await octokit.graphql<ReadAnswer>(request.query, { ...request.variables });
+      if (proposalBranches.length > 0) pullRequestsReadable = true;
+    } catch (error) {
+      const partial = pullRequestsForbidden(error);
+      if (partial === undefined) throw toGitHubApiError(error, { action: `reading ${where}`, repository });
+      // Without "Pull requests" permission GitHub hides the pull requests and answers the rest: fine for
+      // direct commits, and `propose` refuses before writing anything.
+      answer = partial;
+      pullRequestsReadable = false;
+    }
+    if (answer.repository?.id !== undefined) repositoryId = answer.repository.id;
     const ref = answer.repository?.ref ?? answer.repository?.defaultBranchRef ?? null;
     const commit = target.kind === "commit" ? (answer.repository?.object ?? null) : (ref?.target ?? null);
     if (commit === null || typeof commit.oid !== "string") {
@@ -108,7 +136,11 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
       );
     }
     if (target.kind === "default-branch" && ref !== null) branch = ref.name;
-    return { oid: commit.oid, collected: collectCommitFiles(commit, roots, files) };
+    const proposals =
+      proposalBranches.length === 0 || answer.repository === null
+        ? undefined
+        : collectProposalStates(answer.repository, proposalBranches, branch ?? ref?.name ?? "");
+    return { oid: commit.oid, collected: collectCommitFiles(commit, roots, files), proposals };
   }
 
   async function expandDeepTrees(oid: string, collected: CollectedFiles): Promise<void> {
@@ -162,13 +194,38 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     return name;
   }
 
+  async function paceWrite(): Promise<void> {
+    const wait = lastCommitAt + minCommitIntervalMs - now();
+    if (wait > 0) await sleep(wait);
+    lastCommitAt = now();
+  }
+
+  async function currentRepositoryId(): Promise<string> {
+    if (repositoryId !== undefined) return repositoryId;
+    const answer = await graphql<{ repository: { id: string } | null }>(
+      "query HeimdallRepositoryId($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }",
+      { owner, name: repo },
+      `looking up ${repository}`,
+    );
+    repositoryId = answer.repository?.id;
+    if (repositoryId === undefined) {
+      throw new GitHubApiError(`looking up ${repository} failed: GitHub answered without it`, true);
+    }
+    return repositoryId;
+  }
+
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
       const target: ReadTarget =
         options.branch === undefined
           ? { kind: "default-branch" }
           : { kind: "branch", branch: options.branch };
-      const { oid, collected } = await readCommit(target, request.roots, request.configPaths);
+      const { oid, collected, proposals } = await readCommit(
+        target,
+        request.roots,
+        request.configPaths,
+        request.proposalBranches,
+      );
       await expandDeepTrees(oid, collected);
       const texts = await Promise.all(collected.truncated.map((blob) => fetchBlob(blob.oid, blob.path)));
       collected.truncated.forEach((blob, index) => {
@@ -177,19 +234,19 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         else collected.files.set(blob.path, text);
       });
       const configPath = request.configPaths.find((path) => collected.singles.has(path));
-      if (configPath === undefined) return { headOid: oid, files: collected.files };
+      const withProposals = proposals === undefined ? {} : { proposals };
+      if (configPath === undefined) return { headOid: oid, files: collected.files, ...withProposals };
       return {
         headOid: oid,
         files: collected.files,
         config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
+        ...withProposals,
       };
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {
       const branchName = await currentBranch();
-      const wait = lastCommitAt + minCommitIntervalMs - now();
-      if (wait > 0) await sleep(wait);
-      lastCommitAt = now();
+      await paceWrite();
       const input = {
         branch: { repositoryNameWithOwner: repository, branchName },
         expectedHeadOid: request.expectedHeadOid,
@@ -229,7 +286,34 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         throw toGitHubApiError(error, { action: `committing to ${repository}@${branchName}`, repository });
       }
     },
+
+    async propose(request: ProposalRequest): Promise<ProposalResult> {
+      if (!pullRequestsReadable) {
+        throw new GitHubApiError(
+          `proposing ${request.branch} in ${repository} failed: the GitHub App cannot read pull requests — grant it ` +
+            `"${PULL_REQUESTS_PERMISSION}" on ${repository} and accept the new permissions in the installation ` +
+            "(needed when a target has pullRequest:)",
+          false,
+        );
+      }
+      const baseBranch = await currentBranch();
+      const id = await currentRepositoryId();
+      // A proposal's few requests are one logical write: spaced from other writes like one commit.
+      await paceWrite();
+      return proposeOnGitHub({ octokit, owner, repo, repositoryId: id, baseBranch }, request);
+    },
   };
+}
+
+/** The data of an answer whose only errors are FORBIDDEN pull requests of proposal branches (`qN`). */
+function pullRequestsForbidden(error: unknown): ReadAnswer | undefined {
+  const { errors, data } = (error ?? {}) as { errors?: unknown; data?: ReadAnswer };
+  if (!Array.isArray(errors) || errors.length === 0 || data?.repository === undefined) return undefined;
+  const hidden = errors.every(
+    (e: { type?: unknown; path?: unknown }) =>
+      e.type === "FORBIDDEN" && Array.isArray(e.path) && /^q\d+$/.test(String(e.path[1])),
+  );
+  return hidden ? data : undefined;
 }
 
 function isStaleHead(error: unknown): boolean {

@@ -5,10 +5,14 @@ import {
   type CommitResult,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  type ProposalRequest,
+  type ProposalResult,
   type ReadRequest,
   StaleHeadError,
 } from "../core/index.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
+import { proposeOnLocalBranch } from "./propose-on-local-branch.ts";
+import { readLocalProposals } from "./read-local-proposals.ts";
 import { runGit } from "./run-git.ts";
 
 const YAML_FILE = /\.ya?ml$/;
@@ -20,7 +24,9 @@ const YAML_FILE = /\.ya?ml$/;
  * from the working tree (what the user sees) and
  * commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
- * since the read (`StaleHeadError`), so it never overwrites anyone's work.
+ * since the read (`StaleHeadError`), so it never overwrites anyone's work. Proposals (`pullRequest:` targets)
+ * become the local branch `heimdall/<image repository>`: one commit on the checked-out HEAD, made without
+ * touching the checked-out branch or the working tree (see `proposeOnLocalBranch`).
  *
  * @example
  * const repo = createLocalGitOps({ dir: "/src/gitops" });
@@ -64,11 +70,16 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       }
       const configs = await trackedFiles(request.configPaths);
       const configPath = request.configPaths.find((path) => configs.includes(path));
-      if (configPath === undefined) return { headOid, files };
+      const proposals =
+        request.proposalBranches === undefined || request.proposalBranches.length === 0
+          ? {}
+          : { proposals: await readLocalProposals(dir, request.proposalBranches) };
+      if (configPath === undefined) return { headOid, files, ...proposals };
       return {
         headOid,
         files,
         config: { path: configPath, text: await readFile(join(dir, configPath), "utf8") },
+        ...proposals,
       };
     },
 
@@ -95,6 +106,10 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       const message = request.body === "" ? request.headline : `${request.headline}\n\n${request.body}`;
       await runGit(dir, ["commit", "--quiet", "-F", "-", "--", ...paths], { input: message });
       return { oid: await head() };
+    },
+
+    propose(request: ProposalRequest): Promise<ProposalResult> {
+      return proposeOnLocalBranch(dir, request);
     },
   };
 }

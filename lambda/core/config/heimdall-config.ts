@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import { type ConfigEntry, ConfigNodeReader } from "./config-node-reader.ts";
 import { findPathGlobProblem } from "./path-globs.ts";
+import { type PullRequestSettings, readPullRequestSettings } from "./read-pull-request-settings.ts";
 
 /** Where the config file may live at the GitOps repository root; the first that exists wins. */
 export const CONFIG_PATHS: readonly string[] = [".heimdall.yaml", ".heimdall.yml"];
@@ -39,6 +40,8 @@ export interface HeimdallTarget {
   readonly tags?: string;
   /** Extra registry hosts for this target only (lowercase). */
   readonly registries: readonly string[];
+  /** Present: this target's files are proposed through the image's pull request, not committed. */
+  readonly pullRequest?: PullRequestSettings;
 }
 
 /** What heimdall does without a config file: the original tool's `apps/<namespace>/` convention. */
@@ -50,7 +53,7 @@ export const DEFAULT_CONFIG: HeimdallConfig = Object.freeze({
 });
 
 const TOP_KEYS = ["version", "commitMessage", "registries", "fallback", "targets"] as const;
-const TARGET_KEYS = ["repository", "paths", "tags", "registries"] as const;
+const TARGET_KEYS = ["repository", "paths", "tags", "registries", "pullRequest"] as const;
 const FALLBACKS = ["convention", "none"] as const;
 
 // host[:port], DNS labels; enough to catch URLs, paths and typos such as a trailing dot.
@@ -163,6 +166,10 @@ function readTarget(
   if (tags !== undefined) target.tags = readTagPattern(reader, tags, `${name}.tags`);
   const registries = entries.get("registries");
   if (registries !== undefined) target.registries = readRegistries(reader, registries, `${name}.registries`);
+  const pullRequest = entries.get("pullRequest");
+  if (pullRequest !== undefined) {
+    target.pullRequest = readPullRequestSettings(reader, pullRequest, `${name}.pullRequest`);
+  }
   return target;
 }
 

@@ -3,6 +3,7 @@ import type { EcrPush } from "../event/ecr-push.ts";
 import type { UnresolvedOutcome } from "../update/outcomes.ts";
 import type { HeimdallConfig, HeimdallTarget } from "./heimdall-config.ts";
 import { compilePathGlobs, type PathGlobs } from "./path-globs.ts";
+import type { PullRequestSettings } from "./read-pull-request-settings.ts";
 
 /**
  * Where one push may update manifests: the targets to edit, or why there are none.
@@ -17,6 +18,8 @@ export interface ResolvedTarget {
   readonly paths: PathGlobs;
   /** The push's own registry first, then the config's global hosts, then the target's; no duplicates. */
   readonly registries: readonly string[];
+  /** The target's `pullRequest:`: its files are proposed through the image's pull request. */
+  readonly pullRequest?: PullRequestSettings;
 }
 
 interface CompiledTarget {
@@ -76,6 +79,7 @@ export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetRes
     targets: accepting.map((target) => ({
       paths: compile(target).paths,
       registries: unique([push.registry, ...config.registries, ...target.registries]),
+      ...(target.pullRequest === undefined ? {} : { pullRequest: target.pullRequest }),
     })),
   };
 }

@@ -16,12 +16,19 @@ export interface UpdatePlan {
 }
 
 /**
+ * Which files a plan edits: `direct` only those no `pullRequest:` target of the push covers (they are
+ * committed to the branch), `proposal` only those one does (they go to the image's pull request).
+ */
+export type PlanRoute = "direct" | "proposal";
+
+/**
  * Plans the edits `pushes` make to `files` under `config` — pure: text in, changes as data out.
  *
  * Pushes are applied in order to the evolving text, so two images in one file both land. A file that
  * does not parse, is not valid UTF-8, or whose edit would change anything but the intended values, is
  * left as it is and reported in `warnings`; the other files still update. Files are visited in path order so the result
- * (and the commit it becomes) is deterministic.
+ * (and the commit it becomes) is deterministic. With `route`, only the files of that route are edited (a file a
+ * push's `pullRequest:` target covers is a proposal for that push, whatever other targets cover it).
  *
  * @example
  * const plan = planUpdate({ pushes: [push], files: snapshot.files, config: DEFAULT_CONFIG });
@@ -31,6 +38,8 @@ export function planUpdate(input: {
   readonly pushes: readonly EcrPush[];
   readonly files: ReadonlyMap<string, string>;
   readonly config: HeimdallConfig;
+  /** Only edit the files of this route; every file when absent. */
+  readonly route?: PlanRoute;
 }): UpdatePlan {
   const paths = [...input.files.keys()].sort();
   const current = new Map(input.files);
@@ -45,7 +54,7 @@ export function planUpdate(input: {
     }
     const changes: ManifestChange[] = [];
     for (const path of paths) {
-      const registries = registriesFor(path, resolution.targets);
+      const registries = registriesFor(path, resolution.targets, input.route);
       const text = current.get(path);
       if (registries.length === 0 || text === undefined) continue;
       if (text.includes("\uFFFD") && text.includes(push.imageRepository)) {
@@ -98,10 +107,13 @@ export function planUpdate(input: {
   };
 }
 
-function registriesFor(path: string, targets: readonly ResolvedTarget[]): string[] {
-  const registries = new Set<string>();
-  for (const target of targets) {
-    if (target.paths.matches(path)) for (const registry of target.registries) registries.add(registry);
-  }
-  return [...registries];
+function registriesFor(
+  path: string,
+  targets: readonly ResolvedTarget[],
+  route: PlanRoute | undefined,
+): string[] {
+  const covering = targets.filter((target) => target.paths.matches(path));
+  const proposed = covering.some((target) => target.pullRequest !== undefined);
+  if (route !== undefined && route !== (proposed ? "proposal" : "direct")) return [];
+  return [...new Set(covering.flatMap((target) => target.registries))];
 }

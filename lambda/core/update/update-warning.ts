@@ -6,8 +6,15 @@
  * - `unparseable`: a manifest is not valid YAML (or too deep, or expands aliases too far) and was skipped.
  * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
+ * - `pull-request-setting`: a pull request was proposed, but one of its `pullRequest:` settings could not be
+ *   applied (auto-merge not allowed in the repository, …); `file` is the proposal branch.
  */
-export type WarningCode = "not-utf8" | "unparseable" | "unsafe-edit" | "stale-check-skipped";
+export type WarningCode =
+  | "not-utf8"
+  | "unparseable"
+  | "unsafe-edit"
+  | "stale-check-skipped"
+  | "pull-request-setting";
 
 /**
  * Something the operator should know that did not stop the update (a file skipped, a check not made).
