@@ -11,18 +11,15 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { FUNCTION_TIMEOUT_SECONDS } from "../lambda/runtime/function-timeout.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
 import { HeimdallAlarms } from "./heimdall-alarms.ts";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/**
- * A normal run is a handful of GitHub and ECR calls (seconds). 60 s leaves room for the use case's
- * stale-head retries with jittered backoff and a cold start; anything slower (GitHub outage,
- * secondary rate limit) is better retried by SQS than waited out inside a billed invocation.
- */
-export const FUNCTION_TIMEOUT = Duration.seconds(60);
+/** The function's timeout: `FUNCTION_TIMEOUT_SECONDS`, which the function budgets its waits against. */
+export const FUNCTION_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS);
 /** AWS guidance for SQS event sources: visibility timeout ≥ 6 × function timeout. */
 export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(6 * FUNCTION_TIMEOUT.toSeconds());
 /** 5 receives × 6 min visibility ≈ 30 min of retries before a push lands in the DLQ. */

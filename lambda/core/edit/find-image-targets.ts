@@ -10,16 +10,9 @@ import {
   type Scalar,
 } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
+import type { ImageEdit } from "./image-edit.ts";
 import { formatImageReference, parseImageReference } from "./image-reference.ts";
 import type { YamlPathSegment } from "./yaml-path.ts";
-
-/** What {@link findImageTargets} looks for: the pushed image, on any of the registries that count. */
-export interface ImageTargetQuery {
-  readonly registries: readonly string[];
-  readonly imageRepository: string;
-  readonly tag: string;
-  readonly digest: string;
-}
 
 /** A scalar that must get a new value, and every path through which the document reaches it. */
 export interface ImageTarget {
@@ -50,10 +43,10 @@ const MAX_ALIASED_VISITS = 50_000;
  *
  * @example
  * const doc = parseDocument("image: reg.example/ns/app:1\n", { keepSourceTokens: true });
- * findImageTargets(doc, "image: reg.example/ns/app:1\n", { registries: ["reg.example"], repository: "ns/app", tag: "2", digest })
+ * findImageTargets(doc, "image: reg.example/ns/app:1\n", { registries: ["reg.example"], imageRepository: "ns/app", tag: "2", digest })
  *   .map((t) => t.newValue); // ["reg.example/ns/app:2"]
  */
-export function findImageTargets(document: Document, source: string, query: ImageTargetQuery): ImageTarget[] {
+export function findImageTargets(document: Document, source: string, query: ImageEdit): ImageTarget[] {
   const registries = new Set(query.registries.map((registry) => registry.toLowerCase()));
   const reached = new Map<Scalar, YamlPathSegment[][]>();
   const found = new Map<Scalar, { path: YamlPathSegment[]; oldValue: string; newValue: string }>();
