@@ -6,7 +6,8 @@ import { minimalRoots } from "../../lambda/core/config/minimal-roots.ts";
 describe("isUnderRoot", () => {
   it.each([
     ["apps/a/x.yaml", "apps/a", true],
-    ["apps/a", "apps/a", true],
+    ["apps/a", "apps/a", false],
+    ["", "", false],
     ["apps/a/b/c/d.yaml", "apps", true],
     ["x.yaml", "", true],
     ["apps/ab/x.yaml", "apps/a", false],

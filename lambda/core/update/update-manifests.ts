@@ -136,7 +136,7 @@ async function readRepository(
   if (config !== DEFAULT_CONFIG) {
     // The config can point at folders the first read (made before the config was known) did not cover.
     const roots = rootsToRead(pushes, config);
-    if (!roots.every((root) => firstRoots.some((read) => isUnderRoot(root, read)))) {
+    if (!roots.every((root) => firstRoots.some((read) => read === root || isUnderRoot(root, read)))) {
       snapshot = await input.gitops.read({ roots, configPaths: [] });
     }
   }
