@@ -39,6 +39,10 @@ function imageChange(file: string, repository: string, from: string, to: string)
     path: "spec.template.spec.containers[0].image",
     oldValue: `${image}:${from}`,
     newValue: `${image}:${to}`,
+    field: "image",
+    matcher: "image-key",
+    from: { tag: from, digest: undefined },
+    to: { tag: to, digest: undefined },
   };
 }
 
