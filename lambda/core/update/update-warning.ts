@@ -6,6 +6,8 @@
  * - `unparseable`: a manifest is not valid YAML (or too deep, or expands aliases too far) and was skipped.
  * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
+ * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
+ *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
  * - `pull-request-setting`: a pull request was proposed, but one of its `pullRequest:` settings could not be
  *   applied (auto-merge not allowed in the repository, …); `file` is the proposal branch.
  */
@@ -14,6 +16,7 @@ export type WarningCode =
   | "unparseable"
   | "unsafe-edit"
   | "stale-check-skipped"
+  | "provenance-unavailable"
   | "pull-request-setting";
 
 /**
