@@ -1,12 +1,13 @@
 import { describeSource, type EcrPush, type ImageOutcome, type UpdateReport } from "../core/index.ts";
 
 /**
- * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event,
- * `ignored` (not an ECR push, or a push the config maps nowhere / refuses), `invalid` (a malformed event) and
- * `failed` (an error; the record is retried).
+ * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event
+ * (`updated`, `proposed` through a pull request, `blocked` by someone's commit on its pull request branch,
+ * `no-change`, `stale`), `ignored` (not an ECR push, or a push the config maps nowhere / refuses), `invalid`
+ * (a malformed event) and `failed` (an error; the record is retried).
  */
 export type EventOutcome =
-  | Extract<ImageOutcome, "updated" | "no-change" | "stale">
+  | Extract<ImageOutcome, "updated" | "proposed" | "blocked" | "no-change" | "stale">
   | "ignored"
   | "invalid"
   | "failed";
@@ -37,6 +38,14 @@ export interface EventSummary {
   readonly conflicts?: number;
   /** Commit time minus the ECR push time; only for events that landed in a commit. */
   readonly pushToCommitLatencyMs?: number;
+  /** The image's pull request branch (`heimdall/<image repository>`), for images with `pullRequest:` files. */
+  readonly pullRequestBranch?: string;
+  readonly pullRequestNumber?: number;
+  readonly pullRequestUrl?: string;
+  /** The one commit the pull request branch now holds. */
+  readonly proposalSha?: string;
+  /** Proposal time minus the ECR push time; only for events proposed through a pull request. */
+  readonly pushToProposalLatencyMs?: number;
 }
 
 /** An event that parsed to a push, with the SQS message it came in. */
@@ -50,7 +59,8 @@ export interface PendingPush {
  *
  * The use case keeps only the newest applicable push per ECR repository, so an event that lost to a newer
  * one in the same batch is `stale` (superseded), and a repeat of the winning tag is `no-change` (duplicate) —
- * only the winner is counted as `updated`. `unmapped` and `tag-rejected` images are `ignored`: heimdall
+ * only the winner is counted as `updated` (or `proposed`, with its pull request's number and URL; an image with
+ * both direct and pull request files carries the commit's fields too). `unmapped` and `tag-rejected` images are `ignored`: heimdall
  * was told not to act on them, there is nothing to retry.
  *
  * @example
@@ -93,22 +103,39 @@ export function summarizeReport(
           };
     }
     const reason = image.reason === undefined ? {} : { reason: image.reason };
+    const latency = Math.max(0, committedAt - push.time.getTime());
+    const committed =
+      report.commit === undefined || image.changes.length === 0
+        ? {}
+        : {
+            commitSha: report.commit.oid,
+            ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
+            pushToCommitLatencyMs: latency,
+          };
+    const files = [
+      ...new Set([...image.changes, ...(image.proposal?.changes ?? [])].map((change) => change.file)),
+    ];
     switch (image.outcome) {
-      case "updated": {
-        const files = [...new Set(image.changes.map((change) => change.file))];
-        const source = sourceFields(image.provenance);
-        if (report.commit === undefined) return { ...base, ...reason, outcome: "updated", files, ...source };
+      case "updated":
         return {
           ...base,
           ...reason,
           outcome: "updated",
           files,
-          ...source,
-          commitSha: report.commit.oid,
-          ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
-          pushToCommitLatencyMs: Math.max(0, committedAt - push.time.getTime()),
+          ...sourceFields(image.provenance),
+          ...committed,
         };
-      }
+      case "proposed":
+      case "blocked":
+        return {
+          ...base,
+          ...reason,
+          outcome: image.outcome,
+          files,
+          ...sourceFields(image.provenance),
+          ...committed,
+          ...proposalFields(image.proposal, latency),
+        };
       case "no-change":
       case "stale":
         return { ...base, ...reason, outcome: image.outcome };
@@ -121,6 +148,21 @@ export function summarizeReport(
         };
     }
   });
+}
+
+function proposalFields(
+  proposal: UpdateReport["images"][number]["proposal"],
+  latency: number,
+): Partial<EventSummary> {
+  if (proposal === undefined) return {};
+  const pull = proposal.pullRequest;
+  return {
+    pullRequestBranch: proposal.branch,
+    ...(pull === undefined ? {} : { pullRequestNumber: pull.number, pullRequestUrl: pull.url }),
+    ...(proposal.commit === undefined
+      ? {}
+      : { proposalSha: proposal.commit.oid, pushToProposalLatencyMs: latency }),
+  };
 }
 
 function sourceFields(
