@@ -20,15 +20,18 @@ export {
   parseHeimdallConfig,
 } from "./config/heimdall-config.ts";
 export { InvalidConfigError } from "./config/invalid-config-error.ts";
+export type { TargetPolicy } from "./config/read-target-policy.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
 export type { ManifestChange } from "./edit/manifest-change.ts";
 export type { EcrPush } from "./event/ecr-push.ts";
 export { InvalidEventError } from "./event/invalid-event-error.ts";
 export { type ParsedEcrEvent, parseEcrEvent } from "./event/parse-ecr-event.ts";
+export { pushFromImageReference } from "./event/push-from-image-reference.ts";
 export { HeimdallError } from "./heimdall-error.ts";
 
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
 export { describeChange } from "./update/describe-change.ts";
+export { describeSkipped } from "./update/describe-skipped.ts";
 export type {
   CommitRequest,
   CommitResult,
@@ -37,7 +40,13 @@ export type {
   ReadRequest,
 } from "./update/gitops-repository.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
-export type { ImageOutcome, ImageReport, UnresolvedOutcome, UpdateOutcome } from "./update/outcomes.ts";
+export type {
+  ImageOutcome,
+  ImageReport,
+  SkippedReference,
+  UnresolvedOutcome,
+  UpdateOutcome,
+} from "./update/outcomes.ts";
 export type { UpdatePlan } from "./update/plan-update.ts";
 export { StaleHeadError } from "./update/stale-head-error.ts";
 export {

@@ -1,12 +1,22 @@
-import type { EcrPush, ImageOutcome, UpdateReport } from "../core/index.ts";
+import {
+  describeSkipped,
+  type EcrPush,
+  type ImageOutcome,
+  type SkippedReference,
+  type UpdateReport,
+} from "../core/index.ts";
+
+/** A summary line lists at most this many skipped references: a paused tree must not make it huge. */
+export const MAX_SKIPPED_LINES = 20;
 
 /**
- * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event,
- * `ignored` (not an ECR push, or a push the config maps nowhere / refuses), `invalid` (a malformed event) and
- * `failed` (an error; the record is retried).
+ * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event
+ * (`paused`: its targets are paused in `.heimdall.yaml`), `ignored` (not an ECR push, or a push the config maps
+ * nowhere / refuses), `invalid` (a malformed event) and `failed` (an error; the record is retried). Only
+ * `failed` is retried.
  */
 export type EventOutcome =
-  | Extract<ImageOutcome, "updated" | "no-change" | "stale">
+  | Extract<ImageOutcome, "updated" | "no-change" | "stale" | "paused">
   | "ignored"
   | "invalid"
   | "failed";
@@ -21,6 +31,11 @@ export interface EventSummary {
   readonly reason?: string;
   /** For `failed`: the error class (`GitHubApiError`, `SecretError`, `CommitConflictError`, …). */
   readonly errorName?: string;
+  /**
+   * References this event's image matched and left alone (pinned, paused, a higher version), as
+   * `<file>: <path> <value> (<reason>)`; at most {@link MAX_SKIPPED_LINES}, then `… and <n> more`.
+   */
+  readonly skipped?: readonly string[];
   /** Files this event's image changed. */
   readonly files?: readonly string[];
   readonly commitSha?: string;
@@ -83,14 +98,17 @@ export function summarizeReport(
             reason: `superseded by ${image.push.imageRepository}:${image.push.tag} (event ${image.push.eventId}) in the same batch`,
           };
     }
-    const reason = image.reason === undefined ? {} : { reason: image.reason };
+    const details = {
+      ...(image.reason === undefined ? {} : { reason: image.reason }),
+      ...(image.skipped === undefined ? {} : { skipped: skippedLines(image.skipped) }),
+    };
     switch (image.outcome) {
       case "updated": {
         const files = [...new Set(image.changes.map((change) => change.file))];
-        if (report.commit === undefined) return { ...base, ...reason, outcome: "updated", files };
+        if (report.commit === undefined) return { ...base, ...details, outcome: "updated", files };
         return {
           ...base,
-          ...reason,
+          ...details,
           outcome: "updated",
           files,
           commitSha: report.commit.oid,
@@ -100,7 +118,8 @@ export function summarizeReport(
       }
       case "no-change":
       case "stale":
-        return { ...base, ...reason, outcome: image.outcome };
+      case "paused":
+        return { ...base, ...details, outcome: image.outcome };
       default:
         // unmapped, tag-rejected
         return {
@@ -112,7 +131,13 @@ export function summarizeReport(
   });
 }
 
-// Pushes the config rejects are reported on their own; they never stand for another event of the batch.
+function skippedLines(skipped: readonly SkippedReference[]): string[] {
+  const lines = skipped.slice(0, MAX_SKIPPED_LINES).map(describeSkipped);
+  const more = skipped.length - lines.length;
+  return more > 0 ? [...lines, `… and ${more} more`] : lines;
+}
+
+// Pushes the config rejects or holds are reported on their own; they never stand for another event of the batch.
 function applies(image: UpdateReport["images"][number]): boolean {
-  return image.outcome !== "unmapped" && image.outcome !== "tag-rejected";
+  return image.outcome !== "unmapped" && image.outcome !== "tag-rejected" && image.outcome !== "paused";
 }

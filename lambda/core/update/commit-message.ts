@@ -7,7 +7,8 @@ import { describeChange } from "./describe-change.ts";
  * Renders the commit for an update.
  *
  * One image: the headline is `template` with `{repository}` `{tag}` `{digest}` `{registry}`
- * replaced (by default exactly `Automated commit by ECR push (snutt-dev/snutt-timetable:46)`).
+ * replaced (by default exactly `Automated commit by ECR push (snutt-dev/snutt-timetable:46)`;
+ * `{digest}` is empty for a manual push that named none).
  * Several images (an SQS batch): the headline is `Automated commit by ECR push (<n> images)` and
  * the body starts with one line per image, sorted — `<repository>:<tag>` with the default
  * template, the rendered template otherwise. Unknown placeholders are left as written (config
@@ -46,7 +47,8 @@ function fill(template: string, push: EcrPush): string {
   const values: Readonly<Record<string, string>> = {
     repository: push.imageRepository,
     tag: push.tag,
-    digest: push.digest,
+    // A manual push may name no digest; an empty value is honest, an invented one would not be.
+    digest: push.digest ?? "",
     registry: push.registry,
   };
   return template.replace(/\{([A-Za-z_][\w-]*)\}/g, (placeholder, name: string) =>

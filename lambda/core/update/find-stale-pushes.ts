@@ -1,6 +1,6 @@
-import { parseImageReference } from "../edit/image-reference.ts";
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
+import { deployedTag } from "./deployed-tag.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import type { ImageReport } from "./outcomes.ts";
 import type { UpdateWarning } from "./update-warning.ts";
@@ -60,11 +60,8 @@ function wholeSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-/** The tag a change replaces: the tag part of an image reference, or a bare tag value (newTag, tag). */
+/** The deployed tag a change replaces, unless it is the pushed tag itself (then nothing rolls back). */
 function currentTag(change: ManifestChange, push: EcrPush): string[] {
-  if (change.oldValue.startsWith("sha256:") || change.oldValue === push.tag) return [];
-  const reference = change.oldValue.includes("/") ? parseImageReference(change.oldValue) : undefined;
-  if (reference !== undefined)
-    return reference.tag === undefined || reference.tag === push.tag ? [] : [reference.tag];
-  return [change.oldValue];
+  const tag = deployedTag(change);
+  return tag === undefined || tag === push.tag ? [] : [tag];
 }

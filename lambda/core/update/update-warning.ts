@@ -6,8 +6,15 @@
  * - `unparseable`: a manifest is not valid YAML (or too deep, or expands aliases too far) and was skipped.
  * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
+ * - `digest-required`: a manual push named no digest, and a reference in the file needs one (it is pinned
+ *   by digest, or its target sets `pinDigest`); the file was left as it is.
  */
-export type WarningCode = "not-utf8" | "unparseable" | "unsafe-edit" | "stale-check-skipped";
+export type WarningCode =
+  | "not-utf8"
+  | "unparseable"
+  | "unsafe-edit"
+  | "stale-check-skipped"
+  | "digest-required";
 
 /**
  * Something the operator should know that did not stop the update (a file skipped, a check not made).
