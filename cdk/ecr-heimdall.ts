@@ -11,18 +11,15 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { FUNCTION_TIMEOUT_SECONDS } from "../lambda/runtime/function-timeout.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
 import { HeimdallAlarms } from "./heimdall-alarms.ts";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/**
- * A normal run is a handful of GitHub and ECR calls (seconds). 60 s leaves room for the use case's
- * stale-head retries with jittered backoff and a cold start; anything slower (GitHub outage,
- * secondary rate limit) is better retried by SQS than waited out inside a billed invocation.
- */
-export const FUNCTION_TIMEOUT = Duration.seconds(60);
+/** The function's timeout: `FUNCTION_TIMEOUT_SECONDS`, which the function budgets its waits against. */
+export const FUNCTION_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS);
 /** AWS guidance for SQS event sources: visibility timeout ≥ 6 × function timeout. */
 export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(6 * FUNCTION_TIMEOUT.toSeconds());
 /** 5 receives × 6 min visibility ≈ 30 min of retries before a push lands in the DLQ. */
@@ -84,7 +81,7 @@ export class EcrHeimdall extends Construct {
         id: "AwsSolutions-SMG4",
         reason:
           "A GitHub App private key can only be rotated in GitHub's UI; there is no API a rotation " +
-          "Lambda could call. Operators rotate it by hand (README: put-secret-value).",
+          "Lambda could call. Operators rotate it by hand (docs/deploying-and-operating.md: put-secret-value).",
       });
       // Under exactOptionalPropertyTypes, Secret's `secretFullArn: string | undefined` does not match
       // ISecret's optional `secretFullArn?: string`; the same object at runtime.
@@ -216,7 +213,7 @@ export class EcrHeimdall extends Construct {
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 
-    // What the README's operating commands need, printed by `cdk deploy`.
+    // What the operating commands in docs/deploying-and-operating.md need, printed by `cdk deploy`.
     const outputs: Record<string, [string, string]> = {
       SecretArn: [this.secret.secretArn, `put-secret-value target for ${props.gitopsRepo}`],
       FunctionName: [this.function.functionName, "aws lambda invoke target"],

@@ -20,14 +20,18 @@ export {
   parseHeimdallConfig,
 } from "./config/heimdall-config.ts";
 export { InvalidConfigError } from "./config/invalid-config-error.ts";
+export { isUnderRoot } from "./config/is-under-root.ts";
+export { isYamlFile } from "./config/is-yaml-file.ts";
 export type { TargetPolicy } from "./config/read-target-policy.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
-export type { ManifestChange } from "./edit/manifest-change.ts";
+export type { ChangedField, ManifestChange, MatcherName, TagAndDigest } from "./edit/manifest-change.ts";
 export type { EcrPush } from "./event/ecr-push.ts";
 export { InvalidEventError } from "./event/invalid-event-error.ts";
 export { type ParsedEcrEvent, parseEcrEvent } from "./event/parse-ecr-event.ts";
 export { pushFromImageReference } from "./event/push-from-image-reference.ts";
 export { HeimdallError } from "./heimdall-error.ts";
+export { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
+export { sleep } from "./sleep.ts";
 
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
 export { describeChange } from "./update/describe-change.ts";

@@ -1,10 +1,14 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { createEcrPushClock } from "../aws/create-ecr-push-clock.ts";
 import { type GitHubAppSecret, readGitHubAppSecret } from "../aws/read-github-app-secret.ts";
-import type { GitOpsRepository, ImagePushClock } from "../core/index.ts";
+import {
+  type GitOpsRepository,
+  type ImagePushClock,
+  type Memoized,
+  memoizeUntilSuccess,
+} from "../core/index.ts";
 import { createGitHubAppOctokit, type GitHubAppOctokitOptions } from "../github/create-github-app-octokit.ts";
 import { createGitHubGitOps } from "../github/create-github-gitops.ts";
-import { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
 import type { LambdaSettings } from "./read-lambda-environment.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 

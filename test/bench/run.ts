@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every benchmark of the project, printed as a list. Figures in README come from here.
+ * `npm run bench`: every benchmark of the project, printed as a list. Figures in docs/benchmarks.md come from here.
  * Performance goals live here, never in timed tests. BENCH_RUNS sets the runs per figure (default 7).
  */
 import { runEngineBench } from "./engine-bench.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_COMMIT_MESSAGE } from "../../lambda/core/config/heimdall-config.ts";
-import type { ManifestChange } from "../../lambda/core/edit/manifest-change.ts";
+import type { ChangedField, ManifestChange, TagAndDigest } from "../../lambda/core/edit/manifest-change.ts";
 import { renderCommitMessage } from "../../lambda/core/update/commit-message.ts";
 import { PUSH_DIGEST, ecrPush as push } from "../support/ecr-push.ts";
 
@@ -13,7 +13,31 @@ function change(
   newValue: string,
   extra: Partial<ManifestChange> = {},
 ): ManifestChange {
-  return { file, document: 0, path: "spec.template.spec.containers[0].image", oldValue, newValue, ...extra };
+  const field: ChangedField = oldValue.startsWith("sha256:")
+    ? "digest"
+    : /[:/]/.test(oldValue)
+      ? "image"
+      : "tag";
+  const spelled = (value: string): TagAndDigest => {
+    if (field === "tag") return { tag: value, digest: undefined };
+    if (field === "digest") return { tag: undefined, digest: value };
+    // `name[:tag][@digest]`, as the editor reports a whole reference's parts.
+    const [head = "", digest] = value.split("@");
+    const colon = head.lastIndexOf(":");
+    return { tag: colon > head.lastIndexOf("/") ? head.slice(colon + 1) : undefined, digest };
+  };
+  return {
+    file,
+    document: 0,
+    path: "spec.template.spec.containers[0].image",
+    oldValue,
+    newValue,
+    field,
+    matcher: field === "image" ? "image-key" : "kustomize",
+    from: spelled(oldValue),
+    to: spelled(newValue),
+    ...extra,
+  };
 }
 
 const TIMETABLE = `${SEOUL}/snutt-dev/snutt-timetable`;
@@ -136,7 +160,7 @@ describe("renderCommitMessage change lines", () => {
     ],
     ["digest only", `${TIMETABLE}@sha256:aa`, `${TIMETABLE}@sha256:bb`, "@sha256:aa → @sha256:bb"],
     ["a bare tag value", "45", "46", "45 → 46"],
-    ["different names", `${TIMETABLE}:45`, `${SEOUL}/other:46`, `${TIMETABLE}:45 → ${SEOUL}/other:46`],
+    ["a digest field", "sha256:aa", "sha256:bb", "sha256:aa → sha256:bb"],
     ["untagged to tagged", TIMETABLE, `${TIMETABLE}:46`, `${TIMETABLE} → ${TIMETABLE}:46`],
   ])("shows %s changes briefly", (_name, oldValue, newValue, shown) => {
     expect(body([change("f.yaml", oldValue, newValue)])).toBe(

@@ -1,5 +1,6 @@
 import type { EcrPush } from "../event/ecr-push.ts";
 import type { HeimdallConfig } from "./heimdall-config.ts";
+import { minimalRoots } from "./minimal-roots.ts";
 import { resolveTargets } from "./resolve-targets.ts";
 
 /**
@@ -20,8 +21,5 @@ export function rootsToRead(pushes: readonly EcrPush[], config: HeimdallConfig):
       for (const root of target.paths.roots) roots.add(root);
     }
   }
-  const sorted = [...roots].sort();
-  return sorted.filter(
-    (root) => !sorted.some((other) => other !== root && (other === "" || root.startsWith(`${other}/`))),
-  );
+  return minimalRoots(roots);
 }

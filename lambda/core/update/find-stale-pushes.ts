@@ -1,6 +1,5 @@
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
-import { deployedTag } from "./deployed-tag.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import type { ImageReport } from "./outcomes.ts";
 import type { UpdateWarning } from "./update-warning.ts";
@@ -60,8 +59,8 @@ function wholeSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-/** The deployed tag a change replaces, unless it is the pushed tag itself (then nothing rolls back). */
+/** The tag a change replaces, as the change spells it: an image reference's tag or a bare tag field's value. */
 function currentTag(change: ManifestChange, push: EcrPush): string[] {
-  const tag = deployedTag(change);
+  const tag = change.from.tag;
   return tag === undefined || tag === push.tag ? [] : [tag];
 }

@@ -5,7 +5,6 @@ import { type EditOutcome, editImageTags } from "../edit/edit-image-tags.ts";
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import { UnsafeEditError } from "../edit/unsafe-edit-error.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
-import { deployedTag } from "./deployed-tag.ts";
 import type { ImageReport, SkippedReference } from "./outcomes.ts";
 import type { UpdateWarning } from "./update-warning.ts";
 
@@ -149,7 +148,7 @@ function editFile(
     });
     return undefined;
   }
-  const needsDigest = outcome.changes.find((change) => change.newValue.includes(DIGEST_PROBE));
+  const needsDigest = outcome.changes.find((change) => change.to.digest === DIGEST_PROBE);
   if (needsDigest !== undefined) {
     warnings.set(path, {
       code: "digest-required",
@@ -179,7 +178,7 @@ function coverOf(
 }
 
 function olderThanDeployed(change: ManifestChange, version: SemVer): SkippedReference[] {
-  const tag = deployedTag(change);
+  const tag = change.from.tag;
   const deployed = tag === undefined ? null : parse(tag);
   if (deployed === null || version.compare(deployed) >= 0) return [];
   return [skip(change, "older-version", `older version ${version.version} < ${deployed.version}`)];

@@ -4,9 +4,11 @@ import {
   type HeimdallConfig,
   parseHeimdallConfig,
 } from "../config/heimdall-config.ts";
+import { isUnderRoot } from "../config/is-under-root.ts";
 import { resolveTargets } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
+import { sleep as defaultSleep } from "../sleep.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
 import { findStalePushes } from "./find-stale-pushes.ts";
@@ -71,7 +73,7 @@ export interface UpdateReport extends UpdatePlan {
  */
 export async function updateManifests(input: UpdateManifestsInput): Promise<UpdateReport> {
   const maxAttempts = input.maxAttempts ?? 5;
-  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = input.sleep ?? defaultSleep;
   const random = input.random ?? Math.random;
   let conflicts = 0;
 
@@ -136,15 +138,11 @@ async function readRepository(
   if (config !== DEFAULT_CONFIG) {
     // The config can point at folders the first read (made before the config was known) did not cover.
     const roots = rootsToRead(pushes, config);
-    if (!roots.every((root) => firstRoots.some((read) => isUnder(root, read)))) {
+    if (!roots.every((root) => firstRoots.some((read) => read === root || isUnderRoot(root, read)))) {
       snapshot = await input.gitops.read({ roots, configPaths: [] });
     }
   }
   return { snapshot, config };
-}
-
-function isUnder(path: string, root: string): boolean {
-  return root === "" || path === root || path.startsWith(`${root}/`);
 }
 
 async function planRound(
