@@ -1,5 +1,6 @@
 import {
   describeSkipped,
+  describeSource,
   type EcrPush,
   type ImageOutcome,
   type SkippedReference,
@@ -28,6 +29,8 @@ export interface EventSummary {
   readonly messageId?: string;
   readonly imageRepository?: string;
   readonly tag?: string;
+  /** The pushed image's digest. */
+  readonly digest?: string;
   readonly reason?: string;
   /** For `failed`: the error class (`GitHubApiError`, `SecretError`, `CommitConflictError`, …). */
   readonly errorName?: string;
@@ -40,6 +43,12 @@ export interface EventSummary {
   readonly files?: readonly string[];
   readonly commitSha?: string;
   readonly commitUrl?: string;
+  /** From the image's OCI labels (`updated` events whose image has them): the commit it was built from… */
+  readonly sourceRevision?: string;
+  /** …the repository (normalised to `https://github.com/<owner>/<repo>` for GitHub)… */
+  readonly sourceRepository?: string;
+  /** …and, when both make one, the link to that commit. */
+  readonly sourceCommitUrl?: string;
   readonly attempts?: number;
   readonly conflicts?: number;
   /** Commit time minus the ECR push time; only for events that landed in a commit. */
@@ -75,6 +84,7 @@ export function summarizeReport(
       ...(messageId === undefined ? {} : { messageId }),
       imageRepository: push.imageRepository,
       tag: push.tag,
+      ...(push.digest === undefined ? {} : { digest: push.digest }),
       attempts: report.attempts,
       conflicts: report.conflicts,
     };
@@ -105,12 +115,14 @@ export function summarizeReport(
     switch (image.outcome) {
       case "updated": {
         const files = [...new Set(image.changes.map((change) => change.file))];
-        if (report.commit === undefined) return { ...base, ...details, outcome: "updated", files };
+        const source = sourceFields(image.provenance);
+        if (report.commit === undefined) return { ...base, ...details, outcome: "updated", files, ...source };
         return {
           ...base,
           ...details,
           outcome: "updated",
           files,
+          ...source,
           commitSha: report.commit.oid,
           ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
           pushToCommitLatencyMs: Math.max(0, committedAt - push.time.getTime()),
@@ -135,6 +147,18 @@ function skippedLines(skipped: readonly SkippedReference[]): string[] {
   const lines = skipped.slice(0, MAX_SKIPPED_LINES).map(describeSkipped);
   const more = skipped.length - lines.length;
   return more > 0 ? [...lines, `… and ${more} more`] : lines;
+}
+
+function sourceFields(
+  provenance: UpdateReport["images"][number]["provenance"],
+): Pick<EventSummary, "sourceRevision" | "sourceRepository" | "sourceCommitUrl"> {
+  const source = provenance === undefined ? undefined : describeSource(provenance);
+  if (source === undefined) return {};
+  return {
+    ...(source.revision === undefined ? {} : { sourceRevision: source.revision }),
+    ...(source.source === undefined ? {} : { sourceRepository: source.source }),
+    ...(source.commitUrl === undefined ? {} : { sourceCommitUrl: source.commitUrl }),
+  };
 }
 
 // Pushes the config rejects or holds are reported on their own; they never stand for another event of the batch.

@@ -104,8 +104,11 @@ describe("heimdall apply", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("updated snutt-dev/snutt-timetable:46");
     expect(await readTree(byImage)).toEqual(await readTree(byEvent));
-    const message = (repo: string) => runGit(repo, ["log", "-1", "--format=%B"]);
-    expect(await message(byImage)).toBe(await message(byEvent));
+    // Headline and change lines alike; only the event's trailers (Image-Digest, ECR-Event-Id) are the event's own.
+    const message = async (repo: string) =>
+      (await runGit(repo, ["log", "-1", "--format=%B"])).split("\n\n").slice(0, 2);
+    expect(await message(byImage)).toEqual(await message(byEvent));
+    expect(await runGit(byImage, ["log", "-1", "--format=%(trailers)"])).toBe("\n");
     expect(await commitCount(byImage)).toBe(2);
   });
 

@@ -6,6 +6,8 @@
  * - `unparseable`: a manifest is not valid YAML (or too deep, or expands aliases too far) and was skipped.
  * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
+ * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
+ *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
  * - `digest-required`: a manual push named no digest, and a reference in the file needs one (it is pinned
  *   by digest, or its target sets `pinDigest`); the file was left as it is.
  */
@@ -14,6 +16,7 @@ export type WarningCode =
   | "unparseable"
   | "unsafe-edit"
   | "stale-check-skipped"
+  | "provenance-unavailable"
   | "digest-required";
 
 /**
