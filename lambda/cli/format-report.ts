@@ -1,10 +1,17 @@
 import { createTwoFilesPatch } from "diff";
-import { describeChange, type ImageReport, type ProposalReport, type UpdateReport } from "../core/index.ts";
+import {
+  describeChange,
+  describeSkipped,
+  type ImageReport,
+  type ProposalReport,
+  type UpdateReport,
+} from "../core/index.ts";
 
 /**
  * Renders what an update did (or, with `dryRun`, would do) as the CLI's human-readable lines: one line per
- * image, one per changed value, the commit, each pull request branch, warnings, and for a dry run the unified
- * diff of every file — the checked-out branch's first, then each proposal branch's.
+ * image, one per changed value and one per reference left alone (pinned, paused, a higher version), the
+ * commit, each pull request branch, warnings, and for a dry run the unified diff of every file — the
+ * checked-out branch's first, then each proposal branch's.
  *
  * @example
  * formatReport(report, { dryRun: false });
@@ -25,6 +32,7 @@ export function formatReport(report: UpdateReport, options: { readonly dryRun: b
     } else if (image.changes.length === 0 || image.outcome === "stale") {
       lines.push(`no change for ${name} (${image.outcome}): ${image.reason ?? ""}`);
     }
+    for (const skipped of image.skipped ?? []) lines.push(`  skipped ${describeSkipped(skipped)}`);
   }
   for (const warning of report.warnings) lines.push(`warning [${warning.code}]: ${warning.message}`);
   if (report.commit !== undefined) {

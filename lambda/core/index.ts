@@ -23,17 +23,20 @@ export { InvalidConfigError } from "./config/invalid-config-error.ts";
 export { isUnderRoot } from "./config/is-under-root.ts";
 export { isYamlFile } from "./config/is-yaml-file.ts";
 export type { MergeMethod, PullRequestSettings } from "./config/read-pull-request-settings.ts";
+export type { TargetPolicy } from "./config/read-target-policy.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
 export type { ChangedField, ManifestChange, MatcherName, TagAndDigest } from "./edit/manifest-change.ts";
 export type { EcrPush } from "./event/ecr-push.ts";
 export { InvalidEventError } from "./event/invalid-event-error.ts";
 export { type ParsedEcrEvent, parseEcrEvent } from "./event/parse-ecr-event.ts";
+export { pushFromImageReference } from "./event/push-from-image-reference.ts";
 export { HeimdallError } from "./heimdall-error.ts";
 export { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
 export { sleep } from "./sleep.ts";
 
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
 export { describeChange } from "./update/describe-change.ts";
+export { describeSkipped } from "./update/describe-skipped.ts";
 export { describeSource, type SourceDescription } from "./update/describe-source.ts";
 export type {
   CommitRequest,
@@ -58,6 +61,7 @@ export type {
   ImageReport,
   ProposalOutcome,
   ProposalReport,
+  SkippedReference,
   UnresolvedOutcome,
   UpdateOutcome,
 } from "./update/outcomes.ts";

@@ -9,14 +9,15 @@ const METRIC: Record<EventSummary["outcome"], string> = {
   "no-change": "NoChange",
   ignored: "Ignored",
   stale: "Stale",
+  paused: "Paused",
   invalid: "Invalid",
   failed: "Failures",
 };
 
 /**
  * Writes the ONE summary log line of an event and adds its metrics (`Updates`, `Proposals`, `Blocked`,
- * `NoChange`, `Ignored`, `Stale`, `Invalid`, `Failures`, `PushToCommitLatency` for events that landed in a
- * commit and `PushToProposalLatency` for events proposed through a pull request).
+ * `NoChange`, `Ignored`, `Stale`, `Paused`, `Invalid`, `Failures`, `PushToCommitLatency` for events that
+ * landed in a commit and `PushToProposalLatency` for events proposed through a pull request).
  *
  * The event id is the line's `correlation_id`, so every line about one push can be found from the
  * EventBridge id. `failed` logs at error level, `invalid` and `blocked` at warn, the rest at info. Metrics are only

@@ -89,6 +89,8 @@ describe("planning direct commits and proposals", () => {
         "apps/prod/shared/values.yaml: app.image 45 → 46",
         "apps/prod/timetable/deploy.yaml: image 45 → 46",
         "",
+        `Image-Digest: ${push.digest}`,
+        `ECR-Event-Id: ${push.eventId}`,
         `Heimdall-Proposal: snutt/timetable:46@${push.digest}`,
       ].join("\n"),
     );

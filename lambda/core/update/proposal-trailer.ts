@@ -4,12 +4,13 @@ import type { EcrPush } from "../event/ecr-push.ts";
 export interface ProposedImage {
   readonly imageRepository: string;
   readonly tag: string;
-  readonly digest: string;
+  /** Absent for a manual push that named no digest. */
+  readonly digest?: string;
 }
 
 const KEY = "Heimdall-Proposal";
-// <repository>:<tag>@<digest>; ECR repository names hold no ':' and tags no ':' or '@', so the split is exact.
-const TRAILER = new RegExp(`^${KEY}: ([a-z0-9._/-]+):([\\w][\\w.-]{0,127})@(sha256:[0-9a-f]{64})$`, "m");
+// <repository>:<tag>[@<digest>]; ECR repository names hold no ':' and tags no ':' or '@', so the split is exact.
+const TRAILER = new RegExp(`^${KEY}: ([a-z0-9._/-]+):([\\w][\\w.-]{0,127})(?:@(sha256:[0-9a-f]{64}))?$`, "m");
 
 /**
  * The git trailer heimdall ends every proposal commit with: it names the image, tag and digest the branch
@@ -20,7 +21,8 @@ const TRAILER = new RegExp(`^${KEY}: ([a-z0-9._/-]+):([\\w][\\w.-]{0,127})@(sha2
  * proposalTrailer(push); // "Heimdall-Proposal: snutt-prod/snutt-timetable:46@sha256:ab…"
  */
 export function proposalTrailer(push: Pick<EcrPush, "imageRepository" | "tag" | "digest">): string {
-  return `${KEY}: ${push.imageRepository}:${push.tag}@${push.digest}`;
+  const digest = push.digest === undefined ? "" : `@${push.digest}`;
+  return `${KEY}: ${push.imageRepository}:${push.tag}${digest}`;
 }
 
 /**
@@ -33,6 +35,6 @@ export function proposalTrailer(push: Pick<EcrPush, "imageRepository" | "tag" | 
 export function readProposalTrailer(message: string): ProposedImage | undefined {
   const match = TRAILER.exec(message);
   if (match === null) return undefined;
-  const [, imageRepository = "", tag = "", digest = ""] = match;
-  return { imageRepository, tag, digest };
+  const [, imageRepository = "", tag = "", digest] = match;
+  return digest === undefined ? { imageRepository, tag } : { imageRepository, tag, digest };
 }

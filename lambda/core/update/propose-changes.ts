@@ -1,5 +1,7 @@
+import type { EcrPush } from "../event/ecr-push.ts";
 import { decideProposal } from "./decide-proposal.ts";
 import type { GitOpsRepository, ProposalState } from "./gitops-repository.ts";
+import type { ImageProvenance } from "./image-provenance-reader.ts";
 import type { ProposalReport } from "./outcomes.ts";
 import type { PlannedProposal } from "./plan-proposals.ts";
 import { renderProposal } from "./render-proposal.ts";
@@ -18,6 +20,8 @@ export interface ProposeChangesInput {
   readonly template: string;
   /** Decide and render, but write nothing. */
   readonly dryRun?: boolean;
+  /** Source labels per push, for the commit message (see `findProvenance`). */
+  readonly provenance?: ReadonlyMap<EcrPush, ImageProvenance>;
 }
 
 // A branch that moves under two writes in a row is being written by someone else right now.
@@ -56,7 +60,13 @@ export async function proposeChanges(
         reports.push({ branch, outcome: "proposed", changes, files });
         break;
       }
-      const rendered = renderProposal({ template: input.template, push, changes });
+      const provenance = input.provenance?.get(push);
+      const rendered = renderProposal({
+        template: input.template,
+        push,
+        changes,
+        ...(provenance === undefined ? {} : { provenance }),
+      });
       try {
         const result = await input.gitops.propose({
           branch,

@@ -2,6 +2,7 @@ import type { ManifestChange } from "../edit/manifest-change.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import { renderCommitMessage } from "./commit-message.ts";
 import { describeChange } from "./describe-change.ts";
+import type { ImageProvenance } from "./image-provenance-reader.ts";
 import { proposalBranchName } from "./proposal-branch-name.ts";
 import { proposalTrailer } from "./proposal-trailer.ts";
 
@@ -18,8 +19,8 @@ const TRAILER_LINE = /^[A-Za-z][\w-]*: \S/;
 
 /**
  * Renders one image's proposal. The commit is titled like a direct commit for that image (the config's
- * `commitMessage`), its body lists the changes and ends with the {@link proposalTrailer} (in the same
- * trailer block as any trailers the body already ends with). The pull request's title is the commit
+ * `commitMessage`), its body is a direct commit's (changes, source link, trailers; see `renderCommitMessage`)
+ * and ends with the {@link proposalTrailer}, in the same trailer block. The pull request's title is the commit
  * title; its description names the image, tag and pushed digest, lists every changed value, and says how
  * heimdall keeps the branch.
  *
@@ -31,9 +32,16 @@ export function renderProposal(input: {
   readonly template: string;
   readonly push: EcrPush;
   readonly changes: readonly ManifestChange[];
+  /** The image's source labels, for the `Source:` line and `{revision}` `{source}`. */
+  readonly provenance?: ImageProvenance;
 }): RenderedProposal {
   const { push } = input;
-  const message = renderCommitMessage({ template: input.template, pushes: [push], changes: input.changes });
+  const message = renderCommitMessage({
+    template: input.template,
+    pushes: [push],
+    changes: input.changes,
+    ...(input.provenance === undefined ? {} : { provenance: new Map([[push, input.provenance]]) }),
+  });
   const trailer = proposalTrailer(push);
   const paragraphs = message.body === "" ? [] : message.body.split("\n\n");
   const last = paragraphs.at(-1);
@@ -44,7 +52,9 @@ export function renderProposal(input: {
   const fence = "`".repeat(Math.max(3, longestBacktickRun(lines) + 1));
   const branch = proposalBranchName(push.imageRepository);
   const description = [
-    `Proposes \`${push.imageRepository}:${push.tag}\`, pushed to ECR at ${push.time.toISOString()} with digest \`${push.digest}\`.`,
+    push.manual === true
+      ? `Proposes \`${push.imageRepository}:${push.tag}\`${push.digest === undefined ? "" : ` (digest \`${push.digest}\`)`}, asked for by hand at ${push.time.toISOString()}.`
+      : `Proposes \`${push.imageRepository}:${push.tag}\`, pushed to ECR at ${push.time.toISOString()} with digest \`${push.digest}\`.`,
     "",
     `Changed values (file: path old → new):`,
     "",

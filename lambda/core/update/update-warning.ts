@@ -8,6 +8,8 @@
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
  * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
  *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
+ * - `digest-required`: a manual push named no digest, and a reference in the file needs one (it is pinned
+ *   by digest, or its target sets `pinDigest`); the file was left as it is.
  * - `pull-request-setting`: a pull request was proposed, but one of its `pullRequest:` settings could not be
  *   applied (auto-merge not allowed in the repository, …); `file` is the proposal branch.
  */
@@ -17,6 +19,7 @@ export type WarningCode =
   | "unsafe-edit"
   | "stale-check-skipped"
   | "provenance-unavailable"
+  | "digest-required"
   | "pull-request-setting";
 
 /**
