@@ -24,7 +24,7 @@ export async function readLocalProposals(
     const blocking = refs.find((other) => other.startsWith(`${ref}/`) || ref.startsWith(`${other}/`));
     const blockedBy = blocking === undefined ? {} : { blockedBy: blocking.slice("refs/heads/".length) };
     if (!refs.includes(ref)) {
-      states.set(branch, { branch, ...blockedBy });
+      states.set(branch, { branch, branchOnly: true, ...blockedBy });
       continue;
     }
     // %P: parents; %B: the raw message. NUL-separated so no message text can shift the fields.
@@ -36,7 +36,7 @@ export async function readLocalProposals(
       parentCount: parents.split(" ").filter(Boolean).length,
       message: message.replace(/\n+$/, ""),
     };
-    states.set(branch, { branch, head, ...blockedBy });
+    states.set(branch, { branch, head, branchOnly: true, ...blockedBy });
   }
   return states;
 }

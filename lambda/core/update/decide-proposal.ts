@@ -31,7 +31,8 @@ export type ProposalDecision =
  * - open pull request, another push → `write`, updating that pull request (same number);
  * - closed without merging, same tag and digest → `unchanged` (that tag was declined); another push → a new
  *   pull request; merged or none → a new pull request, the branch rebuilt from the base.
- * A tip that is not heimdall's is `blocked` — unless its pull request was merged with exactly that tip, in which
+ * Without pull requests (`branchOnly`, the CLI's local branch) the branch is the proposal: the same push is
+ * `unchanged`, another one rewrites it. A tip that is not heimdall's is `blocked` — unless its pull request was merged with exactly that tip, in which
  * case everything on it is in the base and the branch starts fresh. A branch git cannot create (`heimdall/a`
  * exists and `heimdall/a/b` is wanted, or the other way round) is `blocked` too.
  *
@@ -69,6 +70,12 @@ export function decideProposal(push: EcrPush, state: ProposalState): ProposalDec
     };
   }
   const same = proposed?.tag === push.tag && proposed.digest === push.digest;
+  if (state.branchOnly === true) {
+    if (same) return { kind: "unchanged", reason: `already proposed on branch ${branch}` };
+    return proposed === undefined
+      ? { kind: "write", expectedBranchOid: head.oid }
+      : { kind: "write", expectedBranchOid: head.oid, proposed };
+  }
   if (open !== undefined) {
     if (same) {
       return { kind: "unchanged", reason: `already proposed in pull request #${open.number} (${open.url})` };

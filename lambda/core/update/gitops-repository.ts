@@ -58,6 +58,8 @@ export interface ProposalState {
   readonly pullRequest?: PullRequestState;
   /** A branch that keeps git from creating this one (`heimdall/a` and `heimdall/a/b` cannot both exist). */
   readonly blockedBy?: string;
+  /** The backend has no pull requests (a local checkout): the branch itself is the proposal. */
+  readonly branchOnly?: boolean;
 }
 
 /** The tip commit of a proposal branch: enough to tell whether heimdall made it. */

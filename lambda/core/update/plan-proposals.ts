@@ -36,15 +36,22 @@ export function planProposals(input: {
   readonly files: ReadonlyMap<string, string>;
   readonly config: HeimdallConfig;
   readonly resolutions?: ReadonlyMap<EcrPush, TargetResolution>;
-}): { proposals: PlannedProposal[]; warnings: UpdateWarning[] } {
+}): { proposals: PlannedProposal[]; warnings: UpdateWarning[]; versionChecked: Set<ManifestChange> } {
   const proposals: PlannedProposal[] = [];
   const warnings = new Map<string, UpdateWarning>();
+  const versionChecked = new Set<ManifestChange>();
   for (const push of input.pushes) {
     const resolution = input.resolutions?.get(push) ?? resolveTargets(push, input.config);
     if (resolution.kind !== "targets") continue;
     if (!resolution.targets.some((target) => target.pullRequest !== undefined)) continue;
-    const plan = planUpdate({ pushes: [push], files: input.files, config: input.config, route: "proposal" });
+    const plan = planUpdate({
+      pushes: [push],
+      files: input.files,
+      config: input.config,
+      route: "proposal",
+    });
     for (const warning of plan.warnings) warnings.set(`${warning.code} ${warning.file}`, warning);
+    for (const change of plan.versionChecked) versionChecked.add(change);
     if (plan.files.length === 0) continue;
     const covering = resolution.targets.filter(
       (target) =>
@@ -58,7 +65,7 @@ export function planProposals(input: {
       files: plan.files,
     });
   }
-  return { proposals, warnings: [...warnings.values()] };
+  return { proposals, warnings: [...warnings.values()], versionChecked };
 }
 
 function combine(all: readonly PullRequestSettings[]): PullRequestSettings {

@@ -9,16 +9,19 @@ import { resolveTargets } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import { sleep as defaultSleep } from "../sleep.ts";
+import { attachProposals, overallOutcome } from "./attach-proposals.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
 import { findProvenance } from "./find-provenance.ts";
-import { findStalePushes } from "./find-stale-pushes.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
 import type { ImageProvenanceReader, ProvenanceAnswer } from "./image-provenance-reader.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
-import { planUpdate, type UpdatePlan } from "./plan-update.ts";
+import { planRound, type RoundPlan } from "./plan-round.ts";
+import type { UpdatePlan } from "./plan-update.ts";
+import { proposalBranchName } from "./proposal-branch-name.ts";
+import { proposeChanges } from "./propose-changes.ts";
 import { releaseOrder } from "./release-order.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
@@ -46,8 +49,10 @@ export interface UpdateManifestsInput {
 
 /**
  * The result of {@link updateManifests}, as data: every log line, CLI line and metric derives from it.
- * `outcome` is `updated` when a commit was made (or, on a dry run, would be), `stale` when every push that
- * would have changed something was older than what is deployed, `no-change` otherwise.
+ * `outcome` is `updated` when a commit was made (or, on a dry run, would be), else `proposed` / `blocked`
+ * for pull requests, `stale` when every push that would have changed something was older than what is
+ * deployed, `no-change` otherwise. `files`, `changes` and `commit` are the direct commit's; each image's
+ * pull request is in its `proposal`.
  */
 export interface UpdateReport extends UpdatePlan {
   readonly outcome: UpdateOutcome;
@@ -73,6 +78,10 @@ export interface UpdateReport extends UpdatePlan {
  * throws {@link CommitConflictError}. Nothing changes → no commit (a duplicate event is a no-op).
  * A config in the repository that is invalid throws `InvalidConfigError` before anything is written.
  *
+ * Files of `pullRequest:` targets are not committed: after the direct commit (if any), each image's changes
+ * go to its pull request on top of it (see `proposeChanges`), decided from the branch state the same read
+ * returned.
+ *
  * @example
  * const report = await updateManifests({ pushes: [push], repository: createLocalGitOps({ dir }) });
  * report.outcome; // "updated"
@@ -94,25 +103,23 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
     );
     const round = await planRound(pushes, snapshot, config, input.clock);
     const base = { ...round, headOid: snapshot.headOid, attempts: attempt, conflicts };
-    if (round.files.length === 0 || input.dryRun === true) {
-      const outcome =
-        round.files.length > 0
-          ? "updated"
-          : round.images.some((i) => i.outcome === "stale")
-            ? "stale"
-            : "no-change";
-      return { ...base, outcome };
+    const proposing = {
+      gitops: input.gitops,
+      proposals: round.proposals,
+      states: snapshot.proposals ?? new Map(),
+      template: config.commitMessage,
+    };
+    if ((round.files.length === 0 && round.proposals.length === 0) || input.dryRun === true) {
+      const decided = await proposeChanges({ ...proposing, baseOid: snapshot.headOid, dryRun: true });
+      const images = attachProposals(round.images, round.proposals, decided.reports);
+      return { ...base, images, outcome: overallOutcome(images, round.files.length > 0) };
     }
-    const found = provenance === undefined ? undefined : await findProvenance(round.images, provenance);
+    const found = provenance === undefined ? undefined : await findProvenance(toBeWritten(round), provenance);
     const images = round.images.map((image): ImageReport => {
       const labels = found?.provenance.get(image.push);
       return labels === undefined ? image : { ...image, provenance: labels };
     });
-    const committed = {
-      ...base,
-      images,
-      warnings: [...round.warnings, ...(found?.warnings ?? [])],
-    };
+    const warnings = [...round.warnings, ...(found?.warnings ?? [])];
     const message = renderCommitMessage({
       template: config.commitMessage,
       pushes: images.filter((image) => image.outcome === "updated").map((image) => image.push),
@@ -120,13 +127,32 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       ...(found === undefined ? {} : { provenance: found.provenance }),
     });
     try {
-      const result = await input.gitops.commit({
-        expectedHeadOid: snapshot.headOid,
-        headline: message.headline,
-        body: message.body,
-        files: round.files.map((file) => ({ path: file.path, contents: file.after })),
+      const commit =
+        round.files.length === 0
+          ? undefined
+          : {
+              ...(await input.gitops.commit({
+                expectedHeadOid: snapshot.headOid,
+                headline: message.headline,
+                body: message.body,
+                files: round.files.map((file) => ({ path: file.path, contents: file.after })),
+              })),
+              ...message,
+            };
+      // The pull requests build on the branch as this commit left it, so each shows only its own change.
+      const proposed = await proposeChanges({
+        ...proposing,
+        baseOid: commit?.oid ?? snapshot.headOid,
+        ...(found === undefined ? {} : { provenance: found.provenance }),
       });
-      return { ...committed, outcome: "updated", commit: { ...result, ...message } };
+      const reported = attachProposals(images, round.proposals, proposed.reports);
+      return {
+        ...base,
+        images: reported,
+        warnings: [...warnings, ...proposed.warnings],
+        outcome: overallOutcome(reported, commit !== undefined),
+        ...(commit === undefined ? {} : { commit }),
+      };
     } catch (error) {
       if (!(error instanceof StaleHeadError)) throw error;
       conflicts++;
@@ -149,7 +175,9 @@ async function readRepository(
 ): Promise<{ snapshot: GitOpsSnapshot; config: HeimdallConfig }> {
   const configPaths = input.configOverride === undefined ? CONFIG_PATHS : [];
   const firstRoots = rootsToRead(pushes, DEFAULT_CONFIG);
-  let snapshot = await input.gitops.read({ roots: firstRoots, configPaths });
+  // Every pushed image's pull request branch comes with the first read: known before the config is.
+  const proposalBranches = [...new Set(pushes.map((push) => proposalBranchName(push.imageRepository)))];
+  let snapshot = await input.gitops.read({ roots: firstRoots, configPaths, proposalBranches });
   const configFile = input.configOverride ?? snapshot.config;
   const config =
     configFile === undefined ? DEFAULT_CONFIG : parseHeimdallConfig(configFile.path, configFile.text);
@@ -157,7 +185,7 @@ async function readRepository(
     // The config can point at folders the first read (made before the config was known) did not cover.
     const roots = rootsToRead(pushes, config);
     if (!roots.every((root) => firstRoots.some((read) => read === root || isUnderRoot(root, read)))) {
-      snapshot = await input.gitops.read({ roots, configPaths: [] });
+      snapshot = await input.gitops.read({ roots, configPaths: [], proposalBranches });
     }
   }
   return { snapshot, config };
@@ -179,31 +207,13 @@ function askOncePerPush(reader: ImageProvenanceReader): ImageProvenanceReader {
   };
 }
 
-async function planRound(
-  pushes: readonly EcrPush[],
-  snapshot: GitOpsSnapshot,
-  config: HeimdallConfig,
-  clock: ImagePushClock | undefined,
-): Promise<UpdatePlan> {
-  const plan = planUpdate({ pushes, files: snapshot.files, config });
-  if (clock === undefined) return plan;
-  // `order: semver` already judged its changes by version; only the rest are checked against push times.
-  const pushTimeOrdered = plan.images.map((image) => ({
-    ...image,
-    changes: image.changes.filter((change) => !plan.versionChecked.has(change)),
-  }));
-  const { stale, warnings } = await findStalePushes({ images: pushTimeOrdered }, clock);
-  if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
-  // Plan again without the stale pushes, so a file both touched keeps only the fresh edits.
-  const fresh = planUpdate({
-    pushes: pushes.filter((push) => !stale.has(push)),
-    files: snapshot.files,
-    config,
+// Provenance is asked for every image about to be written: committed directly or proposed.
+function toBeWritten(round: RoundPlan): ImageReport[] {
+  return round.images.flatMap((image): ImageReport[] => {
+    if (image.outcome === "updated") return [image];
+    const proposal = round.proposals.find((candidate) => candidate.push === image.push);
+    return proposal === undefined
+      ? []
+      : [{ push: image.push, outcome: "updated", changes: proposal.changes }];
   });
-  const images = plan.images.map((image): ImageReport => {
-    const reason = stale.get(image.push);
-    if (reason !== undefined) return { push: image.push, outcome: "stale", reason, changes: [] };
-    return fresh.images.find((candidate) => candidate.push === image.push) ?? image;
-  });
-  return { ...fresh, images, warnings: [...fresh.warnings, ...warnings] };
 }
