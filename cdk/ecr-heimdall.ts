@@ -1,17 +1,18 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CfnOutput, Duration, Stack, Validations } from "aws-cdk-lib";
+import { AssetHashType, CfnOutput, DockerImage, Duration, Stack, Validations } from "aws-cdk-lib";
 import { Rule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { Architecture, Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { buildSync } from "esbuild";
 import { FUNCTION_TIMEOUT_SECONDS } from "../lambda/runtime/function-timeout.ts";
+import { LAMBDA_BUNDLE_FILE, lambdaBundleOptions } from "../scripts/lambda-bundle-options.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
 import { HeimdallAlarms } from "./heimdall-alarms.ts";
@@ -43,7 +44,8 @@ export const BATCH_SIZE = 10;
  * within SQS's 5-minute window. FIFO event sources do not support a batching window; none is set.
  *
  * Least privilege: the role carries only its own log group, `GetSecretValue` on the one secret,
- * `ecr:DescribeImages` on the prefixed repositories (only with `staleEventCheck`), and consume
+ * `ecr:DescribeImages` on the prefixed repositories (only with `staleEventCheck`), `ecr:BatchGetImage`
+ * and `ecr:GetDownloadUrlForLayer` on the same repositories (the commit's source link), and consume
  * rights on its queue. No managed policies.
  *
  * @example
@@ -54,7 +56,7 @@ export const BATCH_SIZE = 10;
  * });
  */
 export class EcrHeimdall extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   /** Events EventBridge could not deliver to {@link queue} after 24 h of retries. */
@@ -154,7 +156,7 @@ export class EcrHeimdall extends Construct {
         resources: [this.secret.secretArn],
       }),
     );
-    if (staleEventCheck) this.grantDescribeImages(role, prefixes);
+    this.grantImageReads(role, prefixes, staleEventCheck);
 
     const environment: Record<string, string> = {
       GITOPS_REPO: props.gitopsRepo,
@@ -169,12 +171,10 @@ export class EcrHeimdall extends Construct {
     if (props.gitopsBranch !== undefined) environment.GITOPS_BRANCH = props.gitopsBranch;
     if (props.githubApiUrl !== undefined) environment.GITHUB_API_URL = props.githubApiUrl;
 
-    this.function = new NodejsFunction(this, "Function", {
+    this.function = new LambdaFunction(this, "Function", {
       description: `ecr-heimdall: ECR push → image tag commit in ${props.gitopsRepo}`,
-      entry: props.entry ?? join(REPO_ROOT, "lambda", "handler.ts"),
-      handler: "handler",
-      projectRoot,
-      depsLockFilePath: join(projectRoot, "package-lock.json"),
+      code: lambdaBundle(props.entry ?? join(REPO_ROOT, "lambda", "handler.ts"), projectRoot),
+      handler: `${LAMBDA_BUNDLE_FILE.replace(/\.mjs$/, "")}.handler`,
       // Newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 wants the latest).
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -185,21 +185,6 @@ export class EcrHeimdall extends Construct {
       role,
       logGroup,
       environment,
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        // Syntax level of the oldest runtime the project supports; the bundle also runs on newer ones.
-        target: "node22",
-        mainFields: ["module", "main"],
-        minify: true,
-        sourceMap: true,
-        // Pin the SDK version the tests ran against instead of whatever the runtime ships.
-        bundleAwsSDK: true,
-        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner:
-          "import { createRequire as heimdallCreateRequire } from 'node:module';" +
-          "const require = heimdallCreateRequire(import.meta.url);",
-      },
     });
     this.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: BATCH_SIZE, reportBatchItemFailures: true }),
@@ -227,16 +212,27 @@ export class EcrHeimdall extends Construct {
   }
 
   /**
-   * `DescribeImages` answers "when was the tag now in the manifest pushed?". Events only arrive from
-   * this account and region, so the ARNs are built from the stack's own.
+   * Read-only ECR access on the prefixed repositories: `DescribeImages` answers "when was the tag now in the
+   * manifest pushed?" (only with the stale check), `BatchGetImage` + `GetDownloadUrlForLayer` read the pushed
+   * image's manifest and config labels for the commit's source link. Events only arrive from this account and
+   * region, so the ARNs are built from the stack's own.
    */
-  private grantDescribeImages(role: Role, prefixes: readonly string[]): void {
+  private grantImageReads(role: Role, prefixes: readonly string[], staleEventCheck: boolean): void {
     const stack = Stack.of(this);
     const arnFor = (pattern: string) =>
       stack.formatArn({ service: "ecr", resource: "repository", resourceName: pattern });
     const resources = prefixes.length === 0 ? [arnFor("*")] : prefixes.map((prefix) => arnFor(`${prefix}*`));
+    if (staleEventCheck) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ sid: "ReadImagePushTimes", actions: ["ecr:DescribeImages"], resources }),
+      );
+    }
     role.addToPrincipalPolicy(
-      new PolicyStatement({ sid: "ReadImagePushTimes", actions: ["ecr:DescribeImages"], resources }),
+      new PolicyStatement({
+        sid: "ReadImageProvenance",
+        actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        resources,
+      }),
     );
     const nagArn = (pattern: string) =>
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${pattern}]`;
@@ -245,7 +241,7 @@ export class EcrHeimdall extends Construct {
         id: nagArn("*"),
         reason:
           "No repositoryPrefixes were configured, so every ECR repository of this account and region may " +
-          "feed this GitOps repository; DescribeImages is read-only metadata (push times, digests).",
+          "feed this GitOps repository; the grants are read-only (push times, manifests, the image config's labels).",
       });
     }
     for (const prefix of prefixes) {
@@ -253,8 +249,32 @@ export class EcrHeimdall extends Construct {
         id: nagArn(`${prefix}*`),
         reason:
           `Repositories are created by CI under the prefix "${prefix}" after this stack is deployed, so ` +
-          "their names are not known here; the wildcard stops at that prefix and DescribeImages is read-only.",
+          "their names are not known here; the wildcard stops at that prefix and the grants are read-only.",
       });
     }
   }
+}
+
+/**
+ * The function's code: the ONE Lambda bundle definition (`lambdaBundleOptions`, the same `npm run build`
+ * and the bundle tests use), built locally with this project's esbuild, never in Docker. The asset hash is
+ * the bundle's own, so an unchanged bundle is not uploaded again.
+ */
+function lambdaBundle(entry: string, projectRoot: string): Code {
+  return Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API, never pulled: local bundling below either succeeds or throws.
+      image: DockerImage.fromRegistry("scratch"),
+      local: {
+        tryBundle(outputDir) {
+          buildSync({
+            ...lambdaBundleOptions({ entry, outfile: join(outputDir, LAMBDA_BUNDLE_FILE) }),
+            absWorkingDir: projectRoot,
+          });
+          return true;
+        },
+      },
+    },
+  });
 }

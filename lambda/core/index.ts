@@ -8,7 +8,7 @@
  *
  * Nothing under `core/` touches the file system, the network or the environment variables
  * (`test/core/core-purity.test.ts` enforces it); IO arrives through the ports
- * {@link GitOpsRepository} and {@link ImagePushClock}.
+ * {@link GitOpsRepository}, {@link ImagePushClock} and {@link ImageProvenanceReader}.
  */
 
 export {
@@ -33,6 +33,7 @@ export { sleep } from "./sleep.ts";
 
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
 export { describeChange } from "./update/describe-change.ts";
+export { describeSource, type SourceDescription } from "./update/describe-source.ts";
 export type {
   CommitRequest,
   CommitResult,
@@ -40,9 +41,15 @@ export type {
   GitOpsSnapshot,
   ReadRequest,
 } from "./update/gitops-repository.ts";
+export type {
+  ImageProvenance,
+  ImageProvenanceReader,
+  ProvenanceAnswer,
+} from "./update/image-provenance-reader.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
 export type { ImageOutcome, ImageReport, UnresolvedOutcome, UpdateOutcome } from "./update/outcomes.ts";
 export type { UpdatePlan } from "./update/plan-update.ts";
+export { PROVENANCE_LABELS, provenanceFromLabels } from "./update/provenance-from-labels.ts";
 export { StaleHeadError } from "./update/stale-head-error.ts";
 export {
   type UpdateManifestsInput,
