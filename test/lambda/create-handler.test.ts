@@ -10,9 +10,10 @@ import type { ImagePushClock } from "../../lambda/core/update/image-push-clock.t
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
+import { captureOutput, metricTotal, summaryLines } from "../support/capture-output.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
-import { captureOutput, metricTotal, summaryLines } from "./support/capture-output.ts";
-import { deployment, pushEvent, REGISTRY, sqsBatch } from "./support/lambda-events.ts";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -192,7 +193,7 @@ describe("createHandler over a real git repository", () => {
     const clock: ImagePushClock = {
       // Answers from a fixed ECR history, not from what the test expects: 47 was pushed after 46.
       pushedAt: async ({ registry, imageRepository: repository, tag }) =>
-        registry === REGISTRY && repository === "snutt-dev/snutt-timetable" && tag === "47"
+        registry === SEOUL_REGISTRY && repository === "snutt-dev/snutt-timetable" && tag === "47"
           ? { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") }
           : { kind: "unknown", reason: "ImageNotFoundException" },
     };
