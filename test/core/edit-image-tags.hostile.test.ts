@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { type EditOutcome, editImageTags } from "../../lambda/core/edit/edit-image-tags.ts";
 import type { ImageEdit } from "../../lambda/core/edit/image-edit.ts";
-import { DIGEST, ECR, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
+import { SEOUL_REGISTRY as ECR } from "../support/constants.ts";
+import { DIGEST, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
 
 // Issue 8: YAML that an adversary (or an unlucky generator) writes. Each case failed before its fix.
 

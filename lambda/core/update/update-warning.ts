@@ -12,6 +12,8 @@
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
  * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
  *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
+ * - `digest-required`: a manual push named no digest, and a reference in the file needs one (it is pinned
+ *   by digest, or its target sets `pinDigest`); the file was left as it is.
  */
 export type WarningCode =
   | "not-utf8"
@@ -21,7 +23,8 @@ export type WarningCode =
   | "unsupported-yaml"
   | "unsafe-edit"
   | "stale-check-skipped"
-  | "provenance-unavailable";
+  | "provenance-unavailable"
+  | "digest-required";
 
 /**
  * Something the operator should know that did not stop the update (a file skipped, a check not made).
