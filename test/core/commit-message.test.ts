@@ -78,10 +78,10 @@ describe("renderCommitMessage for one image", () => {
     expect(paragraphs(bare.body)).toHaveLength(1);
     const pinned = renderCommitMessage({
       template: DEFAULT_COMMIT_MESSAGE,
-      pushes: [{ ...fields, manual: true, digest: DIGEST }],
+      pushes: [{ ...fields, manual: true, digest: PUSH_DIGEST }],
       changes,
     });
-    expect(paragraphs(pinned.body)[1]).toBe(`Image-Digest: ${DIGEST}`);
+    expect(paragraphs(pinned.body)[1]).toBe(`Image-Digest: ${PUSH_DIGEST}`);
   });
 
   it("fills every placeholder of a custom template", () => {

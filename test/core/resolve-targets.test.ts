@@ -181,7 +181,7 @@ targets:
   it("keeps the active targets and returns the paused ones beside them when only some are paused", () => {
     const resolution = resolveTargets(push("snutt-dev/snutt-timetable", "46"), policy);
     expect(editable(resolution, FILES)).toEqual({
-      "apps/snutt-dev-canary/snutt-timetable/deployment.yaml": [SEOUL],
+      "apps/snutt-dev-canary/snutt-timetable/deployment.yaml": [SEOUL_REGISTRY],
     });
     if (resolution.kind !== "targets") throw new Error("expected targets");
     expect(resolution.paused.map((target) => [target.paths.roots, target.reason])).toEqual([

@@ -225,7 +225,7 @@ describe("createHandler over a real git repository", () => {
       ["ignored", "latest", expect.stringMatching(/^tag-rejected: .*'latest' is not a semantic version/)],
     ]);
     expect(summaries[1]?.skipped).toEqual([
-      `${prod}: spec.template.spec.containers[0].image ${REGISTRY}/snutt-prod/snutt-timetable:1.3.0 (older version 1.2.5 < 1.3.0)`,
+      `${prod}: spec.template.spec.containers[0].image ${SEOUL_REGISTRY}/snutt-prod/snutt-timetable:1.3.0 (older version 1.2.5 < 1.3.0)`,
     ]);
     expect(metricTotal(lines, "Paused")).toBe(1);
     expect(metricTotal(lines, "Stale")).toBe(1);
