@@ -4,7 +4,8 @@ import { planProposals } from "../../lambda/core/update/plan-proposals.ts";
 import { planUpdate } from "../../lambda/core/update/plan-update.ts";
 import { readProposalTrailer } from "../../lambda/core/update/proposal-trailer.ts";
 import { renderProposal } from "../../lambda/core/update/render-proposal.ts";
-import { ecrPush, SEOUL_REGISTRY } from "../support/ecr-push.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { ecrPush } from "../support/ecr-push.ts";
 
 const image = (repository: string, tag: string) => `image: ${SEOUL_REGISTRY}/${repository}:${tag}\n`;
 
