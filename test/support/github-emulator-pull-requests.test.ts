@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { startGitHub, useGitHubFixture } from "./github-fixture.ts";
+import { startGitHub, useGitHubFixture } from "../support/github-fixture.ts";
 
 const FILE = "apps/snutt-prod/app/deploy.yaml";
 const ZERO = "0".repeat(40);
