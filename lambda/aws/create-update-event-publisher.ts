@@ -14,7 +14,8 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 3000;
 /**
  * An {@link UpdateEventPublisher} on EventBridge: one `Heimdall Update` event (source `ecr-heimdall`) per detail,
  * on the account's default bus, sent in `PutEvents` calls of up to 10 entries, in parallel, within
- * `timeoutMs`. The client is built once (module scope of the caller) and honours `AWS_ENDPOINT_URL_EVENTBRIDGE`.
+ * `timeoutMs`. The client is built on the first publish and reused while warm; it honours
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE`.
  *
  * Never throws: entries EventBridge refuses (`FailedEntryCount`) and calls that fail (no permission,
  * throttling after the SDK's retries, the timeout) are counted as `failed` with their reasons.
@@ -27,7 +28,8 @@ export const DEFAULT_PUBLISH_TIMEOUT_MS = 3000;
 export function createUpdateEventPublisher(
   options: { readonly client?: EventBridgeClient; readonly timeoutMs?: number } = {},
 ): UpdateEventPublisher {
-  const client = options.client ?? new EventBridgeClient({});
+  // Built on first use, then reused: importing the handler must not construct SDK clients.
+  let client = options.client;
   const timeoutMs = options.timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
   return {
     async publish(details): Promise<PublishResult> {
@@ -35,8 +37,11 @@ export function createUpdateEventPublisher(
       for (let i = 0; i < details.length; i += ENTRIES_PER_CALL) {
         chunks.push(details.slice(i, i + ENTRIES_PER_CALL));
       }
+      if (chunks.length === 0) return { published: 0, failed: 0, reasons: [] };
+      client ??= new EventBridgeClient({});
+      const sender = client;
       const signal = AbortSignal.timeout(timeoutMs);
-      const results = await Promise.all(chunks.map((chunk) => putChunk(client, chunk, signal, timeoutMs)));
+      const results = await Promise.all(chunks.map((chunk) => putChunk(sender, chunk, signal, timeoutMs)));
       return {
         published: results.reduce((sum, result) => sum + result.published, 0),
         failed: results.reduce((sum, result) => sum + result.failed, 0),
