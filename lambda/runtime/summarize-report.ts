@@ -1,12 +1,23 @@
-import { describeSource, type EcrPush, type ImageOutcome, type UpdateReport } from "../core/index.ts";
+import {
+  describeSkipped,
+  describeSource,
+  type EcrPush,
+  type ImageOutcome,
+  type SkippedReference,
+  type UpdateReport,
+} from "../core/index.ts";
+
+/** A summary line lists at most this many skipped references: a paused tree must not make it huge. */
+export const MAX_SKIPPED_LINES = 20;
 
 /**
- * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event,
- * `ignored` (not an ECR push, or a push the config maps nowhere / refuses), `invalid` (a malformed event) and
- * `failed` (an error; the record is retried).
+ * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event
+ * (`paused`: its targets are paused in `.heimdall.yaml`), `ignored` (not an ECR push, or a push the config maps
+ * nowhere / refuses), `invalid` (a malformed event) and `failed` (an error; the record is retried). Only
+ * `failed` is retried.
  */
 export type EventOutcome =
-  | Extract<ImageOutcome, "updated" | "no-change" | "stale">
+  | Extract<ImageOutcome, "updated" | "no-change" | "stale" | "paused">
   | "ignored"
   | "invalid"
   | "failed";
@@ -23,6 +34,11 @@ export interface EventSummary {
   readonly reason?: string;
   /** For `failed`: the error class (`GitHubApiError`, `SecretError`, `CommitConflictError`, …). */
   readonly errorName?: string;
+  /**
+   * References this event's image matched and left alone (pinned, paused, a higher version), as
+   * `<file>: <path> <value> (<reason>)`; at most {@link MAX_SKIPPED_LINES}, then `… and <n> more`.
+   */
+  readonly skipped?: readonly string[];
   /** Files this event's image changed. */
   readonly files?: readonly string[];
   /** The tags the changed references held before (`updated` events), e.g. `["45"]`. */
@@ -70,7 +86,7 @@ export function summarizeReport(
       ...(messageId === undefined ? {} : { messageId }),
       imageRepository: push.imageRepository,
       tag: push.tag,
-      digest: push.digest,
+      ...(push.digest === undefined ? {} : { digest: push.digest }),
       attempts: report.attempts,
       conflicts: report.conflicts,
     };
@@ -94,7 +110,10 @@ export function summarizeReport(
             reason: `superseded by ${image.push.imageRepository}:${image.push.tag} (event ${image.push.eventId}) in the same batch`,
           };
     }
-    const reason = image.reason === undefined ? {} : { reason: image.reason };
+    const details = {
+      ...(image.reason === undefined ? {} : { reason: image.reason }),
+      ...(image.skipped === undefined ? {} : { skipped: skippedLines(image.skipped) }),
+    };
     switch (image.outcome) {
       case "updated": {
         const files = [...new Set(image.changes.map((change) => change.file))];
@@ -108,10 +127,10 @@ export function summarizeReport(
           ...(previousTags.length === 0 ? {} : { previousTags }),
           ...sourceFields(image.provenance),
         };
-        if (report.commit === undefined) return { ...base, ...reason, outcome: "updated", ...changed };
+        if (report.commit === undefined) return { ...base, ...details, outcome: "updated", ...changed };
         return {
           ...base,
-          ...reason,
+          ...details,
           outcome: "updated",
           ...changed,
           commitSha: report.commit.oid,
@@ -121,7 +140,8 @@ export function summarizeReport(
       }
       case "no-change":
       case "stale":
-        return { ...base, ...reason, outcome: image.outcome };
+      case "paused":
+        return { ...base, ...details, outcome: image.outcome };
       default:
         // unmapped, tag-rejected
         return {
@@ -131,6 +151,12 @@ export function summarizeReport(
         };
     }
   });
+}
+
+function skippedLines(skipped: readonly SkippedReference[]): string[] {
+  const lines = skipped.slice(0, MAX_SKIPPED_LINES).map(describeSkipped);
+  const more = skipped.length - lines.length;
+  return more > 0 ? [...lines, `… and ${more} more`] : lines;
 }
 
 function sourceFields(
@@ -145,7 +171,7 @@ function sourceFields(
   };
 }
 
-// Pushes the config rejects are reported on their own; they never stand for another event of the batch.
+// Pushes the config rejects or holds are reported on their own; they never stand for another event of the batch.
 function applies(image: UpdateReport["images"][number]): boolean {
-  return image.outcome !== "unmapped" && image.outcome !== "tag-rejected";
+  return image.outcome !== "unmapped" && image.outcome !== "tag-rejected" && image.outcome !== "paused";
 }

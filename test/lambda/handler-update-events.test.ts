@@ -9,10 +9,10 @@ import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
 import { toUpdateEventDetail } from "../../lambda/runtime/update-event.ts";
+import { captureOutput, metricTotal } from "../support/capture-output.ts";
+import { type FakeAwsJsonEndpoint, startFakeAwsJsonEndpoint } from "../support/fake-aws-json-endpoint.ts";
+import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
 import { createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
-import { captureOutput, metricTotal } from "./support/capture-output.ts";
-import { type FakeAwsJsonEndpoint, startFakeAwsJsonEndpoint } from "./support/fake-aws-json-endpoint.ts";
-import { deployment, pushEvent, sqsBatch } from "./support/lambda-events.ts";
 
 const TIMETABLE = "apps/snutt-dev/snutt-timetable/deployment.yaml";
 const dirs: string[] = [];
