@@ -42,6 +42,8 @@ export interface EventSummary {
   readonly skipped?: readonly string[];
   /** Files this event's image changed. */
   readonly files?: readonly string[];
+  /** The tags the changed references held before (`updated` events), e.g. `["45"]`. */
+  readonly previousTags?: readonly string[];
   readonly commitSha?: string;
   readonly commitUrl?: string;
   /** From the image's OCI labels (`updated` events whose image has them): the commit it was built from… */
@@ -131,17 +133,22 @@ export function summarizeReport(
             ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
             pushToCommitLatencyMs: latency,
           };
-    const files = [
-      ...new Set([...image.changes, ...(image.proposal?.changes ?? [])].map((change) => change.file)),
+    const written = [...image.changes, ...(image.proposal?.changes ?? [])];
+    const previousTags = [
+      ...new Set(written.flatMap((change) => (change.from.tag === undefined ? [] : [change.from.tag]))),
     ];
+    const changed = {
+      files: [...new Set(written.map((change) => change.file))],
+      ...(previousTags.length === 0 ? {} : { previousTags }),
+      ...sourceFields(image.provenance),
+    };
     switch (image.outcome) {
       case "updated":
         return {
           ...base,
           ...details,
           outcome: "updated",
-          files,
-          ...sourceFields(image.provenance),
+          ...changed,
           ...committed,
         };
       case "proposed":
@@ -150,8 +157,7 @@ export function summarizeReport(
           ...base,
           ...details,
           outcome: image.outcome,
-          files,
-          ...sourceFields(image.provenance),
+          ...changed,
           ...committed,
           ...proposalFields(image.proposal, latency),
         };
