@@ -1,4 +1,5 @@
 import type { EcrPush } from "./ecr-push.ts";
+import { ecrRegistryHost } from "./ecr-registry-host.ts";
 import { InvalidEventError } from "./invalid-event-error.ts";
 
 /** What an incoming event means: a push to act on, or something to log and ignore. */
@@ -67,7 +68,6 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
   if (!TIME.test(timeText) || Number.isNaN(time.getTime()))
     throw invalid(`time '${clip(timeText)}' is not an ISO 8601 timestamp`);
 
-  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   return {
     kind: "push",
     push: {
@@ -75,7 +75,7 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
       time,
       account,
       region,
-      registry: `${account}.dkr.ecr.${region}.${suffix}`,
+      registry: ecrRegistryHost({ account, region }),
       imageRepository: repository,
       tag,
       digest,

@@ -18,6 +18,10 @@ import { describeChange } from "./describe-change.ts";
  * part after the name is shown (`45 → 46`); a change in a later document of a multi-document file
  * is marked `(document <n>)`, counting from 1. Lines are joined with `\n`, no trailing newline.
  *
+ * A reconcile's repairs (`repairReasons`: why each push is applied) are titled
+ * `Automated commit by ECR reconcile (<repository>:<tag>)` or `(<n> images)` whatever the template, and the
+ * body starts with one `<repository>:<tag>: <why>` line per image, even for one.
+ *
  * @example
  * renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes: [push], changes: [change] });
  * // { headline: "Automated commit by ECR push (snutt-dev/snutt-timetable:46)",
@@ -27,9 +31,27 @@ export function renderCommitMessage(input: {
   template: string;
   pushes: readonly EcrPush[];
   changes: readonly ManifestChange[];
+  repairReasons?: ReadonlyMap<EcrPush, string>;
 }): { headline: string; body: string } {
   const changeLines = [...new Set([...input.changes].sort(byLocation).map(describeChange))];
   const [only] = input.pushes;
+  const reasons = input.repairReasons;
+  if (reasons !== undefined) {
+    const imageLines = input.pushes
+      .map((push) => `${push.imageRepository}:${push.tag}: ${reasons.get(push) ?? "missed push"}`)
+      .sort(compareText);
+    const what =
+      only !== undefined && input.pushes.length === 1
+        ? `${only.imageRepository}:${only.tag}`
+        : `${input.pushes.length} images`;
+    return {
+      headline: `Automated commit by ECR reconcile (${what})`,
+      body: [imageLines, changeLines]
+        .filter((lines) => lines.length > 0)
+        .map((lines) => lines.join("\n"))
+        .join("\n\n"),
+    };
+  }
   if (input.pushes.length === 1 && only !== undefined) {
     return { headline: fill(input.template, only), body: changeLines.join("\n") };
   }

@@ -9,8 +9,19 @@ import type { EcrPush } from "../event/ecr-push.ts";
  * - `unmapped`: no target covers its ECR repository and `fallback: none`.
  * - `tag-rejected`: its targets' `tags` filters refuse the tag.
  * - `stale`: it is older than what is deployed, so applying it would roll back.
+ * - `repaired`: the reconcile found its push missed (newer than what is deployed and than the last change of
+ *   its references) and applied it as the push would have been.
+ * - `left`: the reconcile saw it differ from ECR's newest accepted image and left it alone, with why (a
+ *   rollback or pin committed after the push, several tags on the newest image, ECR could not answer…).
  */
-export type ImageOutcome = "updated" | "no-change" | "unmapped" | "tag-rejected" | "stale";
+export type ImageOutcome =
+  | "updated"
+  | "no-change"
+  | "unmapped"
+  | "tag-rejected"
+  | "stale"
+  | "repaired"
+  | "left";
 
 /** The outcomes target resolution decides on its own, before any file is read. */
 export type UnresolvedOutcome = Extract<ImageOutcome, "unmapped" | "tag-rejected">;

@@ -1,9 +1,4 @@
-import {
-  CONFIG_PATHS,
-  DEFAULT_CONFIG,
-  type HeimdallConfig,
-  parseHeimdallConfig,
-} from "../config/heimdall-config.ts";
+import type { HeimdallConfig } from "../config/heimdall-config.ts";
 import { resolveTargets } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
@@ -15,6 +10,7 @@ import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
+import { readGitOps } from "./read-gitops.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
 /** What one update needs: the pushes, the repository port, and the knobs tests and the CLI turn. */
@@ -28,6 +24,11 @@ export interface UpdateManifestsInput {
   readonly dryRun?: boolean;
   /** Use this config instead of the repository's `.heimdall.yaml` (the CLI's `--config`). */
   readonly configOverride?: { readonly path: string; readonly text: string };
+  /**
+   * Set by the reconcile: why each push (rebuilt from ECR) is applied. The commit is then titled
+   * `Automated commit by ECR reconcile (…)` and its body names each image and why.
+   */
+  readonly repairReasons?: ReadonlyMap<EcrPush, string>;
   /** Read→plan→commit rounds before giving up on a branch that keeps moving. Default 5. */
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -75,7 +76,11 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
   let conflicts = 0;
 
   for (let attempt = 1; ; attempt++) {
-    const { snapshot, config } = await readRepository(input, input.pushes);
+    const { snapshot, config } = await readGitOps(
+      input.gitops,
+      (config) => rootsToRead(input.pushes, config),
+      input.configOverride,
+    );
     const pushes = newestPushPerRepository(
       input.pushes,
       (push) => resolveTargets(push, config).kind === "targets",
@@ -96,6 +101,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       template: config.commitMessage,
       pushes: updated.map((image) => image.push),
       changes: round.changes,
+      ...(input.repairReasons === undefined ? {} : { repairReasons: input.repairReasons }),
     });
     try {
       const result = await input.gitops.commit({
@@ -119,30 +125,6 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       await sleep(Math.round(random() * Math.min(2000, 100 * 2 ** attempt)));
     }
   }
-}
-
-async function readRepository(
-  input: UpdateManifestsInput,
-  pushes: readonly EcrPush[],
-): Promise<{ snapshot: GitOpsSnapshot; config: HeimdallConfig }> {
-  const configPaths = input.configOverride === undefined ? CONFIG_PATHS : [];
-  const firstRoots = rootsToRead(pushes, DEFAULT_CONFIG);
-  let snapshot = await input.gitops.read({ roots: firstRoots, configPaths });
-  const configFile = input.configOverride ?? snapshot.config;
-  const config =
-    configFile === undefined ? DEFAULT_CONFIG : parseHeimdallConfig(configFile.path, configFile.text);
-  if (config !== DEFAULT_CONFIG) {
-    // The config can point at folders the first read (made before the config was known) did not cover.
-    const roots = rootsToRead(pushes, config);
-    if (!roots.every((root) => firstRoots.some((read) => isUnder(root, read)))) {
-      snapshot = await input.gitops.read({ roots, configPaths: [] });
-    }
-  }
-  return { snapshot, config };
-}
-
-function isUnder(path: string, root: string): boolean {
-  return root === "" || path === root || path.startsWith(`${root}/`);
 }
 
 async function planRound(

@@ -6,8 +6,20 @@
  * - `unparseable`: a manifest is not valid YAML (or too deep, or expands aliases too far) and was skipped.
  * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
+ * - `ecr-unanswered`: the reconcile could not list a referenced ECR repository (deleted, another account
+ *   without permission, unreachable); its references were left as they are.
+ * - `several-tags`: the newest image carries several tags the filter accepts and none is the manifest's; the
+ *   reconcile does not guess and left the reference.
+ * - `history-unanswered`: the reconcile could not learn when a reference last changed; it was left.
  */
-export type WarningCode = "not-utf8" | "unparseable" | "unsafe-edit" | "stale-check-skipped";
+export type WarningCode =
+  | "not-utf8"
+  | "unparseable"
+  | "unsafe-edit"
+  | "stale-check-skipped"
+  | "ecr-unanswered"
+  | "several-tags"
+  | "history-unanswered";
 
 /**
  * Something the operator should know that did not stop the update (a file skipped, a check not made).
