@@ -1,11 +1,6 @@
 import { DescribeImagesCommand, type ECRClient, type ImageDetail } from "@aws-sdk/client-ecr";
-import {
-  type CatalogAnswer,
-  type CatalogImage,
-  type ImageCatalog,
-  parseEcrRegistryHost,
-} from "../core/index.ts";
-import { ecrClients } from "./ecr-clients.ts";
+import type { CatalogAnswer, CatalogImage, ImageCatalog } from "../core/index.ts";
+import { createEcrRegistryClients } from "./create-ecr-registry-clients.ts";
 
 /** DescribeImages' largest page. */
 const PAGE_SIZE = 1000;
@@ -30,18 +25,18 @@ const MAX_PAGES = 50;
 export function createEcrImageCatalog(options?: {
   readonly clientFor?: (region: string) => ECRClient;
 }): ImageCatalog {
-  const clientFor = options?.clientFor ?? ecrClients();
+  const clientFor = createEcrRegistryClients(options?.clientFor);
   return {
     async taggedImages({ registry, imageRepository }): Promise<CatalogAnswer> {
-      const host = parseEcrRegistryHost(registry);
-      if (host === undefined) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
+      const ecr = clientFor(registry);
+      if (ecr === undefined) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
       const images: CatalogImage[] = [];
       let nextToken: string | undefined;
       try {
         for (let page = 0; page < MAX_PAGES; page++) {
-          const response = await clientFor(host.region).send(
+          const response = await ecr.client.send(
             new DescribeImagesCommand({
-              registryId: host.account,
+              registryId: ecr.registryId,
               repositoryName: imageRepository,
               filter: { tagStatus: "TAGGED" },
               maxResults: PAGE_SIZE,

@@ -10,7 +10,8 @@
  *
  * Nothing under `core/` touches the file system, the network or the environment variables
  * (`test/core/core-purity.test.ts` enforces it); IO arrives through the ports
- * {@link GitOpsRepository}, {@link ImagePushClock}, {@link ImageCatalog} and {@link ReferenceHistory}.
+ * {@link GitOpsRepository}, {@link ImagePushClock}, {@link ImageProvenanceReader}, {@link ImageCatalog} and
+ * {@link ReferenceHistory}.
  */
 
 export {
@@ -22,6 +23,8 @@ export {
   parseHeimdallConfig,
 } from "./config/heimdall-config.ts";
 export { InvalidConfigError } from "./config/invalid-config-error.ts";
+export { isUnderRoot } from "./config/is-under-root.ts";
+export { isYamlFile } from "./config/is-yaml-file.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
 export type { ChangedField, ManifestChange, MatcherName, TagAndDigest } from "./edit/manifest-change.ts";
 export type { EcrPush } from "./event/ecr-push.ts";
@@ -35,6 +38,7 @@ export {
   type ReconcileRequest,
 } from "./event/parse-reconcile-request.ts";
 export { HeimdallError } from "./heimdall-error.ts";
+export { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
 export type { CatalogAnswer, CatalogImage, ImageCatalog } from "./reconcile/image-catalog.ts";
 export type { ReconcileItem, Repair } from "./reconcile/plan-reconcile.ts";
 export { type ReconcileInput, type ReconcileReport, reconcile } from "./reconcile/reconcile.ts";
@@ -44,9 +48,11 @@ export type {
   LineChanges,
   ReferenceHistory,
 } from "./reconcile/reference-history.ts";
+export { sleep } from "./sleep.ts";
 
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
 export { describeChange } from "./update/describe-change.ts";
+export { describeSource, type SourceDescription } from "./update/describe-source.ts";
 export type {
   CommitRequest,
   CommitResult,
@@ -54,9 +60,15 @@ export type {
   GitOpsSnapshot,
   ReadRequest,
 } from "./update/gitops-repository.ts";
+export type {
+  ImageProvenance,
+  ImageProvenanceReader,
+  ProvenanceAnswer,
+} from "./update/image-provenance-reader.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
 export type { ImageOutcome, ImageReport, UnresolvedOutcome, UpdateOutcome } from "./update/outcomes.ts";
 export type { UpdatePlan } from "./update/plan-update.ts";
+export { PROVENANCE_LABELS, provenanceFromLabels } from "./update/provenance-from-labels.ts";
 export { StaleHeadError } from "./update/stale-head-error.ts";
 export {
   type UpdateManifestsInput,

@@ -1,8 +1,14 @@
-import { Octokit } from "@octokit/core";
-import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
+import { Octokit, type OctokitOptions } from "@octokit/core";
+import { type RetryOptions, retry } from "@octokit/plugin-retry";
+import { type ThrottlingOptions, throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck/light.js";
 import { createInstallationAuth } from "./create-installation-auth.ts";
+import {
+  GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS,
+  GITHUB_RATE_LIMIT_RETRIES,
+  GITHUB_RETRY_UNIT_MS,
+  GITHUB_SERVER_ERROR_RETRIES,
+} from "./github-retry-policy.ts";
 import { normalizePrivateKey } from "./normalize-private-key.ts";
 
 const HeimdallOctokit = Octokit.plugin(retry, throttling);
@@ -22,37 +28,30 @@ export interface GitHubAppOctokitOptions {
   /** `https://api.github.com` by default; GitHub Enterprise Server: `https://HOST/api/v3`. */
   readonly baseUrl?: string;
   /** Octokit request options, e.g. `{ fetch }` or `{ timeout }`. */
-  readonly request?: Readonly<Record<string, unknown>>;
-  /** Where Octokit, auth-app and the rate-limit handlers warn; Octokit's console logger by default. */
-  readonly log?: OctokitLog;
-  /** Overrides for the retry policy below (tests shorten the waits). */
-  readonly retry?: {
-    readonly retries?: number;
-    /** Milliseconds per backoff unit; waits are 1, 4, 9 … units. Default 1000. */
-    readonly retryAfterBaseValue?: number;
-  };
-  /** Overrides for the rate-limit policy below. */
-  readonly throttle?: {
-    /** How many times one request may wait out a rate limit. Default 1. */
+  readonly request?: OctokitOptions["request"];
+  /**
+   * Where Octokit, auth-app and the rate-limit handlers warn; Octokit's console logger by default. The
+   * Lambda passes a redacting Powertools logger.
+   */
+  readonly log?: OctokitOptions["log"];
+  /**
+   * Overrides for the retry policy below (tests shorten the waits): `retries` (default
+   * `GITHUB_SERVER_ERROR_RETRIES`) and `retryAfterBaseValue`, the backoff unit in ms (retry n waits
+   * unit × n²; default `GITHUB_RETRY_UNIT_MS`).
+   */
+  readonly retry?: Pick<RetryOptions, "retries" | "retryAfterBaseValue">;
+  /**
+   * Overrides for the rate-limit policy below: `retryAfterBaseValue` (ms per second of `retry-after`,
+   * default 1000; tests shrink it) and `id` (Octokits with the same id share the request spacing within a
+   * process; default one id per App installation, `appId` + owner/repo, since GitHub's limits are per
+   * installation), plus heimdall's own bounds.
+   */
+  readonly throttle?: Pick<ThrottlingOptions, "retryAfterBaseValue" | "id"> & {
+    /** How many times one request may wait out a rate limit. Default `GITHUB_RATE_LIMIT_RETRIES`. */
     readonly maxRetries?: number;
-    /** A longer wait than this fails the request instead (Lambda time is bounded). Default 20. */
+    /** A longer wait fails the request instead. Default `GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS`. */
     readonly maxRetryAfterSeconds?: number;
-    /** Milliseconds per second of `retry-after`. Default 1000; tests shrink it. */
-    readonly retryAfterBaseValue?: number;
-    /**
-     * Octokits with the same id share the request spacing below within a process. Default: one id per
-     * App installation (`appId` + owner/repo), since GitHub's limits are per installation.
-     */
-    readonly id?: string;
   };
-}
-
-/** Where Octokit logs; the Lambda passes a redacting Powertools logger. */
-export interface OctokitLog {
-  debug(message: string, ...rest: unknown[]): void;
-  info(message: string, ...rest: unknown[]): void;
-  warn(message: string, ...rest: unknown[]): void;
-  error(message: string, ...rest: unknown[]): void;
 }
 
 /**
@@ -61,18 +60,22 @@ export interface OctokitLog {
  * across invocations; `@octokit/auth-app` renews the one-hour token a minute before it expires.
  *
  * Failure policy, chosen for a write path guarded by `expectedHeadOid`:
- * - Every wait below fits the function's 60 s timeout with room for the work: a read and a commit can each
- *   spend at most 5 s on 5xx retries plus 20 s on one rate-limit wait. Anything longer fails the event
- *   fast and SQS redelivers it, instead of the Lambda timing out mid-wait and tripping the error alarm.
- * - 5xx and network errors are retried `retries` (2) times after 1 s and 4 s. Retrying the commit
- *   mutation is safe: if a lost response hid a commit that landed, the retry fails as a stale head and
- *   the use case re-reads and finds nothing left to do — it can never commit twice.
+ * - Every wait below fits the function's timeout (`FUNCTION_TIMEOUT_SECONDS`, 60 s) with room for the work:
+ *   a read and a commit can each spend at most `githubWorstCaseWaitMs()` waiting (1 s + 4 s of 5xx
+ *   retries, one rate-limit wait of ≤ 20 s; `lambda/github/github-retry-policy.ts`). Anything longer fails
+ *   the event fast and SQS redelivers it, instead of the Lambda timing out mid-wait and tripping the error
+ *   alarm.
+ * - 5xx and network errors are retried `GITHUB_SERVER_ERROR_RETRIES` (2) times, after 1 s and 4 s. Retrying
+ *   the commit mutation is safe: if a lost response hid a commit that landed, the retry fails as a stale
+ *   head, and `createGitHubGitOps` recognises its own landed commit (`findLandedCommit`: single parent =
+ *   the head it read, same message, same file contents) and reports it — it can never commit twice.
  * - 409 and 422 are never retried blindly: the same request would fail the same way. A stale head is a
  *   GraphQL error the use case handles by re-reading and re-applying. 400/401/403/404/410/451 are final
  *   too (auth-app already retries a 401 right after issuing a token, for replication lag).
  * - Rate limits (primary: `x-ratelimit-remaining: 0`; secondary: 403/429 "secondary rate limit", or a
  *   GraphQL `RATE_LIMITED` error) are waited out honoring `retry-after` / `x-ratelimit-reset`, at most
- *   `maxRetries` (1) time and only when the wait is ≤ `maxRetryAfterSeconds` (20 s). Longer waits fail
+ *   `GITHUB_RATE_LIMIT_RETRIES` (1) time and only when the wait is ≤ `GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS`
+ *   (20 s). Longer waits fail
  *   the request so the event is retried later instead of the Lambda timing out mid-wait.
  * - GitHub asks for ≥ 1 s between *mutative* requests. The throttling plugin's default spaces every GraphQL
  *   request (reads too) and every write 1 s apart, which would put a second between heimdall's read and its
@@ -88,8 +91,8 @@ export interface OctokitLog {
  */
 export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHubAppOctokit {
   const { owner, repo } = options;
-  const maxRetries = options.throttle?.maxRetries ?? 1;
-  const maxRetryAfterSeconds = options.throttle?.maxRetryAfterSeconds ?? 20;
+  const maxRetries = options.throttle?.maxRetries ?? GITHUB_RATE_LIMIT_RETRIES;
+  const maxRetryAfterSeconds = options.throttle?.maxRetryAfterSeconds ?? GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS;
 
   function onLimit(kind: string) {
     return (
@@ -124,8 +127,8 @@ export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHub
       ...(options.installationId === undefined ? {} : { installationId: options.installationId }),
     },
     retry: {
-      retries: options.retry?.retries ?? 2,
-      retryAfterBaseValue: options.retry?.retryAfterBaseValue ?? 1000,
+      retries: options.retry?.retries ?? GITHUB_SERVER_ERROR_RETRIES,
+      retryAfterBaseValue: options.retry?.retryAfterBaseValue ?? GITHUB_RETRY_UNIT_MS,
       // Octokit's default list plus 409 (conflict: retrying cannot help) and 429 (left to the throttling
       // plugin, which honors retry-after instead of a fixed backoff).
       doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],

@@ -1,21 +1,18 @@
-import { createAppAuth } from "@octokit/auth-app";
+import { createAppAuth, type StrategyOptions } from "@octokit/auth-app";
+import { memoizeUntilSuccess } from "../core/index.ts";
 
 type AppAuth = ReturnType<typeof createAppAuth>;
 type AuthHook = AppAuth["hook"];
 type RequestInterface = Parameters<AuthHook>[0];
 
 /** What Octokit passes to an `authStrategy`, merged with our `auth` options. */
-export interface InstallationAuthOptions {
-  readonly appId: number | string;
+export interface InstallationAuthOptions extends Pick<StrategyOptions, "appId" | "request" | "log"> {
   /** PKCS#8 PEM; see `normalizePrivateKey`. */
   readonly privateKey: string;
   /** Omitted: discovered once with `GET /repos/{owner}/{repo}/installation` (app JWT) and kept. */
   readonly installationId?: number;
   readonly owner: string;
   readonly repo: string;
-  /** Octokit's own request function; auth-app sends its token requests through it. */
-  readonly request?: RequestInterface;
-  readonly log?: { warn: (message: string, additionalInfo?: object) => unknown };
 }
 
 /** An Octokit auth strategy: callable like auth-app's `auth(...)`, with a request `hook`. */
@@ -49,23 +46,15 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
     ...(options.log === undefined ? {} : { log: options.log }),
   };
   const appAuth = createAppAuth(common);
-  let installationAuth: Promise<AppAuth> | undefined =
-    options.installationId === undefined
-      ? undefined
-      : Promise.resolve(createAppAuth({ ...common, installationId: options.installationId }));
-
-  function forInstallation(request: RequestInterface): Promise<AppAuth> {
-    if (installationAuth !== undefined) return installationAuth;
-    const discovering = discover(request).then((installationId) =>
-      // The factory form shares appAuth's state, token cache included.
-      appAuth({ type: "installation", installationId, factory: (state) => createAppAuth(state) }),
-    );
-    installationAuth = discovering;
-    discovering.catch(() => {
-      if (installationAuth === discovering) installationAuth = undefined;
-    });
-    return discovering;
-  }
+  const known = options.installationId;
+  const forInstallation: (request: RequestInterface) => Promise<AppAuth> =
+    known === undefined
+      ? memoizeUntilSuccess(async (request: RequestInterface) => {
+          const installationId = await discover(request);
+          // The factory form shares appAuth's state, token cache included.
+          return appAuth({ type: "installation", installationId, factory: (state) => createAppAuth(state) });
+        })
+      : constant(createAppAuth({ ...common, installationId: known }));
 
   async function discover(request: RequestInterface): Promise<number> {
     // Signed with the app JWT by auth-app; `hook` lets app routes through without waiting for this lookup.
@@ -99,6 +88,11 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
 // The app-JWT routes heimdall can reach (`/app…` and the installation lookups), relative to baseUrl.
 const APP_ROUTE =
   /^\/(?:app(?:[/?]|$)|(?:repos\/[^/]+\/[^/]+|orgs\/[^/]+|users\/[^/]+)\/installation(?:\?|$))/i;
+
+function constant<T>(value: T): () => Promise<T> {
+  const resolved = Promise.resolve(value);
+  return () => resolved;
+}
 
 function isAppRoute(path: string): boolean {
   return APP_ROUTE.test(path);

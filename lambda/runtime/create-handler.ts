@@ -6,6 +6,7 @@ import {
   CommitConflictError,
   type GitOpsRepository,
   HeimdallError,
+  type ImageProvenanceReader,
   type ImagePushClock,
   parseEcrEvent,
   type UpdateManifestsInput,
@@ -23,6 +24,7 @@ export interface HandlerDependencies {
   readonly resolve: (() => Promise<{
     readonly gitops: GitOpsRepository;
     readonly clock?: ImagePushClock;
+    readonly provenance?: ImageProvenanceReader;
   }>) & {
     /**
      * Drops the container's adapters after a failed update, so the next invocation re-reads the secret: an
@@ -97,12 +99,13 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     let report: UpdateReport | undefined;
     if (pending.length > 0) {
       try {
-        const { gitops, clock } = await deps.resolve();
+        const { gitops, clock, provenance } = await deps.resolve();
         report = await updateManifests({
           ...deps.update,
           pushes: pending.map(({ push }) => push),
           gitops,
           ...(clock === undefined ? {} : { clock }),
+          ...(provenance === undefined ? {} : { provenance }),
         });
         summaries.push(...summarizeReport(pending, report, now()));
       } catch (error) {
@@ -117,6 +120,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
             ...(messageId === undefined ? {} : { messageId }),
             imageRepository: push.imageRepository,
             tag: push.tag,
+            digest: push.digest,
             reason,
             errorName,
           });

@@ -4,10 +4,13 @@
  */
 import { runEngineBench } from "./engine-bench.ts";
 import { runLambdaBench } from "./lambda-bench.ts";
+import { runProvenanceBench } from "./provenance-bench.ts";
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 console.log(`node ${process.version}, ${runs} runs per figure\n`);
 console.log("## Lambda");
 for (const row of await runLambdaBench({ runs })) console.log(`- ${row.name}: ${row.value}`);
+console.log("\n## Provenance (AWS calls per pushed digest, counted on the wire)");
+for (const row of await runProvenanceBench()) console.log(`- ${row.name}: ${row.value}`);
 console.log("\n## Engine (planning, in memory)");
 for (const row of runEngineBench({ runs })) console.log(`- ${row.name}: ${row.value}`);

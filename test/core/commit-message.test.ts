@@ -42,6 +42,10 @@ function change(
 
 const TIMETABLE = `${SEOUL}/snutt-dev/snutt-timetable`;
 
+function paragraphs(body: string): string[] {
+  return body.split("\n\n");
+}
+
 describe("renderCommitMessage for one image", () => {
   it("renders exactly the original tool's headline and lists the change", () => {
     const message = renderCommitMessage({
@@ -53,7 +57,12 @@ describe("renderCommitMessage for one image", () => {
     });
     expect(message).toEqual({
       headline: "Automated commit by ECR push (snutt-dev/snutt-timetable:46)",
-      body: "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+      body: [
+        "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+        "",
+        `Image-Digest: ${DIGEST}`,
+        "ECR-Event-Id: evt-snutt-dev/snutt-timetable:46@2026-11-20T10:00:00Z",
+      ].join("\n"),
     });
   });
 
@@ -63,10 +72,9 @@ describe("renderCommitMessage for one image", () => {
       pushes: [push("snutt-dev/snutt-timetable", "46")],
       changes: [],
     });
-    expect(message).toEqual({
-      headline: `deploy snutt-dev/snutt-timetable:46 (${DIGEST}) from ${SEOUL} snutt-dev/snutt-timetable`,
-      body: "",
-    });
+    expect(message.headline).toBe(
+      `deploy snutt-dev/snutt-timetable:46 (${DIGEST}) from ${SEOUL} snutt-dev/snutt-timetable`,
+    );
   });
 
   it("leaves unknown placeholders and other braces as written", () => {
@@ -95,16 +103,21 @@ describe("renderCommitMessage for a batch", () => {
         "",
         "apps/k8s-monitoring/grafana/values.yml: image.tag 1.2.2 → 1.2.3",
         "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+        "",
+        `Image-Digest: ${DIGEST}`,
+        "ECR-Event-Id: evt-k8s-monitoring:1.2.3@2026-11-20T10:00:00Z",
+        `Image-Digest: ${DIGEST}`,
+        "ECR-Event-Id: evt-snutt-dev/snutt-timetable:46@2026-11-20T10:00:00Z",
       ].join("\n"),
     });
   });
 
   it("renders each image line with a custom template, keeping the fixed headline", () => {
     const message = renderCommitMessage({ template: "deploy {repository} → {tag}", pushes, changes: [] });
-    expect(message).toEqual({
-      headline: "Automated commit by ECR push (2 images)",
-      body: "deploy k8s-monitoring → 1.2.3\ndeploy snutt-dev/snutt-timetable → 46",
-    });
+    expect(message.headline).toBe("Automated commit by ECR push (2 images)");
+    expect(paragraphs(message.body)[0]).toBe(
+      "deploy k8s-monitoring → 1.2.3\ndeploy snutt-dev/snutt-timetable → 46",
+    );
   });
 
   it("does not depend on the order of pushes or changes", () => {
@@ -140,6 +153,8 @@ describe("renderCommitMessage for a reconcile", () => {
         "snutt-dev/snutt-timetable:46: 46 was missed",
         "",
         "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+        "",
+        `Image-Digest: ${DIGEST}`,
       ].join("\n"),
     });
     expect(renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes, changes, repairReasons })).toEqual(
@@ -151,6 +166,9 @@ describe("renderCommitMessage for a reconcile", () => {
           "",
           "apps/k8s-monitoring/grafana/values.yml: image.tag 1.2.2 → 1.2.3",
           "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+          "",
+          `Image-Digest: ${DIGEST}`,
+          `Image-Digest: ${DIGEST}`,
         ].join("\n"),
       },
     );
@@ -159,7 +177,12 @@ describe("renderCommitMessage for a reconcile", () => {
 
 describe("renderCommitMessage change lines", () => {
   function body(changes: readonly ManifestChange[]): string {
-    return renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes: [push("x", "1")], changes }).body;
+    const message = renderCommitMessage({
+      template: DEFAULT_COMMIT_MESSAGE,
+      pushes: [push("x", "1")],
+      changes,
+    });
+    return paragraphs(message.body)[0] ?? "";
   }
 
   it("sorts by file, then document, then path, and drops exact duplicates", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { type EditOutcome, editImageTags, type ImageEdit } from "../../lambda/core/edit/edit-image-tags.ts";
+import { type EditOutcome, editImageTags } from "../../lambda/core/edit/edit-image-tags.ts";
+import type { ImageEdit } from "../../lambda/core/edit/image-edit.ts";
 import { readsAsPlainString } from "../../lambda/core/edit/reads-as-plain-string.ts";
 import { UnsafeEditError } from "../../lambda/core/edit/unsafe-edit-error.ts";
 import { verifyEdit } from "../../lambda/core/edit/verify-edit.ts";

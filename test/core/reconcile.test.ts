@@ -79,7 +79,7 @@ describe("reconcile", () => {
     ]);
     expect(await commitCount(dir)).toBe(3);
     expect(await log(dir)).toMatch(
-      /^Automated commit by ECR reconcile \(snutt-dev\/api:48\)\n\nsnutt-dev\/api:48: 48 was pushed at .*\n\napps\/snutt-dev\/api\/deployment\.yaml: spec\.template\.spec\.containers\[0\]\.image 47 → 48$/,
+      /^Automated commit by ECR reconcile \(snutt-dev\/api:48\)\n\nsnutt-dev\/api:48: 48 was pushed at .*\n\napps\/snutt-dev\/api\/deployment\.yaml: spec\.template\.spec\.containers\[0\]\.image 47 → 48\n\nImage-Digest: sha256:[0-9a-f]{64}$/,
     );
 
     // The same edit the push event makes, byte for byte.

@@ -1,5 +1,6 @@
 import type { EcrPush } from "../event/ecr-push.ts";
 import type { HeimdallConfig } from "./heimdall-config.ts";
+import { minimalRoots } from "./minimal-roots.ts";
 import { compilePathGlobs } from "./path-globs.ts";
 import { resolveTargets } from "./resolve-targets.ts";
 
@@ -15,9 +16,11 @@ import { resolveTargets } from "./resolve-targets.ts";
  */
 export function rootsToRead(pushes: readonly EcrPush[] | "all", config: HeimdallConfig): string[] {
   if (pushes === "all") {
-    const convention = config.fallback === "convention" ? ["apps/**"] : [];
-    const globs = [...config.targets.flatMap((target) => target.paths), ...convention];
-    return globs.some((glob) => !glob.startsWith("!")) ? [...compilePathGlobs(globs).roots] : [];
+    const convention = config.fallback === "convention" ? ["apps"] : [];
+    return minimalRoots([
+      ...config.targets.flatMap((target) => compilePathGlobs(target.paths).roots),
+      ...convention,
+    ]);
   }
   const roots = new Set<string>();
   for (const push of pushes) {
@@ -25,8 +28,5 @@ export function rootsToRead(pushes: readonly EcrPush[] | "all", config: Heimdall
     if (resolution.kind !== "targets") continue;
     for (const target of resolution.targets) for (const root of target.paths.roots) roots.add(root);
   }
-  const sorted = [...roots].sort();
-  return sorted.filter(
-    (root) => !sorted.some((other) => other !== root && (other === "" || root.startsWith(`${other}/`))),
-  );
+  return minimalRoots(roots);
 }

@@ -1,22 +1,12 @@
 import { type Document, parseAllDocuments } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
 import { findImageTargets, type ImageTarget } from "./find-image-targets.ts";
+import type { ImageEdit } from "./image-edit.ts";
 import type { ManifestChange } from "./manifest-change.ts";
 import { type Splice, scalarSplice } from "./scalar-splice.ts";
 import { UnsafeEditError } from "./unsafe-edit-error.ts";
 import { type AllowedChange, verifyEdit } from "./verify-edit.ts";
 import { formatYamlPath } from "./yaml-path.ts";
-
-/** The image a push produced, and where its references may live. */
-export interface ImageEdit {
-  /** Registry hosts whose references count (the push's own plus any the config adds). */
-  readonly registries: readonly string[];
-  /** ECR repository name, e.g. `snutt-dev/snutt-timetable`. */
-  readonly imageRepository: string;
-  readonly tag: string;
-  /** `sha256:` + 64 hex digits; written only where a reference is already pinned by digest. */
-  readonly digest: string;
-}
 
 /**
  * `edited`: the new text and what changed (`changes` empty ⇒ `text` is the input, untouched).

@@ -10,18 +10,11 @@ import {
   type Scalar,
 } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
+import type { ImageEdit } from "./image-edit.ts";
 import type { ChangedField, MatcherName, TagAndDigest } from "./manifest-change.ts";
 import type { MappingView, MatchQuery } from "./matchers/image-matcher.ts";
 import { IMAGE_MATCHERS } from "./matchers/image-matchers.ts";
 import type { YamlPathSegment } from "./yaml-path.ts";
-
-/** What {@link findImageTargets} looks for: the pushed image, on any of the registries that count. */
-export interface ImageTargetQuery {
-  readonly registries: readonly string[];
-  readonly imageRepository: string;
-  readonly tag: string;
-  readonly digest: string;
-}
 
 /** A scalar that must get a new value, and every path through which the document reaches it. */
 export interface ImageTarget {
@@ -60,7 +53,7 @@ const MAX_ALIASED_VISITS = 50_000;
  * findImageTargets(doc, "image: reg.example/ns/app:1\n", { registries: ["reg.example"], imageRepository: "ns/app", tag: "2", digest })
  *   .map((t) => t.newValue); // ["reg.example/ns/app:2"]
  */
-export function findImageTargets(document: Document, source: string, query: ImageTargetQuery): ImageTarget[] {
+export function findImageTargets(document: Document, source: string, query: ImageEdit): ImageTarget[] {
   const registries = new Set(query.registries.map((registry) => registry.toLowerCase()));
   const reached = new Map<Scalar, YamlPathSegment[][]>();
   const found = new Map<Scalar, Found>();

@@ -4,6 +4,7 @@ import {
   type HeimdallConfig,
   parseHeimdallConfig,
 } from "../config/heimdall-config.ts";
+import { isUnderRoot } from "../config/is-under-root.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
 
 /**
@@ -29,13 +30,9 @@ export async function readGitOps(
   if (config !== DEFAULT_CONFIG) {
     // The config can point at folders the first read (made before the config was known) did not cover.
     const roots = rootsFor(config);
-    if (!roots.every((root) => firstRoots.some((read) => isUnder(root, read)))) {
+    if (!roots.every((root) => firstRoots.some((read) => read === root || isUnderRoot(root, read)))) {
       snapshot = await gitops.read({ roots, configPaths: [] });
     }
   }
   return { snapshot, config };
-}
-
-function isUnder(path: string, root: string): boolean {
-  return root === "" || path === root || path.startsWith(`${root}/`);
 }

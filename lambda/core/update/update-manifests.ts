@@ -2,10 +2,13 @@ import type { HeimdallConfig } from "../config/heimdall-config.ts";
 import { resolveTargets } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
+import { sleep as defaultSleep } from "../sleep.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
+import { findProvenance } from "./find-provenance.ts";
 import { findStalePushes } from "./find-stale-pushes.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
+import type { ImageProvenanceReader, ProvenanceAnswer } from "./image-provenance-reader.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
@@ -20,6 +23,11 @@ export interface UpdateManifestsInput {
   readonly gitops: GitOpsRepository;
   /** Out-of-order protection: when set, a push older than the image already deployed is skipped as stale. */
   readonly clock?: ImagePushClock;
+  /**
+   * Source labels for the commit message: when set, each image about to be committed is asked for once per
+   * call (conflict rounds reuse the answer); a failed lookup is a `provenance-unavailable` warning, never an error.
+   */
+  readonly provenance?: ImageProvenanceReader;
   /** Plan only: read, edit in memory, never commit. */
   readonly dryRun?: boolean;
   /** Use this config instead of the repository's `.heimdall.yaml` (the CLI's `--config`). */
@@ -71,9 +79,10 @@ export interface UpdateReport extends UpdatePlan {
  */
 export async function updateManifests(input: UpdateManifestsInput): Promise<UpdateReport> {
   const maxAttempts = input.maxAttempts ?? 5;
-  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = input.sleep ?? defaultSleep;
   const random = input.random ?? Math.random;
   let conflicts = 0;
+  const provenance = input.provenance === undefined ? undefined : askOncePerPush(input.provenance);
 
   for (let attempt = 1; ; attempt++) {
     const { snapshot, config } = await readGitOps(
@@ -96,11 +105,21 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
             : "no-change";
       return { ...base, outcome };
     }
-    const updated = round.images.filter((image) => image.outcome === "updated");
+    const found = provenance === undefined ? undefined : await findProvenance(round.images, provenance);
+    const images = round.images.map((image): ImageReport => {
+      const labels = found?.provenance.get(image.push);
+      return labels === undefined ? image : { ...image, provenance: labels };
+    });
+    const committed = {
+      ...base,
+      images,
+      warnings: [...round.warnings, ...(found?.warnings ?? [])],
+    };
     const message = renderCommitMessage({
       template: config.commitMessage,
-      pushes: updated.map((image) => image.push),
+      pushes: images.filter((image) => image.outcome === "updated").map((image) => image.push),
       changes: round.changes,
+      ...(found === undefined ? {} : { provenance: found.provenance }),
       ...(input.repairReasons === undefined ? {} : { repairReasons: input.repairReasons }),
     });
     try {
@@ -110,7 +129,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
         body: message.body,
         files: round.files.map((file) => ({ path: file.path, contents: file.after })),
       });
-      return { ...base, outcome: "updated", commit: { ...result, ...message } };
+      return { ...committed, outcome: "updated", commit: { ...result, ...message } };
     } catch (error) {
       if (!(error instanceof StaleHeadError)) throw error;
       conflicts++;
@@ -125,6 +144,22 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       await sleep(Math.round(random() * Math.min(2000, 100 * 2 ** attempt)));
     }
   }
+}
+
+// Conflict rounds commit the same images again: their labels do not change, so ask once.
+function askOncePerPush(reader: ImageProvenanceReader): ImageProvenanceReader {
+  const answers = new Map<string, Promise<ProvenanceAnswer>>();
+  return {
+    provenanceOf(image) {
+      const key = `${image.registry}/${image.imageRepository}@${image.digest}`;
+      let answer = answers.get(key);
+      if (answer === undefined) {
+        answer = reader.provenanceOf(image);
+        answers.set(key, answer);
+      }
+      return answer;
+    },
+  };
 }
 
 async function planRound(

@@ -11,6 +11,8 @@
  * - `several-tags`: the newest image carries several tags the filter accepts and none is the manifest's; the
  *   reconcile does not guess and left the reference.
  * - `history-unanswered`: the reconcile could not learn when a reference last changed; it was left.
+ * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
+ *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
  */
 export type WarningCode =
   | "not-utf8"
@@ -19,7 +21,8 @@ export type WarningCode =
   | "stale-check-skipped"
   | "ecr-unanswered"
   | "several-tags"
-  | "history-unanswered";
+  | "history-unanswered"
+  | "provenance-unavailable";
 
 /**
  * Something the operator should know that did not stop the update (a file skipped, a check not made).
