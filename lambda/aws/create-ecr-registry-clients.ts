@@ -1,5 +1,5 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
-import { parseEcrRegistryHost } from "../core/index.ts";
+import { ECR } from "../core/index.ts";
 
 /** The ECR client to ask about images in one registry, with the registry's account id and region. */
 export interface EcrRegistryClient {
@@ -35,7 +35,7 @@ export function createEcrRegistryClients(
       return client;
     });
   return (registry) => {
-    const host = parseEcrRegistryHost(registry);
+    const host = ECR.parseRegistryHost(registry);
     if (host === undefined) return undefined;
     return { client: forRegion(host.region), registryId: host.account, region: host.region };
   };

@@ -66,6 +66,26 @@ describe("renderCommitMessage for one image", () => {
     });
   });
 
+  it("gives a manual push no ECR-Event-Id, and no Image-Digest or {digest} when it named none", () => {
+    const { digest: _digest, ...fields } = push("snutt-dev/snutt-timetable", "44");
+    const changes = [
+      change("apps/snutt-dev/snutt-timetable/deployment.yaml", `${TIMETABLE}:45`, `${TIMETABLE}:44`),
+    ];
+    const bare = renderCommitMessage({
+      template: "rollback {repository}:{tag}{digest}",
+      pushes: [{ ...fields, manual: true }],
+      changes,
+    });
+    expect(bare.headline).toBe("rollback snutt-dev/snutt-timetable:44");
+    expect(paragraphs(bare.body)).toHaveLength(1);
+    const pinned = renderCommitMessage({
+      template: DEFAULT_COMMIT_MESSAGE,
+      pushes: [{ ...fields, manual: true, digest: DIGEST }],
+      changes,
+    });
+    expect(paragraphs(pinned.body)[1]).toBe(`Image-Digest: ${DIGEST}`);
+  });
+
   it("fills every placeholder of a custom template", () => {
     const message = renderCommitMessage({
       template: "deploy {repository}:{tag} ({digest}) from {registry} {repository}",

@@ -75,6 +75,23 @@ describe("judgeManifestImage", () => {
     });
   });
 
+  it("under order: semver ranks by version, and never calls a lower or equal version newer", () => {
+    const semver = (value: string) => /^v?\d+\.\d+\.\d+/.test(value);
+    const pushed = catalog(image(1, ["1.3.0"], "10:00:00"), image(2, ["1.2.6"], "10:05:00"));
+    expect(judgeManifestImage([tag("1.2.5")], pushed, semver, "semver")).toMatchObject({
+      kind: "drifted",
+      tag: "1.3.0",
+    });
+    expect(judgeManifestImage([tag("1.2.5")], pushed, semver)).toMatchObject({
+      kind: "drifted",
+      tag: "1.2.6",
+    });
+    expect(judgeManifestImage([tag("v1.4.0")], pushed, semver, "semver")).toMatchObject({
+      kind: "left",
+      reason: "version 1.4.0 is deployed, not lower than 1.3.0 (1.3.0)",
+    });
+  });
+
   it("still judges a deployed tag ECR no longer knows", () => {
     expect(judgeManifestImage([tag("12")], history, all)).toEqual({
       kind: "drifted",

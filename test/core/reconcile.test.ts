@@ -178,6 +178,38 @@ describe("reconcile", () => {
     expect(await read(dir, API)).toBe(deployment("api", "snutt-dev/api:48"));
   });
 
+  it("respects a paused target: nothing under it changes", async () => {
+    ecr.push("snutt-dev/api", "47", "2026-11-20T10:00:00Z");
+    const config =
+      "version: 1\ntargets:\n  - repository: snutt-dev/*\n    paths: ['apps/snutt-dev/**']\n    paused: true\n";
+    const dir = await gitops(
+      { ".heimdall.yaml": config, [API]: deployment("api", "snutt-dev/api:47") },
+      "2026-11-20T10:01:00Z",
+    );
+    ecr.push("snutt-dev/api", "48", "2026-11-20T10:05:00Z");
+    const report = await run(dir);
+    expect(report.outcome).toBe("no-change");
+    expect(await commitCount(dir)).toBe(2);
+    expect(await read(dir, API)).toBe(deployment("api", "snutt-dev/api:47"));
+  });
+
+  it("under order: semver repairs to the highest version, not to a later hotfix of an older line", async () => {
+    ecr.push("snutt-dev/api", "1.2.5", "2026-11-20T09:00:00Z");
+    const config =
+      "version: 1\ntargets:\n  - repository: snutt-dev/*\n    paths: ['apps/snutt-dev/**']\n    order: semver\n";
+    const dir = await gitops(
+      { ".heimdall.yaml": config, [API]: deployment("api", "snutt-dev/api:1.2.5") },
+      "2026-11-20T09:01:00Z",
+    );
+    ecr.push("snutt-dev/api", "1.3.0", "2026-11-20T10:00:00Z");
+    ecr.push("snutt-dev/api", "1.2.6", "2026-11-20T10:05:00Z");
+    const report = await run(dir);
+    expect(report.items).toEqual([
+      expect.objectContaining({ outcome: "repaired", deployedTag: "1.2.5", newestTag: "1.3.0" }),
+    ]);
+    expect(await read(dir, API)).toBe(deployment("api", "snutt-dev/api:1.3.0"));
+  });
+
   it("leaves and warns when the newest image carries several accepted tags, none the manifest's", async () => {
     ecr.push("snutt-dev/api", "47", "2026-11-20T10:00:00Z");
     const digest = ecr.push("snutt-dev/api", "48", "2026-11-20T10:05:00Z");

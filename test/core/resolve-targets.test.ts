@@ -140,3 +140,102 @@ targets:
     expect(editable(second, FILES)).toEqual(editable(first, FILES));
   });
 });
+
+describe("resolveTargets with the operator's policy", () => {
+  const policy = parseHeimdallConfig(
+    ".heimdall.yaml",
+    `version: 1
+targets:
+  - repository: snutt-prod/*
+    paths: [apps/snutt-prod/**]
+    order: semver
+    semver: ^1.2
+    pinDigest: true
+  - repository: snutt-dev/*
+    paths: [apps/snutt-dev/**]
+    paused: true
+    pausedReason: release freeze
+  - repository: snutt-dev/snutt-timetable
+    paths: [apps/snutt-dev-canary/**]
+  - repository: k8s-monitoring
+    paths: [apps/k8s-monitoring/**]
+    paused: true
+`,
+  );
+
+  it("is paused, with the reason, when every target that takes the push is paused", () => {
+    expect(resolveTargets(push("snutt-dev/snutt-core", "46"), policy)).toEqual({
+      kind: "paused",
+      reason: "targets[1] is paused: release freeze",
+    });
+    expect(resolveTargets(push("k8s-monitoring", "1"), policy)).toEqual({
+      kind: "paused",
+      reason: "targets[3] is paused: paused in .heimdall.yaml",
+    });
+  });
+
+  it("keeps the active targets and returns the paused ones beside them when only some are paused", () => {
+    const resolution = resolveTargets(push("snutt-dev/snutt-timetable", "46"), policy);
+    expect(editable(resolution, FILES)).toEqual({
+      "apps/snutt-dev-canary/snutt-timetable/deployment.yaml": [SEOUL],
+    });
+    if (resolution.kind !== "targets") throw new Error("expected targets");
+    expect(resolution.paused.map((target) => [target.paths.roots, target.reason])).toEqual([
+      [["apps/snutt-dev"], "targets[1] is paused: release freeze"],
+    ]);
+  });
+
+  it("carries pinDigest and order into the resolved targets", () => {
+    const [target] = targetsOf(resolveTargets(push("snutt-prod/api", "v1.4.0"), policy));
+    expect(target).toMatchObject({ pinDigest: true, order: "semver" });
+    const [convention] = targetsOf(resolveTargets(push("other/api", "1"), policy));
+    expect(convention).toMatchObject({ pinDigest: false, order: "push-time" });
+  });
+
+  it("accepts semantic versions with or without v inside the range", () => {
+    for (const tag of ["1.2.0", "v1.4.7", "1.9.9"]) {
+      expect(resolveTargets(push("snutt-prod/api", tag), policy).kind).toBe("targets");
+    }
+  });
+
+  it("refuses a tag that is not a semantic version under order: semver", () => {
+    expect(resolveTargets(push("snutt-prod/api", "latest"), policy)).toEqual({
+      kind: "tag-rejected",
+      reason:
+        "tag 'latest' of 'snutt-prod/api' is refused by every target that matches it: targets[0] orders by semver and 'latest' is not a semantic version (write tags like 1.2.3 or v1.2.3)",
+    });
+    expect(resolveTargets(push("snutt-prod/api", "1.2"), policy).kind).toBe("tag-rejected");
+  });
+
+  it("refuses a version outside the range", () => {
+    expect(resolveTargets(push("snutt-prod/api", "v2.0.0"), policy)).toEqual({
+      kind: "tag-rejected",
+      reason:
+        "tag 'v2.0.0' of 'snutt-prod/api' is refused by every target that matches it: targets[0].semver '^1.2' does not include version 2.0.0",
+    });
+    expect(resolveTargets(push("snutt-prod/api", "1.1.9"), policy).kind).toBe("tag-rejected");
+    // node-semver: a prerelease is outside a range unless the range names that prerelease's version.
+    expect(resolveTargets(push("snutt-prod/api", "1.3.0-rc.1"), policy).kind).toBe("tag-rejected");
+  });
+
+  it("needs a version for a semver range even when the order is push-time", () => {
+    const ranged = parseHeimdallConfig(
+      ".heimdall.yaml",
+      "version: 1\ntargets:\n  - repository: a\n    paths: [apps/a/**]\n    semver: '>=2'\n",
+    );
+    expect(resolveTargets(push("a", "main"), ranged)).toMatchObject({
+      kind: "tag-rejected",
+      reason: expect.stringContaining("targets[0] has semver '>=2' and 'main' is not a semantic version"),
+    });
+    expect(resolveTargets(push("a", "2.0.1"), ranged).kind).toBe("targets");
+  });
+
+  it("is tag-rejected, not paused, when a paused target refuses the tag anyway", () => {
+    const both = parseHeimdallConfig(
+      ".heimdall.yaml",
+      "version: 1\ntargets:\n  - repository: a\n    paths: [apps/a/**]\n    tags: '^v'\n    paused: true\n",
+    );
+    expect(resolveTargets(push("a", "46"), both).kind).toBe("tag-rejected");
+    expect(resolveTargets(push("a", "v46"), both).kind).toBe("paused");
+  });
+});

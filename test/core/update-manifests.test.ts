@@ -157,6 +157,32 @@ describe("updateManifests", () => {
     expect(await commitCount(dir)).toBe(2);
   });
 
+  it("orders by version, not push time, under order: semver: a higher version pushed earlier still lands", async () => {
+    const dir = await gitops({
+      ".heimdall.yaml":
+        "version: 1\ntargets:\n  - repository: snutt-dev/app\n    paths: [apps/snutt-dev/**]\n    order: semver\n",
+      "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:1.3.1"),
+    });
+    const clock = fixedClock({
+      "snutt-dev/app:1.3.1": { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") },
+    });
+    const higher = await updateManifests({
+      pushes: [push("snutt-dev/app", "1.4.0", "2026-11-20T10:00:00Z")],
+      gitops: createLocalGitOps({ dir }),
+      clock,
+    });
+    expect(higher.outcome).toBe("updated");
+    expect(higher.warnings).toEqual([]);
+    const lower = await updateManifests({
+      pushes: [push("snutt-dev/app", "1.3.2", "2026-11-20T11:00:00Z")],
+      gitops: createLocalGitOps({ dir }),
+      clock,
+    });
+    expect(lower.outcome).toBe("stale");
+    expect(lower.images[0]?.reason).toBe("older version 1.3.2 < 1.4.0");
+    expect(await commitCount(dir)).toBe(3);
+  });
+
   it("does not take a push in the same second as the deployed one for an older one", () =>
     expectApplied("2026-11-20T10:00:00Z", new Date("2026-11-20T10:00:00.800Z")));
 

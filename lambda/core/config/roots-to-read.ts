@@ -26,7 +26,10 @@ export function rootsToRead(pushes: readonly EcrPush[] | "all", config: Heimdall
   for (const push of pushes) {
     const resolution = resolveTargets(push, config);
     if (resolution.kind !== "targets") continue;
-    for (const target of resolution.targets) for (const root of target.paths.roots) roots.add(root);
+    // Paused targets' files are read too, so that what they hold back can be reported.
+    for (const target of [...resolution.targets, ...resolution.paused]) {
+      for (const root of target.paths.roots) roots.add(root);
+    }
   }
   return minimalRoots(roots);
 }

@@ -1,3 +1,4 @@
+import { parse, type SemVer } from "semver";
 import type { TagAndDigest } from "../edit/manifest-change.ts";
 import type { CatalogAnswer, CatalogImage } from "./image-catalog.ts";
 import type { LastChange } from "./reference-history.ts";
@@ -31,12 +32,14 @@ export type Judgement =
 /**
  * Judges the references of one image in one file against ECR's tagged images (`catalog`).
  *
- * The newest image (by `pushedAt`; same time: the larger digest, for a stable answer) with at least one tag
- * `accepts` lets through is the one the references should run. They are current when each runs it (its digest
+ * The newest image with at least one tag `accepts` lets through is the one the references should run: newest
+ * by `pushedAt`, or under `order: semver` by the highest version among its accepted tags, then by `pushedAt`
+ * (same time: the larger digest, for a stable answer). They are current when each runs it (its digest
  * where the reference pins one, else one of its tags). Otherwise the tag to deploy is the manifest's own tag
  * when the newest image carries it (a moved mutable tag), else its only accepted tag; several accepted tags,
  * none the manifest's → `left`, ambiguous. The push is newer than what is deployed only when it was pushed
- * strictly after every deployed tag ECR still knows.
+ * strictly after every deployed tag ECR still knows — under `order: semver`, when its version is higher than the
+ * deployed one (a deployed tag that is not a version falls back to push times).
  *
  * @example
  * judgeManifestImage([{ tag: "47", digest: undefined }], { kind: "images", images: [{ digest, tags: ["48"], pushedAt }, …] },
@@ -47,6 +50,7 @@ export function judgeManifestImage(
   deployed: readonly TagAndDigest[],
   catalog: CatalogAnswer,
   accepts: (tag: string) => boolean,
+  order: "push-time" | "semver" = "push-time",
 ): Judgement {
   const deployedTag = [...new Set(deployed.map((image) => image.tag ?? image.digest ?? "?"))]
     .sort(compareText)
@@ -55,13 +59,20 @@ export function judgeManifestImage(
     return { kind: "left", deployedTag, warning: "ecr-unanswered", reason: catalog.reason };
   }
   const { images } = catalog;
-  const newest = [...images]
-    .sort((a, b) => b.pushedAt.getTime() - a.pushedAt.getTime() || compareText(b.digest, a.digest))
-    .find((image) => image.tags.some(accepts));
-  if (newest === undefined) {
+  const [best] = images
+    .map((image) => ({ image, accepted: image.tags.filter(accepts).sort(compareText) }))
+    .filter((entry) => entry.accepted.length > 0)
+    .map((entry) => ({ ...entry, version: order === "semver" ? highestVersion(entry.accepted) : null }))
+    .sort(
+      (a, b) =>
+        (a.version !== null && b.version !== null ? b.version.compare(a.version) : 0) ||
+        b.image.pushedAt.getTime() - a.image.pushedAt.getTime() ||
+        compareText(b.image.digest, a.image.digest),
+    );
+  if (best === undefined) {
     return { kind: "left", deployedTag, reason: "no tagged image in ECR passes the target's tags filter" };
   }
-  const accepted = newest.tags.filter(accepts).sort(compareText);
+  const { image: newest, accepted } = best;
   const runsNewest = (image: TagAndDigest) =>
     image.digest !== undefined
       ? image.digest === newest.digest
@@ -87,7 +98,18 @@ export function judgeManifestImage(
     return match === undefined ? [] : [match.pushedAt.getTime()];
   });
   const deployedPushedAt = pushTimes.length === 0 ? undefined : new Date(Math.max(...pushTimes));
-  if (deployedPushedAt !== undefined && newest.pushedAt.getTime() <= deployedPushedAt.getTime()) {
+  const deployedVersion =
+    best.version === null ? null : highestVersion(deployed.flatMap((ref) => ref.tag ?? []));
+  if (best.version !== null && deployedVersion !== null) {
+    if (best.version.compare(deployedVersion) <= 0) {
+      return {
+        kind: "left",
+        deployedTag,
+        newestTag: tag,
+        reason: `version ${deployedVersion.version} is deployed, not lower than ${best.version.version} (${tag})`,
+      };
+    }
+  } else if (deployedPushedAt !== undefined && newest.pushedAt.getTime() <= deployedPushedAt.getTime()) {
     return {
       kind: "left",
       deployedTag,
@@ -130,6 +152,15 @@ export function judgeLastChange(
     missed: false,
     reason: `the reference ${changed}, after ${pushed}: a rollback or pin is a decision, not drift`,
   };
+}
+
+function highestVersion(tags: readonly string[]): SemVer | null {
+  let highest: SemVer | null = null;
+  for (const tag of tags) {
+    const version = parse(tag);
+    if (version !== null && (highest === null || version.compare(highest) > 0)) highest = version;
+  }
+  return highest;
 }
 
 // Code-unit order, not locale order: the answer must not depend on the Lambda's locale.

@@ -14,6 +14,7 @@ import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
 import { readGitOps } from "./read-gitops.ts";
+import { releaseOrder } from "./release-order.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
 /** What one update needs: the pushes, the repository port, and the knobs tests and the CLI turn. */
@@ -93,6 +94,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
     const pushes = newestPushPerRepository(
       input.pushes,
       (push) => resolveTargets(push, config).kind === "targets",
+      releaseOrder(config),
     );
     const round = await planRound(pushes, snapshot, config, input.clock);
     const base = { ...round, headOid: snapshot.headOid, attempts: attempt, conflicts };
@@ -170,7 +172,12 @@ async function planRound(
 ): Promise<UpdatePlan> {
   const plan = planUpdate({ pushes, files: snapshot.files, config });
   if (clock === undefined) return plan;
-  const { stale, warnings } = await findStalePushes(plan, clock);
+  // `order: semver` already judged its changes by version; only the rest are checked against push times.
+  const pushTimeOrdered = plan.images.map((image) => ({
+    ...image,
+    changes: image.changes.filter((change) => !plan.versionChecked.has(change)),
+  }));
+  const { stale, warnings } = await findStalePushes({ images: pushTimeOrdered }, clock);
   if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
   // Plan again without the stale pushes, so a file both touched keeps only the fresh edits.
   const fresh = planUpdate({
