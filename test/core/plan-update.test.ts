@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseHeimdallConfig } from "../../lambda/core/config/heimdall-config.ts";
 import type { EcrPush } from "../../lambda/core/event/ecr-push.ts";
 import { planUpdate } from "../../lambda/core/update/plan-update.ts";
-import { ecrPush as push, SEOUL_REGISTRY } from "../support/ecr-push.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { ecrPush as push } from "../support/ecr-push.ts";
 
 const OLD_DIGEST = `sha256:${"b".repeat(64)}`;
 

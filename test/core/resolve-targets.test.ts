@@ -5,9 +5,9 @@ import {
   resolveTargets,
   type TargetResolution,
 } from "../../lambda/core/config/resolve-targets.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
 
-const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const VIRGINIA = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
 const IRELAND = "222233334444.dkr.ecr.eu-west-1.amazonaws.com";
 
@@ -41,13 +41,15 @@ describe("resolveTargets without a config file (convention)", () => {
     const resolution = resolveTargets(push("snutt-dev/snutt-timetable", "46"), DEFAULT_CONFIG);
     expect(targetsOf(resolution).map((target) => target.paths.roots)).toEqual([["apps/snutt-dev"]]);
     expect(editable(resolution, FILES)).toEqual({
-      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL],
+      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL_REGISTRY],
     });
   });
 
   it("maps a repository without a slash to its own folder", () => {
     const resolution = resolveTargets(push("k8s-monitoring", "1.2.3"), DEFAULT_CONFIG);
-    expect(editable(resolution, FILES)).toEqual({ "apps/k8s-monitoring/grafana/values.yml": [SEOUL] });
+    expect(editable(resolution, FILES)).toEqual({
+      "apps/k8s-monitoring/grafana/values.yml": [SEOUL_REGISTRY],
+    });
   });
 });
 
@@ -71,15 +73,15 @@ targets:
   it("unites the paths of every matching target, each with its own registries", () => {
     const resolution = resolveTargets(push("snutt-dev/snutt-timetable", "46"), config);
     expect(editable(resolution, FILES)).toEqual({
-      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL, VIRGINIA],
-      "apps/snutt-dev-canary/snutt-timetable/deployment.yaml": [SEOUL, VIRGINIA, IRELAND],
+      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL_REGISTRY, VIRGINIA],
+      "apps/snutt-dev-canary/snutt-timetable/deployment.yaml": [SEOUL_REGISTRY, VIRGINIA, IRELAND],
     });
   });
 
   it("applies only the targets whose repository glob matches (* stays in one segment)", () => {
     const resolution = resolveTargets(push("snutt-dev/snutt-core", "46"), config);
     expect(editable(resolution, FILES)).toEqual({
-      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL, VIRGINIA],
+      "apps/snutt-dev/snutt-timetable/deployment.yaml": [SEOUL_REGISTRY, VIRGINIA],
     });
     const nested = resolveTargets(push("snutt-dev/team/api", "46"), config);
     expect(targetsOf(nested).map((target) => target.paths.roots)).toEqual([["apps/snutt-dev"]]);
@@ -88,7 +90,7 @@ targets:
   it("lets a tag the filter accepts through", () => {
     const resolution = resolveTargets(push("snutt-prod/snutt-timetable", "v1.2.3"), config);
     expect(editable(resolution, FILES)).toEqual({
-      "apps/snutt-prod/snutt-timetable/deployment.yaml": [SEOUL, VIRGINIA],
+      "apps/snutt-prod/snutt-timetable/deployment.yaml": [SEOUL_REGISTRY, VIRGINIA],
     });
   });
 
@@ -107,13 +109,13 @@ targets:
       "version: 1\ntargets:\n  - repository: 'snutt-prod/*'\n    paths: [apps/snutt-prod/**]\n    tags: '^v'\n  - repository: '**'\n    paths: [apps/other/**]\n",
     );
     const resolution = resolveTargets(push("snutt-prod/snutt-timetable", "46"), mixed);
-    expect(editable(resolution, FILES)).toEqual({ "apps/other/deployment.yaml": [SEOUL] });
+    expect(editable(resolution, FILES)).toEqual({ "apps/other/deployment.yaml": [SEOUL_REGISTRY] });
   });
 
   it("falls back to the convention (with the global registries) when no target matches", () => {
     const resolution = resolveTargets(push("k8s-monitoring", "1.2.3"), config);
     expect(editable(resolution, FILES)).toEqual({
-      "apps/k8s-monitoring/grafana/values.yml": [SEOUL, VIRGINIA],
+      "apps/k8s-monitoring/grafana/values.yml": [SEOUL_REGISTRY, VIRGINIA],
     });
   });
 
@@ -130,8 +132,10 @@ targets:
   });
 
   it("never lists the push's registry twice", () => {
-    const same = parseHeimdallConfig(".heimdall.yaml", `version: 1\nregistries: [${SEOUL}]\n`);
-    expect(targetsOf(resolveTargets(push("snutt-dev/x", "1"), same))[0]?.registries).toEqual([SEOUL]);
+    const same = parseHeimdallConfig(".heimdall.yaml", `version: 1\nregistries: [${SEOUL_REGISTRY}]\n`);
+    expect(targetsOf(resolveTargets(push("snutt-dev/x", "1"), same))[0]?.registries).toEqual([
+      SEOUL_REGISTRY,
+    ]);
   });
 
   it("gives the same answer when resolving the same config again", () => {
@@ -177,7 +181,7 @@ targets:
   it("keeps the active targets and returns the paused ones beside them when only some are paused", () => {
     const resolution = resolveTargets(push("snutt-dev/snutt-timetable", "46"), policy);
     expect(editable(resolution, FILES)).toEqual({
-      "apps/snutt-dev-canary/snutt-timetable/deployment.yaml": [SEOUL],
+      "apps/snutt-dev-canary/snutt-timetable/deployment.yaml": [SEOUL_REGISTRY],
     });
     if (resolution.kind !== "targets") throw new Error("expected targets");
     expect(resolution.paused.map((target) => [target.paths.roots, target.reason])).toEqual([

@@ -8,17 +8,17 @@ import type { ImagePushClock, PushedAtAnswer } from "../../lambda/core/update/im
 import { updateManifests } from "../../lambda/core/update/update-manifests.ts";
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
 
-const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const repos: string[] = [];
 afterAll(async () => {
   await Promise.all(repos.map(removeDir));
 });
 
 function deployment(name: string, image: string): string {
-  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name} # keep me\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${REGISTRY}/${image}\n`;
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name} # keep me\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${SEOUL_REGISTRY}/${image}\n`;
 }
 
 async function gitops(files: Record<string, string>): Promise<string> {

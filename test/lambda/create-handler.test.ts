@@ -10,9 +10,10 @@ import type { ImagePushClock } from "../../lambda/core/update/image-push-clock.t
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
+import { captureOutput, metricTotal, summaryLines } from "../support/capture-output.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
-import { captureOutput, metricTotal, summaryLines } from "./support/capture-output.ts";
-import { deployment, pushEvent, REGISTRY, sqsBatch } from "./support/lambda-events.ts";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -224,7 +225,7 @@ describe("createHandler over a real git repository", () => {
       ["ignored", "latest", expect.stringMatching(/^tag-rejected: .*'latest' is not a semantic version/)],
     ]);
     expect(summaries[1]?.skipped).toEqual([
-      `${prod}: spec.template.spec.containers[0].image ${REGISTRY}/snutt-prod/snutt-timetable:1.3.0 (older version 1.2.5 < 1.3.0)`,
+      `${prod}: spec.template.spec.containers[0].image ${SEOUL_REGISTRY}/snutt-prod/snutt-timetable:1.3.0 (older version 1.2.5 < 1.3.0)`,
     ]);
     expect(metricTotal(lines, "Paused")).toBe(1);
     expect(metricTotal(lines, "Stale")).toBe(1);
@@ -236,7 +237,7 @@ describe("createHandler over a real git repository", () => {
     const clock: ImagePushClock = {
       // Answers from a fixed ECR history, not from what the test expects: 47 was pushed after 46.
       pushedAt: async ({ registry, imageRepository: repository, tag }) =>
-        registry === REGISTRY && repository === "snutt-dev/snutt-timetable" && tag === "47"
+        registry === SEOUL_REGISTRY && repository === "snutt-dev/snutt-timetable" && tag === "47"
           ? { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") }
           : { kind: "unknown", reason: "ImageNotFoundException" },
     };
