@@ -2,6 +2,7 @@ import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createEcrImageCatalog } from "../../lambda/aws/create-ecr-image-catalog.ts";
+import { SEOUL_REGISTRY as SEOUL } from "../support/constants.ts";
 import { createEcrHistory, type EcrHistory } from "../support/ecr-history.ts";
 
 const ecrMock = mockClient(ECRClient);
@@ -11,7 +12,6 @@ beforeEach(() => {
   ecrMock.reset();
   ecrMock.on(DescribeImagesCommand).callsFake((input) => ecr.describeImages(input));
 });
-const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const repository = { registry: SEOUL, imageRepository: "snutt-dev/api" };
 
 describe("createEcrImageCatalog", () => {

@@ -172,7 +172,7 @@ describe("renderCommitMessage for a reconcile", () => {
         "",
         "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
         "",
-        `Image-Digest: ${DIGEST}`,
+        `Image-Digest: ${PUSH_DIGEST}`,
       ].join("\n"),
     });
     expect(renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes, changes, repairReasons })).toEqual(
@@ -185,8 +185,8 @@ describe("renderCommitMessage for a reconcile", () => {
           "apps/k8s-monitoring/grafana/values.yml: image.tag 1.2.2 → 1.2.3",
           "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
           "",
-          `Image-Digest: ${DIGEST}`,
-          `Image-Digest: ${DIGEST}`,
+          `Image-Digest: ${PUSH_DIGEST}`,
+          `Image-Digest: ${PUSH_DIGEST}`,
         ].join("\n"),
       },
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findManifestImages } from "../../lambda/core/reconcile/find-manifest-images.ts";
-import { ECR, IMG, OLD_DIGEST } from "../support/image-edit.ts";
+import { SEOUL_REGISTRY as ECR } from "../support/constants.ts";
+import { IMG, OLD_DIGEST } from "../support/image-edit.ts";
 
 const OTHER = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
 

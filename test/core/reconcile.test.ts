@@ -9,11 +9,11 @@ import type { GitOpsRepository } from "../../lambda/core/update/gitops-repositor
 import { updateManifests } from "../../lambda/core/update/update-manifests.ts";
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
+import { SEOUL_REGISTRY as REGISTRY } from "../support/constants.ts";
 import { createEcrHistory, type EcrHistory } from "../support/ecr-history.ts";
 import { ecrPush } from "../support/ecr-push.ts";
 import { commitCount, commitFilesAt, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
 
-const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const OTHER_ACCOUNT = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
 const API = "apps/snutt-dev/api/deployment.yaml";
 const WORKER = "apps/snutt-dev/worker/deployment.yaml";

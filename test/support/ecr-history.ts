@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** The account pushes go to unless a test says otherwise (the Seoul registry of the fixtures). */
-export const HOME_ACCOUNT = "405906814034";
+import { SEOUL_ACCOUNT as HOME_ACCOUNT } from "./constants.ts";
 
 interface StoredImage {
   readonly digest: string;
