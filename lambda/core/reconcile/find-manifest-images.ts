@@ -37,7 +37,8 @@ const REPOSITORY_VALUE = /\brepository["']?[ \t]*:[ \t]*["']?([a-z0-9][a-z0-9._/
  * (`editImageTags` with a tag no image has), so exactly the references a push would rewrite are found —
  * the three matchers, aliases, and whatever the editor leaves alone (a pin) stays out.
  *
- * Files that are not valid UTF-8, do not parse, or whose edit would be unsafe are passed over: the event
+ * Files that are not valid UTF-8, do not parse (or nest too deep, or use what the editor cannot rewrite), or
+ * whose edit would be unsafe are passed over: the event
  * path would skip them too, and reports them when it plans. Results are sorted by file, registry and name.
  *
  * @example
@@ -100,7 +101,9 @@ function probe(
     if (error instanceof UnsafeEditError) return undefined;
     throw error;
   }
-  if (outcome.kind === "unparseable") return "unparseable";
+  // A file that does not parse (or nests too deep) fails for every image; an unsupported form is this image's.
+  if (outcome.kind === "unparseable" || outcome.kind === "too-deep") return "unparseable";
+  if (outcome.kind !== "edited") return undefined;
   if (outcome.changes.length === 0) return undefined;
   return {
     file,
