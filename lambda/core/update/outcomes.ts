@@ -13,6 +13,10 @@ import type { ImageProvenance } from "./image-provenance-reader.ts";
  * - `stale`: it is older than what is deployed or proposed (pushed earlier, or under `order: semver` a lower
  *   version), so applying it would roll back.
  * - `paused`: every target that would take it is `paused: true`; nothing was written.
+ * - `repaired`: the reconcile found its push missed (newer than what is deployed and than the last change of
+ *   its references) and applied it as the push would have been.
+ * - `left`: the reconcile saw it differ from ECR's newest accepted image and left it alone, with why (a
+ *   rollback or pin committed after the push, several tags on the newest image, ECR could not answer…).
  * - `proposed`: its `pullRequest:` files were proposed through the image's pull request (opened or updated).
  * - `blocked`: its pull request branch holds work heimdall did not make (or git cannot hold the branch);
  *   heimdall left branch and pull request untouched. Retrying cannot fix it: a person has to.
@@ -24,6 +28,8 @@ export type ImageOutcome =
   | "tag-rejected"
   | "stale"
   | "paused"
+  | "repaired"
+  | "left"
   | "proposed"
   | "blocked";
 

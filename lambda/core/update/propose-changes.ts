@@ -22,6 +22,8 @@ export interface ProposeChangesInput {
   readonly dryRun?: boolean;
   /** Source labels per push, for the commit message (see `findProvenance`). */
   readonly provenance?: ReadonlyMap<EcrPush, ImageProvenance>;
+  /** Why a reconcile repairs each push, for the commit title and body. */
+  readonly repairReasons?: ReadonlyMap<EcrPush, string>;
 }
 
 // A branch that moves under two writes in a row is being written by someone else right now.
@@ -61,11 +63,13 @@ export async function proposeChanges(
         break;
       }
       const provenance = input.provenance?.get(push);
+      const repairReason = input.repairReasons?.get(push);
       const rendered = renderProposal({
         template: input.template,
         push,
         changes,
         ...(provenance === undefined ? {} : { provenance }),
+        ...(repairReason === undefined ? {} : { repairReason }),
       });
       try {
         const result = await input.gitops.propose({

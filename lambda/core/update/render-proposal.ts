@@ -34,6 +34,8 @@ export function renderProposal(input: {
   readonly changes: readonly ManifestChange[];
   /** The image's source labels, for the `Source:` line and `{revision}` `{source}`. */
   readonly provenance?: ImageProvenance;
+  /** Why a reconcile repairs this push (titles it as a reconcile, like its direct commit would be). */
+  readonly repairReason?: string;
 }): RenderedProposal {
   const { push } = input;
   const message = renderCommitMessage({
@@ -41,6 +43,7 @@ export function renderProposal(input: {
     pushes: [push],
     changes: input.changes,
     ...(input.provenance === undefined ? {} : { provenance: new Map([[push, input.provenance]]) }),
+    ...(input.repairReason === undefined ? {} : { repairReasons: new Map([[push, input.repairReason]]) }),
   });
   const trailer = proposalTrailer(push);
   const paragraphs = message.body === "" ? [] : message.body.split("\n\n");
