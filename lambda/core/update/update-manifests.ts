@@ -1,4 +1,3 @@
-import type { HeimdallConfig } from "../config/heimdall-config.ts";
 import { resolveTargets } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
@@ -7,7 +6,7 @@ import { attachProposals, overallOutcome } from "./attach-proposals.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
 import { findProvenance } from "./find-provenance.ts";
-import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
+import type { GitOpsRepository } from "./gitops-repository.ts";
 import type { ImageProvenanceReader, ProvenanceAnswer } from "./image-provenance-reader.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
