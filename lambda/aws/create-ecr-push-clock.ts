@@ -1,5 +1,5 @@
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
-import type { ImagePushClock, PushedAtAnswer } from "../core/index.ts";
+import { DeadlineExceededError, type ImagePushClock, type PushedAtAnswer } from "../core/index.ts";
 import { EcrUnavailableError } from "./ecr-unavailable-error.ts";
 
 // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn] — the host is the only place the region and
@@ -25,6 +25,7 @@ const FINAL_ANSWERS: Record<string, string> = {
  * A missing tag or repository, a missing permission or a host that is not ECR is `{ kind: "unknown", reason }`:
  * the caller applies the push with a warning rather than dropping it. Throttling, 5xx and network failures
  * that outlast the SDK's retries throw {@link EcrUnavailableError}, so the event is retried, not applied unchecked.
+ * A call still running at `options.deadline` (ms since the epoch) is aborted with {@link DeadlineExceededError}.
  *
  * @example
  * const clock = createEcrPushClock();
@@ -33,7 +34,10 @@ const FINAL_ANSWERS: Record<string, string> = {
  */
 export function createEcrPushClock(options?: {
   readonly clientFor?: (region: string) => ECRClient;
+  /** The clock deadlines are measured on; `Date.now` by default. */
+  readonly now?: () => number;
 }): ImagePushClock {
+  const now = options?.now ?? Date.now;
   const clients = new Map<string, ECRClient>();
   const clientFor =
     options?.clientFor ??
@@ -47,10 +51,17 @@ export function createEcrPushClock(options?: {
     });
 
   return {
-    async pushedAt({ registry, imageRepository, tag }): Promise<PushedAtAnswer> {
+    async pushedAt({ registry, imageRepository, tag }, call): Promise<PushedAtAnswer> {
       const host = ECR_HOST.exec(registry);
       if (host === null) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
       const [, registryId = "", region = ""] = host;
+      const remaining = call?.deadline === undefined ? undefined : call.deadline - now();
+      if (remaining !== undefined && remaining <= 0) {
+        throw new DeadlineExceededError(
+          `asking ECR when ${imageRepository}:${tag} was pushed not tried: the invocation's deadline has passed — the event will be retried`,
+        );
+      }
+      const abortSignal = remaining === undefined ? undefined : AbortSignal.timeout(remaining);
       try {
         const response = await clientFor(region).send(
           new DescribeImagesCommand({
@@ -58,12 +69,20 @@ export function createEcrPushClock(options?: {
             repositoryName: imageRepository,
             imageIds: [{ imageTag: tag }],
           }),
+          abortSignal === undefined ? {} : { abortSignal },
         );
         const pushedAt = response.imageDetails?.[0]?.imagePushedAt;
         if (pushedAt === undefined)
           return { kind: "unknown", reason: "ECR returned no push time for the tag" };
         return { kind: "known", pushedAt };
       } catch (error) {
+        if (abortSignal?.aborted === true) {
+          throw new DeadlineExceededError(
+            `asking ECR when ${imageRepository}:${tag} was pushed was cut off by the invocation's deadline — the event will be retried`,
+            0,
+            { cause: error },
+          );
+        }
         const name = error instanceof Error ? error.name : "UnknownError";
         const reason = FINAL_ANSWERS[name];
         if (reason !== undefined)

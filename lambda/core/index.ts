@@ -27,7 +27,13 @@ export { InvalidEventError } from "./event/invalid-event-error.ts";
 export { type ParsedEcrEvent, parseEcrEvent } from "./event/parse-ecr-event.ts";
 export { HeimdallError } from "./heimdall-error.ts";
 
+export {
+  COMMIT_BACKOFF_BASE_MS,
+  COMMIT_BACKOFF_CAP_MS,
+  nextCommitBackoff,
+} from "./update/commit-backoff.ts";
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
+export { DeadlineExceededError } from "./update/deadline-exceeded-error.ts";
 export { describeChange } from "./update/describe-change.ts";
 export type {
   CommitRequest,

@@ -1,11 +1,14 @@
 import { Octokit } from "@octokit/core";
-import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck/light.js";
 import { createInstallationAuth } from "./create-installation-auth.ts";
 import { normalizePrivateKey } from "./normalize-private-key.ts";
+import { GITHUB_RETRIES, retryWithinDeadline } from "./retry-within-deadline.ts";
 
-const HeimdallOctokit = Octokit.plugin(retry, throttling);
+const HeimdallOctokit = Octokit.plugin(retryWithinDeadline, throttling);
+
+/** A rate-limit wait longer than this many seconds fails the request instead (the event is retried later). */
+export const GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS = 20;
 
 /** The Octokit heimdall talks to GitHub with: core + retry + throttling, authenticated as the installation. */
 export type GitHubAppOctokit = InstanceType<typeof HeimdallOctokit>;
@@ -31,11 +34,15 @@ export interface GitHubAppOctokitOptions {
     /** Milliseconds per backoff unit; waits are 1, 4, 9 … units. Default 1000. */
     readonly retryAfterBaseValue?: number;
   };
+  /** Overrides for the installation-token request's own retries (tests shorten the waits). */
+  readonly tokenRetry?: { readonly waitsMs?: readonly number[] };
+  /** The clock request deadlines are measured on; `Date.now` by default. */
+  readonly now?: () => number;
   /** Overrides for the rate-limit policy below. */
   readonly throttle?: {
     /** How many times one request may wait out a rate limit. Default 1. */
     readonly maxRetries?: number;
-    /** A longer wait than this fails the request instead (Lambda time is bounded). Default 20. */
+    /** A longer wait than this fails the request instead (Lambda time is bounded). Default 20 (s). */
     readonly maxRetryAfterSeconds?: number;
     /** Milliseconds per second of `retry-after`. Default 1000; tests shrink it. */
     readonly retryAfterBaseValue?: number;
@@ -61,19 +68,21 @@ export interface OctokitLog {
  * across invocations; `@octokit/auth-app` renews the one-hour token a minute before it expires.
  *
  * Failure policy, chosen for a write path guarded by `expectedHeadOid`:
- * - Every wait below fits the function's 60 s timeout with room for the work: a read and a commit can each
- *   spend at most 5 s on 5xx retries plus 20 s on one rate-limit wait. Anything longer fails the event
- *   fast and SQS redelivers it, instead of the Lambda timing out mid-wait and tripping the error alarm.
- * - 5xx and network errors are retried `retries` (2) times after 1 s and 4 s. Retrying the commit
- *   mutation is safe: if a lost response hid a commit that landed, the retry fails as a stale head and
- *   the use case re-reads and finds nothing left to do — it can never commit twice.
- * - 409 and 422 are never retried blindly: the same request would fail the same way. A stale head is a
- *   GraphQL error the use case handles by re-reading and re-applying. 400/401/403/404/410/451 are final
- *   too (auth-app already retries a 401 right after issuing a token, for replication lag).
+ * - Every wait respects the request's deadline: a request made with `request: { deadline }` (ms since the
+ *   epoch, on `now`'s clock; the adapter passes the invocation's) is aborted at it, and no retry or
+ *   rate-limit wait that would end past it is taken — the request fails and the event goes back to the
+ *   queue before Lambda would kill the invocation mid-wait.
+ * - 5xx and network errors are retried `retries` ({@link GITHUB_RETRIES}) times after 1 s and 4 s (see
+ *   `retryWithinDeadline`). The commit mutation retries on its own (see `createGitHubGitOps`).
+ * - 4xx answers are never retried blindly: the same request would fail the same way. A stale head is a
+ *   GraphQL error the use case handles by re-reading and re-applying. A 401 on a cached installation token
+ *   (revoked, or the App's access changed) drops the token and retries once with a new one (see
+ *   `createInstallationAuth`); the token request itself retries on its own small budget, not nested in these.
  * - Rate limits (primary: `x-ratelimit-remaining: 0`; secondary: 403/429 "secondary rate limit", or a
  *   GraphQL `RATE_LIMITED` error) are waited out honoring `retry-after` / `x-ratelimit-reset`, at most
- *   `maxRetries` (1) time and only when the wait is ≤ `maxRetryAfterSeconds` (20 s). Longer waits fail
- *   the request so the event is retried later instead of the Lambda timing out mid-wait.
+ *   `maxRetries` (1) time and only when the wait is ≤ `maxRetryAfterSeconds`
+ *   ({@link GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS}) and ends before the deadline. Longer waits fail the
+ *   request so the event is retried later.
  * - GitHub asks for ≥ 1 s between *mutative* requests. The throttling plugin's default spaces every GraphQL
  *   request (reads too) and every write 1 s apart, which would put a second between heimdall's read and its
  *   commit on every event. Its `write` limiter is replaced by one without spacing, and `createGitHubGitOps`
@@ -89,21 +98,25 @@ export interface OctokitLog {
 export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHubAppOctokit {
   const { owner, repo } = options;
   const maxRetries = options.throttle?.maxRetries ?? 1;
-  const maxRetryAfterSeconds = options.throttle?.maxRetryAfterSeconds ?? 20;
+  const maxRetryAfterSeconds = options.throttle?.maxRetryAfterSeconds ?? GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS;
+  const msPerSecond = options.throttle?.retryAfterBaseValue ?? 1000;
+  const now = options.now ?? Date.now;
 
   function onLimit(kind: string) {
     return (
       retryAfter: number,
-      request: { method: string; url: string },
+      request: { method: string; url: string; request?: object },
       octokit: { log: { warn(message: string): void } },
       retryCount: number,
     ) => {
-      const retrying = retryCount < maxRetries && retryAfter <= maxRetryAfterSeconds;
+      const deadline = (request.request as { deadline?: unknown } | undefined)?.deadline;
+      const pastDeadline = typeof deadline === "number" && now() + retryAfter * msPerSecond >= deadline;
+      const retrying = retryCount < maxRetries && retryAfter <= maxRetryAfterSeconds && !pastDeadline;
       octokit.log.warn(
         `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${
           retrying
             ? `retrying after ${retryAfter}s (retry ${retryCount + 1} of ${maxRetries})`
-            : `giving up (retry-after ${retryAfter}s, ${retryCount} retries made)`
+            : `giving up (retry-after ${retryAfter}s${pastDeadline ? ", past the invocation's deadline" : ""}, ${retryCount} retries made)`
         }`,
       );
       return retrying;
@@ -122,17 +135,17 @@ export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHub
       owner,
       repo,
       ...(options.installationId === undefined ? {} : { installationId: options.installationId }),
+      now,
+      ...(options.tokenRetry?.waitsMs === undefined ? {} : { tokenRetryWaitsMs: options.tokenRetry.waitsMs }),
     },
     retry: {
-      retries: options.retry?.retries ?? 2,
+      retries: options.retry?.retries ?? GITHUB_RETRIES,
       retryAfterBaseValue: options.retry?.retryAfterBaseValue ?? 1000,
-      // Octokit's default list plus 409 (conflict: retrying cannot help) and 429 (left to the throttling
-      // plugin, which honors retry-after instead of a fixed backoff).
-      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+      now,
     },
     throttle: {
       id: options.throttle?.id ?? `heimdall:${options.appId}:${owner}/${repo}`,
-      retryAfterBaseValue: options.throttle?.retryAfterBaseValue ?? 1000,
+      retryAfterBaseValue: msPerSecond,
       write: new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 }),
       onRateLimit: onLimit("primary"),
       onSecondaryRateLimit: onLimit("secondary"),

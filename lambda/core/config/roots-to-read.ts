@@ -1,19 +1,17 @@
-import type { EcrPush } from "../event/ecr-push.ts";
-import type { HeimdallConfig } from "./heimdall-config.ts";
-import { resolveTargets } from "./resolve-targets.ts";
+import type { TargetResolution } from "./resolve-targets.ts";
 
 /**
- * The directories a read must cover for `pushes` under `config`: the static prefixes of every matching
- * target's path globs, minimal (no root inside another) and sorted. `""` means the whole tree; an empty
- * list means nothing needs reading (every push unmapped or its tag rejected).
+ * The directories a read must cover for pushes resolved as `resolutions` (see `resolveTargets`): the
+ * static prefixes of every matching target's path globs, minimal (no root inside another) and sorted.
+ * `""` means the whole tree; an empty list means nothing needs reading (every push unmapped or its tag
+ * rejected).
  *
  * @example
- * rootsToRead([snuttDevPush], DEFAULT_CONFIG); // ["apps/snutt-dev"]
+ * rootsToRead([resolveTargets(snuttDevPush, DEFAULT_CONFIG)]); // ["apps/snutt-dev"]
  */
-export function rootsToRead(pushes: readonly EcrPush[], config: HeimdallConfig): string[] {
+export function rootsToRead(resolutions: Iterable<TargetResolution>): string[] {
   const roots = new Set<string>();
-  for (const push of pushes) {
-    const resolution = resolveTargets(push, config);
+  for (const resolution of resolutions) {
     if (resolution.kind !== "targets") continue;
     for (const target of resolution.targets) for (const root of target.paths.roots) roots.add(root);
   }

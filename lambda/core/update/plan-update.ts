@@ -1,5 +1,5 @@
 import type { HeimdallConfig } from "../config/heimdall-config.ts";
-import { type ResolvedTarget, resolveTargets } from "../config/resolve-targets.ts";
+import { type ResolvedTarget, resolveTargets, type TargetResolution } from "../config/resolve-targets.ts";
 import { editImageTags } from "../edit/edit-image-tags.ts";
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import { UnsafeEditError } from "../edit/unsafe-edit-error.ts";
@@ -31,6 +31,8 @@ export function planUpdate(input: {
   readonly pushes: readonly EcrPush[];
   readonly files: ReadonlyMap<string, string>;
   readonly config: HeimdallConfig;
+  /** Each push's targets under `config`, when the caller resolved them already (once per round). */
+  readonly resolutions?: ReadonlyMap<EcrPush, TargetResolution>;
 }): UpdatePlan {
   const paths = [...input.files.keys()].sort();
   const current = new Map(input.files);
@@ -38,7 +40,7 @@ export function planUpdate(input: {
   const images: ImageReport[] = [];
 
   for (const push of input.pushes) {
-    const resolution = resolveTargets(push, input.config);
+    const resolution = input.resolutions?.get(push) ?? resolveTargets(push, input.config);
     if (resolution.kind !== "targets") {
       images.push({ push, outcome: resolution.kind, reason: resolution.reason, changes: [] });
       continue;

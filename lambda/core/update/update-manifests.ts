@@ -1,20 +1,16 @@
-import {
-  CONFIG_PATHS,
-  DEFAULT_CONFIG,
-  type HeimdallConfig,
-  parseHeimdallConfig,
-} from "../config/heimdall-config.ts";
-import { resolveTargets } from "../config/resolve-targets.ts";
-import { rootsToRead } from "../config/roots-to-read.ts";
+import type { HeimdallConfig } from "../config/heimdall-config.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
+import { COMMIT_BACKOFF_BASE_MS, nextCommitBackoff } from "./commit-backoff.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
+import { DeadlineExceededError } from "./deadline-exceeded-error.ts";
 import { findStalePushes } from "./find-stale-pushes.ts";
-import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
+import type { GitOpsRepository } from "./gitops-repository.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
+import { type ReadRound, readRound } from "./read-round.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
 /** What one update needs: the pushes, the repository port, and the knobs tests and the CLI turn. */
@@ -28,7 +24,15 @@ export interface UpdateManifestsInput {
   readonly dryRun?: boolean;
   /** Use this config instead of the repository's `.heimdall.yaml` (the CLI's `--config`). */
   readonly configOverride?: { readonly path: string; readonly text: string };
-  /** Read→plan→commit rounds before giving up on a branch that keeps moving. Default 5. */
+  /**
+   * When the update must be over, in ms since the epoch on `now`'s clock (the Lambda: its remaining time
+   * minus a safety margin). Every read, commit, stale check and pause gets it; no round starts that
+   * cannot finish before it. Requires `now`.
+   */
+  readonly deadline?: number;
+  /** The clock `deadline` is measured on (ms since the epoch); the core never reads one itself. */
+  readonly now?: () => number;
+  /** Cap on read→plan→commit rounds. Default: none with a `deadline` (the deadline bounds them), 5 without. */
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -59,50 +63,65 @@ export interface UpdateReport extends UpdatePlan {
  * the pushes call for, and commit everything as one commit guarded by the head it read.
  *
  * Never overwrites: when the branch moved in between (`StaleHeadError`), it re-reads, re-applies the
- * edit on the new head and tries again after a jittered, growing pause, up to `maxAttempts` rounds, then
- * throws {@link CommitConflictError}. Nothing changes → no commit (a duplicate event is a no-op).
- * A config in the repository that is invalid throws `InvalidConfigError` before anything is written.
+ * edit on the new head and tries again after a pause with decorrelated jitter (see `nextCommitBackoff`).
+ * Rounds go on while the `deadline` leaves room for one more (as long as the slowest round so far took,
+ * plus the pause), or up to `maxAttempts`; then it throws {@link CommitConflictError}. A deadline that
+ * passes before the first round throws {@link DeadlineExceededError}. Nothing changes → no commit (a
+ * duplicate event is a no-op). A config in the repository that is invalid throws `InvalidConfigError`
+ * before anything is written.
+ *
+ * Each push's targets are resolved once per round (per config read), and later rounds read only the
+ * folders the last round's config needs: one read per round.
  *
  * @example
- * const report = await updateManifests({ pushes: [push], repository: createLocalGitOps({ dir }) });
+ * const report = await updateManifests({ pushes: [push], gitops: createLocalGitOps({ dir }) });
  * report.outcome; // "updated"
  * report.commit?.headline; // "Automated commit by ECR push (snutt-dev/snutt-timetable:46)"
  */
 export async function updateManifests(input: UpdateManifestsInput): Promise<UpdateReport> {
-  const maxAttempts = input.maxAttempts ?? 5;
+  const { deadline, now } = input;
+  if (deadline !== undefined && now === undefined) {
+    throw new TypeError("updateManifests: a deadline needs the clock it is measured on (now)");
+  }
+  const maxAttempts = input.maxAttempts ?? (deadline === undefined ? 5 : Number.POSITIVE_INFINITY);
   const sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = input.random ?? Math.random;
+  const timed = deadline !== undefined && now !== undefined ? { deadline, now } : undefined;
   let conflicts = 0;
+  let pause = COMMIT_BACKOFF_BASE_MS;
+  let slowestRoundMs = 0;
+  let previous: ReadRound | undefined;
 
-  for (let attempt = 1; ; attempt++) {
-    const { snapshot, config } = await readRepository(input, input.pushes);
-    const pushes = newestPushPerRepository(
-      input.pushes,
-      (push) => resolveTargets(push, config).kind === "targets",
+  if (timed !== undefined && timed.now() >= timed.deadline) {
+    throw new DeadlineExceededError(
+      "the invocation had no time left to read the GitOps repository — the event will be retried",
     );
-    const round = await planRound(pushes, snapshot, config, input.clock);
-    const base = { ...round, headOid: snapshot.headOid, attempts: attempt, conflicts };
-    if (round.files.length === 0 || input.dryRun === true) {
+  }
+  for (let attempt = 1; ; attempt++) {
+    const started = timed?.now() ?? 0;
+    const round = await readRound(input, previous);
+    previous = round;
+    const { snapshot, config, resolutions } = round;
+    const pushes = newestPushPerRepository(input.pushes, (push) => resolutions.get(push)?.kind === "targets");
+    const plan = await planRound(pushes, round, input.clock, deadline);
+    const base = { ...plan, headOid: snapshot.headOid, attempts: attempt, conflicts };
+    if (plan.files.length === 0 || input.dryRun === true) {
       const outcome =
-        round.files.length > 0
+        plan.files.length > 0
           ? "updated"
-          : round.images.some((i) => i.outcome === "stale")
+          : plan.images.some((i) => i.outcome === "stale")
             ? "stale"
             : "no-change";
       return { ...base, outcome };
     }
-    const updated = round.images.filter((image) => image.outcome === "updated");
-    const message = renderCommitMessage({
-      template: config.commitMessage,
-      pushes: updated.map((image) => image.push),
-      changes: round.changes,
-    });
+    const message = commitMessage(plan, config);
     try {
       const result = await input.gitops.commit({
         expectedHeadOid: snapshot.headOid,
         headline: message.headline,
         body: message.body,
-        files: round.files.map((file) => ({ path: file.path, contents: file.after })),
+        files: plan.files.map((file) => ({ path: file.path, contents: file.after })),
+        ...(deadline === undefined ? {} : { deadline }),
       });
       return { ...base, outcome: "updated", commit: { ...result, ...message } };
     } catch (error) {
@@ -110,56 +129,53 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       conflicts++;
       if (attempt >= maxAttempts) {
         throw new CommitConflictError(
-          `the branch moved under every one of ${maxAttempts} commit attempts; nothing was committed — the event will be retried`,
+          `the branch moved under every one of ${attempt} commit attempts; nothing was committed — the event will be retried`,
           conflicts,
           { cause: error },
         );
       }
-      // Full jitter: concurrent writers that collided once must not collide again in lockstep.
-      await sleep(Math.round(random() * Math.min(2000, 100 * 2 ** attempt)));
+      pause = nextCommitBackoff(pause, random);
+      if (timed !== undefined) {
+        slowestRoundMs = Math.max(slowestRoundMs, timed.now() - started);
+        if (timed.now() + pause + slowestRoundMs > timed.deadline) {
+          throw new CommitConflictError(
+            `the branch moved under every one of ${attempt} commit attempts and the invocation has no time left for another; nothing was committed — the event will be retried`,
+            conflicts,
+            { cause: error },
+          );
+        }
+      }
+      await sleep(pause);
     }
   }
 }
 
-async function readRepository(
-  input: UpdateManifestsInput,
-  pushes: readonly EcrPush[],
-): Promise<{ snapshot: GitOpsSnapshot; config: HeimdallConfig }> {
-  const configPaths = input.configOverride === undefined ? CONFIG_PATHS : [];
-  const firstRoots = rootsToRead(pushes, DEFAULT_CONFIG);
-  let snapshot = await input.gitops.read({ roots: firstRoots, configPaths });
-  const configFile = input.configOverride ?? snapshot.config;
-  const config =
-    configFile === undefined ? DEFAULT_CONFIG : parseHeimdallConfig(configFile.path, configFile.text);
-  if (config !== DEFAULT_CONFIG) {
-    // The config can point at folders the first read (made before the config was known) did not cover.
-    const roots = rootsToRead(pushes, config);
-    if (!roots.every((root) => firstRoots.some((read) => isUnder(root, read)))) {
-      snapshot = await input.gitops.read({ roots, configPaths: [] });
-    }
-  }
-  return { snapshot, config };
-}
-
-function isUnder(path: string, root: string): boolean {
-  return root === "" || path === root || path.startsWith(`${root}/`);
+function commitMessage(plan: UpdatePlan, config: HeimdallConfig): { headline: string; body: string } {
+  const updated = plan.images.filter((image) => image.outcome === "updated");
+  return renderCommitMessage({
+    template: config.commitMessage,
+    pushes: updated.map((image) => image.push),
+    changes: plan.changes,
+  });
 }
 
 async function planRound(
   pushes: readonly EcrPush[],
-  snapshot: GitOpsSnapshot,
-  config: HeimdallConfig,
+  round: ReadRound,
   clock: ImagePushClock | undefined,
+  deadline: number | undefined,
 ): Promise<UpdatePlan> {
-  const plan = planUpdate({ pushes, files: snapshot.files, config });
+  const { snapshot, config, resolutions } = round;
+  const plan = planUpdate({ pushes, files: snapshot.files, config, resolutions });
   if (clock === undefined) return plan;
-  const { stale, warnings } = await findStalePushes(plan, clock);
+  const { stale, warnings } = await findStalePushes(plan, clock, deadline);
   if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
   // Plan again without the stale pushes, so a file both touched keeps only the fresh edits.
   const fresh = planUpdate({
     pushes: pushes.filter((push) => !stale.has(push)),
     files: snapshot.files,
     config,
+    resolutions,
   });
   const images = plan.images.map((image): ImageReport => {
     const reason = stale.get(image.push);
