@@ -1,4 +1,5 @@
 import { Token } from "aws-cdk-lib";
+import { InvalidEnvironmentError } from "../lambda/runtime/invalid-environment-error.ts";
 import { readLambdaEnvironment } from "../lambda/runtime/read-lambda-environment.ts";
 
 /**
@@ -35,26 +36,35 @@ export interface EcrHeimdallProps {
   readonly projectRoot?: string;
 }
 
-const GITOPS_REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 // ECR names are lowercase letters, digits and `._-/`; a prefix may stop anywhere inside a name.
 const REPOSITORY_PREFIX = /^[a-z0-9][a-z0-9._/-]{0,255}$/;
 const SECRET_COMPLETE_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/;
 
+// The props the function reads from its environment, by variable: their one validation is the function's own.
+const PROP_OF_VARIABLE: Readonly<Record<string, string>> = {
+  GITOPS_REPO: "gitopsRepo",
+  GITOPS_BRANCH: "gitopsBranch",
+  GITHUB_API_URL: "githubApiUrl",
+  GITHUB_APP_SECRET_ARN: "githubAppSecretArn",
+};
+
 /**
- * Throws an `Error` naming the first invalid prop and how to fix it; returns the props unchanged.
+ * Throws an `Error` naming the invalid props and how to fix them; returns the props unchanged.
  * Runs at synth time so a typo in `-c repositoryPrefixes=…` fails `cdk synth`, not the first push.
  * Unresolved tokens (CloudFormation parameters) are accepted as is.
+ *
+ * What the function reads from its environment (`gitopsRepo`, `gitopsBranch`, `githubApiUrl`,
+ * `githubAppSecretArn`) is checked by the function's own cold-start check, `readLambdaEnvironment`, so the
+ * two can never disagree; only what is the construct's alone (prefixes, a complete secret ARN, the alarm
+ * e-mail) is checked here.
  *
  * @example
  * checkEcrHeimdallProps({ gitopsRepo: "wafflestudio/snutt-gitops", repositoryPrefixes: ["snutt-dev/"] });
  */
 export function checkEcrHeimdallProps(props: EcrHeimdallProps): EcrHeimdallProps {
   const literal = (value: string) => !Token.isUnresolved(value);
-  if (literal(props.gitopsRepo) && !GITOPS_REPO.test(props.gitopsRepo)) {
-    throw new Error(
-      `gitopsRepo "${props.gitopsRepo}" is not "owner/name"; pass e.g. -c gitopsRepo=wafflestudio/snutt-gitops`,
-    );
-  }
+  const literalOr = (value: string | undefined, placeholder: string) =>
+    value !== undefined && literal(value) ? value : placeholder;
   for (const prefix of props.repositoryPrefixes ?? []) {
     if (literal(prefix) && !REPOSITORY_PREFIX.test(prefix)) {
       throw new Error(
@@ -62,10 +72,6 @@ export function checkEcrHeimdallProps(props: EcrHeimdallProps): EcrHeimdallProps
           `digits, ".", "_", "-", "/"; no wildcards); pass e.g. -c repositoryPrefixes=snutt-dev/,snutt-prod/`,
       );
     }
-  }
-  const url = props.githubApiUrl;
-  if (url !== undefined && literal(url) && !/^https:\/\/[^\s/]+(?:\/\S*)?$/.test(url)) {
-    throw new Error(`githubApiUrl "${url}" is not an https URL; pass e.g. https://github.example.com/api/v3`);
   }
   const arn = props.githubAppSecretArn;
   if (arn !== undefined && literal(arn) && !SECRET_COMPLETE_ARN.test(arn)) {
@@ -78,27 +84,29 @@ export function checkEcrHeimdallProps(props: EcrHeimdallProps): EcrHeimdallProps
   if (email !== undefined && literal(email) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
     throw new Error(`alarmEmail "${email}" is not an email address; pass e.g. -c alarmEmail=ops@example.com`);
   }
-  const branch = props.gitopsBranch;
-  if (branch !== undefined && literal(branch) && (branch === "" || /[\s~^:?*[\\]/.test(branch))) {
-    throw new Error(`gitopsBranch "${branch}" is not a valid branch name; pass e.g. -c gitopsBranch=main`);
-  }
-  // Last, the function's own cold-start check on the environment the construct will set: whatever it would
-  // refuse must fail the deploy, not every push after it.
-  const placeholderArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:heimdall-check-AbCdEf";
+  // The function's own cold-start check on the environment the construct will set: whatever it would
+  // refuse must fail the deploy, not every push after it. Unresolved tokens stand in as valid placeholders.
   const env: Record<string, string> = {
-    GITOPS_REPO: props.gitopsRepo,
-    GITHUB_APP_SECRET_ARN: arn !== undefined && literal(arn) ? arn : placeholderArn,
+    GITOPS_REPO: literalOr(props.gitopsRepo, "example-org/gitops"),
+    GITHUB_APP_SECRET_ARN: literalOr(
+      arn,
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:heimdall-check-AbCdEf",
+    ),
   };
-  if (branch !== undefined) env.GITOPS_BRANCH = branch;
-  if (url !== undefined) env.GITHUB_API_URL = url;
-  if (Object.values(env).every(literal)) {
-    try {
-      readLambdaEnvironment(env);
-    } catch (error) {
-      throw new Error(
-        `the function would refuse this configuration at cold start: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+  if (props.gitopsBranch !== undefined) env.GITOPS_BRANCH = literalOr(props.gitopsBranch, "main");
+  if (props.githubApiUrl !== undefined)
+    env.GITHUB_API_URL = literalOr(props.githubApiUrl, "https://github.example.com/api/v3");
+  try {
+    readLambdaEnvironment(env);
+  } catch (error) {
+    if (!(error instanceof InvalidEnvironmentError)) throw error;
+    const problems = error.problems.map(
+      ({ variable, message }) => `${PROP_OF_VARIABLE[variable] ?? variable} (${message})`,
+    );
+    throw new Error(
+      `the function would refuse this configuration at cold start: ${problems.join("; ")}; fix the context key (-c key=value)`,
+      { cause: error },
+    );
   }
   return props;
 }

@@ -11,18 +11,15 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { FUNCTION_TIMEOUT_SECONDS } from "../lambda/runtime/function-timeout.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
 import { HeimdallAlarms } from "./heimdall-alarms.ts";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/**
- * A normal run is a handful of GitHub and ECR calls (seconds). 60 s leaves room for the use case's
- * stale-head retries with jittered backoff and a cold start; anything slower (GitHub outage,
- * secondary rate limit) is better retried by SQS than waited out inside a billed invocation.
- */
-export const FUNCTION_TIMEOUT = Duration.seconds(60);
+/** The function's timeout: `FUNCTION_TIMEOUT_SECONDS`, which the function budgets its waits against. */
+export const FUNCTION_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS);
 /** AWS guidance for SQS event sources: visibility timeout ≥ 6 × function timeout. */
 export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(6 * FUNCTION_TIMEOUT.toSeconds());
 /** 5 receives × 6 min visibility ≈ 30 min of retries before a push lands in the DLQ. */
@@ -46,7 +43,8 @@ export const BATCH_SIZE = 10;
  * within SQS's 5-minute window. FIFO event sources do not support a batching window; none is set.
  *
  * Least privilege: the role carries only its own log group, `GetSecretValue` on the one secret,
- * `ecr:DescribeImages` on the prefixed repositories (only with `staleEventCheck`), and consume
+ * `ecr:DescribeImages` on the prefixed repositories (only with `staleEventCheck`), `ecr:BatchGetImage`
+ * and `ecr:GetDownloadUrlForLayer` on the same repositories (the commit's source link), and consume
  * rights on its queue. No managed policies.
  *
  * @example
@@ -84,7 +82,7 @@ export class EcrHeimdall extends Construct {
         id: "AwsSolutions-SMG4",
         reason:
           "A GitHub App private key can only be rotated in GitHub's UI; there is no API a rotation " +
-          "Lambda could call. Operators rotate it by hand (README: put-secret-value).",
+          "Lambda could call. Operators rotate it by hand (docs/deploying-and-operating.md: put-secret-value).",
       });
       // Under exactOptionalPropertyTypes, Secret's `secretFullArn: string | undefined` does not match
       // ISecret's optional `secretFullArn?: string`; the same object at runtime.
@@ -157,7 +155,7 @@ export class EcrHeimdall extends Construct {
         resources: [this.secret.secretArn],
       }),
     );
-    if (staleEventCheck) this.grantDescribeImages(role, prefixes);
+    this.grantImageReads(role, prefixes, staleEventCheck);
 
     const environment: Record<string, string> = {
       GITOPS_REPO: props.gitopsRepo,
@@ -216,7 +214,7 @@ export class EcrHeimdall extends Construct {
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 
-    // What the README's operating commands need, printed by `cdk deploy`.
+    // What the operating commands in docs/deploying-and-operating.md need, printed by `cdk deploy`.
     const outputs: Record<string, [string, string]> = {
       SecretArn: [this.secret.secretArn, `put-secret-value target for ${props.gitopsRepo}`],
       FunctionName: [this.function.functionName, "aws lambda invoke target"],
@@ -230,16 +228,27 @@ export class EcrHeimdall extends Construct {
   }
 
   /**
-   * `DescribeImages` answers "when was the tag now in the manifest pushed?". Events only arrive from
-   * this account and region, so the ARNs are built from the stack's own.
+   * Read-only ECR access on the prefixed repositories: `DescribeImages` answers "when was the tag now in the
+   * manifest pushed?" (only with the stale check), `BatchGetImage` + `GetDownloadUrlForLayer` read the pushed
+   * image's manifest and config labels for the commit's source link. Events only arrive from this account and
+   * region, so the ARNs are built from the stack's own.
    */
-  private grantDescribeImages(role: Role, prefixes: readonly string[]): void {
+  private grantImageReads(role: Role, prefixes: readonly string[], staleEventCheck: boolean): void {
     const stack = Stack.of(this);
     const arnFor = (pattern: string) =>
       stack.formatArn({ service: "ecr", resource: "repository", resourceName: pattern });
     const resources = prefixes.length === 0 ? [arnFor("*")] : prefixes.map((prefix) => arnFor(`${prefix}*`));
+    if (staleEventCheck) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ sid: "ReadImagePushTimes", actions: ["ecr:DescribeImages"], resources }),
+      );
+    }
     role.addToPrincipalPolicy(
-      new PolicyStatement({ sid: "ReadImagePushTimes", actions: ["ecr:DescribeImages"], resources }),
+      new PolicyStatement({
+        sid: "ReadImageProvenance",
+        actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        resources,
+      }),
     );
     const nagArn = (pattern: string) =>
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${pattern}]`;
@@ -248,7 +257,7 @@ export class EcrHeimdall extends Construct {
         id: nagArn("*"),
         reason:
           "No repositoryPrefixes were configured, so every ECR repository of this account and region may " +
-          "feed this GitOps repository; DescribeImages is read-only metadata (push times, digests).",
+          "feed this GitOps repository; the grants are read-only (push times, manifests, the image config's labels).",
       });
     }
     for (const prefix of prefixes) {
@@ -256,7 +265,7 @@ export class EcrHeimdall extends Construct {
         id: nagArn(`${prefix}*`),
         reason:
           `Repositories are created by CI under the prefix "${prefix}" after this stack is deployed, so ` +
-          "their names are not known here; the wildcard stops at that prefix and DescribeImages is read-only.",
+          "their names are not known here; the wildcard stops at that prefix and the grants are read-only.",
       });
     }
   }

@@ -1,10 +1,7 @@
-import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { DescribeImagesCommand, type ECRClient } from "@aws-sdk/client-ecr";
 import { DeadlineExceededError, type ImagePushClock, type PushedAtAnswer } from "../core/index.ts";
+import { createEcrRegistryClients } from "./create-ecr-registry-clients.ts";
 import { EcrUnavailableError } from "./ecr-unavailable-error.ts";
-
-// <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn] — the host is the only place the region and
-// registry id of a manifest's image are written down.
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
 
 // Answers ECR gives for good: the push applies with a warning. Anything else (throttling, 5xx, network,
 // after the SDK's own retries) is a passing outage: failing the event lets SQS ask again later, where
@@ -38,23 +35,13 @@ export function createEcrPushClock(options?: {
   readonly now?: () => number;
 }): ImagePushClock {
   const now = options?.now ?? Date.now;
-  const clients = new Map<string, ECRClient>();
-  const clientFor =
-    options?.clientFor ??
-    ((region: string) => {
-      let client = clients.get(region);
-      if (client === undefined) {
-        client = new ECRClient({ region });
-        clients.set(region, client);
-      }
-      return client;
-    });
+  const clientFor = createEcrRegistryClients(options?.clientFor);
 
   return {
     async pushedAt({ registry, imageRepository, tag }, call): Promise<PushedAtAnswer> {
-      const host = ECR_HOST.exec(registry);
-      if (host === null) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
-      const [, registryId = "", region = ""] = host;
+      const ecr = clientFor(registry);
+      if (ecr === undefined) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
+      const { client, registryId } = ecr;
       const remaining = call?.deadline === undefined ? undefined : call.deadline - now();
       if (remaining !== undefined && remaining <= 0) {
         throw new DeadlineExceededError(
@@ -63,7 +50,7 @@ export function createEcrPushClock(options?: {
       }
       const abortSignal = remaining === undefined ? undefined : AbortSignal.timeout(remaining);
       try {
-        const response = await clientFor(region).send(
+        const response = await client.send(
           new DescribeImagesCommand({
             registryId,
             repositoryName: imageRepository,

@@ -8,7 +8,7 @@
  *
  * Nothing under `core/` touches the file system, the network or the environment variables
  * (`test/core/core-purity.test.ts` enforces it); IO arrives through the ports
- * {@link GitOpsRepository} and {@link ImagePushClock}.
+ * {@link GitOpsRepository}, {@link ImagePushClock} and {@link ImageProvenanceReader}.
  */
 
 export {
@@ -20,12 +20,16 @@ export {
   parseHeimdallConfig,
 } from "./config/heimdall-config.ts";
 export { InvalidConfigError } from "./config/invalid-config-error.ts";
+export { isUnderRoot } from "./config/is-under-root.ts";
+export { isYamlFile } from "./config/is-yaml-file.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
-export type { ManifestChange } from "./edit/manifest-change.ts";
+export type { ChangedField, ManifestChange, MatcherName, TagAndDigest } from "./edit/manifest-change.ts";
 export type { EcrPush } from "./event/ecr-push.ts";
 export { InvalidEventError } from "./event/invalid-event-error.ts";
 export { type ParsedEcrEvent, parseEcrEvent } from "./event/parse-ecr-event.ts";
 export { HeimdallError } from "./heimdall-error.ts";
+export { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
+export { sleep } from "./sleep.ts";
 
 export {
   COMMIT_BACKOFF_BASE_MS,
@@ -35,6 +39,7 @@ export {
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
 export { DeadlineExceededError } from "./update/deadline-exceeded-error.ts";
 export { describeChange } from "./update/describe-change.ts";
+export { describeSource, type SourceDescription } from "./update/describe-source.ts";
 export type {
   CommitRequest,
   CommitResult,
@@ -42,9 +47,15 @@ export type {
   GitOpsSnapshot,
   ReadRequest,
 } from "./update/gitops-repository.ts";
+export type {
+  ImageProvenance,
+  ImageProvenanceReader,
+  ProvenanceAnswer,
+} from "./update/image-provenance-reader.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
 export type { ImageOutcome, ImageReport, UnresolvedOutcome, UpdateOutcome } from "./update/outcomes.ts";
 export type { UpdatePlan } from "./update/plan-update.ts";
+export { PROVENANCE_LABELS, provenanceFromLabels } from "./update/provenance-from-labels.ts";
 export { StaleHeadError } from "./update/stale-head-error.ts";
 export {
   type UpdateManifestsInput,

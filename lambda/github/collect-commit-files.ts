@@ -1,3 +1,5 @@
+import { isYamlFile } from "../core/index.ts";
+
 /** A blob as the read query selects it (`BlobText`); `text` is null for binary blobs. */
 export interface BlobNode {
   readonly oid?: string;
@@ -32,7 +34,6 @@ export interface CollectedFiles {
 
 // 0o120000: a symlink's blob is its target path; committing edited text would replace the link.
 const SYMLINK_MODE = 0o120000;
-const YAML_FILE = /\.ya?ml$/;
 
 /**
  * Flattens one read query answer (see `buildReadQuery`) into files: walks every `rN` root entry
@@ -84,7 +85,7 @@ function visit(entry: EntryNode, path: string, collected: CollectedFiles): void 
     else if (entry.object !== null) collected.deepTrees.push(path);
     return;
   }
-  if (entry.type !== "blob" || entry.mode === SYMLINK_MODE || !YAML_FILE.test(path)) return;
+  if (entry.type !== "blob" || entry.mode === SYMLINK_MODE || !isYamlFile(path)) return;
   const blob = entry.object;
   if (blob === null) return;
   if (blob.isTruncated === true && blob.oid !== undefined) {

@@ -1,14 +1,17 @@
-import { Octokit } from "@octokit/core";
-import { throttling } from "@octokit/plugin-throttling";
+import { Octokit, type OctokitOptions } from "@octokit/core";
+import { type ThrottlingOptions, throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck/light.js";
 import { createInstallationAuth } from "./create-installation-auth.ts";
+import {
+  GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS,
+  GITHUB_RATE_LIMIT_RETRIES,
+  GITHUB_RETRY_UNIT_MS,
+  GITHUB_SERVER_ERROR_RETRIES,
+} from "./github-retry-policy.ts";
 import { normalizePrivateKey } from "./normalize-private-key.ts";
-import { GITHUB_RETRIES, retryWithinDeadline } from "./retry-within-deadline.ts";
+import { type RetryWithinDeadlineOptions, retryWithinDeadline } from "./retry-within-deadline.ts";
 
 const HeimdallOctokit = Octokit.plugin(retryWithinDeadline, throttling);
-
-/** A rate-limit wait longer than this many seconds fails the request instead (the event is retried later). */
-export const GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS = 20;
 
 /** The Octokit heimdall talks to GitHub with: core + retry + throttling, authenticated as the installation. */
 export type GitHubAppOctokit = InstanceType<typeof HeimdallOctokit>;
@@ -25,41 +28,34 @@ export interface GitHubAppOctokitOptions {
   /** `https://api.github.com` by default; GitHub Enterprise Server: `https://HOST/api/v3`. */
   readonly baseUrl?: string;
   /** Octokit request options, e.g. `{ fetch }` or `{ timeout }`. */
-  readonly request?: Readonly<Record<string, unknown>>;
-  /** Where Octokit, auth-app and the rate-limit handlers warn; Octokit's console logger by default. */
-  readonly log?: OctokitLog;
-  /** Overrides for the retry policy below (tests shorten the waits). */
-  readonly retry?: {
-    readonly retries?: number;
-    /** Milliseconds per backoff unit; waits are 1, 4, 9 … units. Default 1000. */
-    readonly retryAfterBaseValue?: number;
-  };
+  readonly request?: OctokitOptions["request"];
+  /**
+   * Where Octokit, auth-app and the rate-limit handlers warn; Octokit's console logger by default. The
+   * Lambda passes a redacting Powertools logger.
+   */
+  readonly log?: OctokitOptions["log"];
+  /**
+   * Overrides for the retry policy below (tests shorten the waits): `retries` (default
+   * `GITHUB_SERVER_ERROR_RETRIES`) and `retryAfterBaseValue`, the backoff unit in ms (retry n waits
+   * unit × n²; default `GITHUB_RETRY_UNIT_MS`).
+   */
+  readonly retry?: Pick<RetryWithinDeadlineOptions, "retries" | "retryAfterBaseValue">;
   /** Overrides for the installation-token request's own retries (tests shorten the waits). */
   readonly tokenRetry?: { readonly waitsMs?: readonly number[] };
   /** The clock request deadlines are measured on; `Date.now` by default. */
   readonly now?: () => number;
-  /** Overrides for the rate-limit policy below. */
-  readonly throttle?: {
-    /** How many times one request may wait out a rate limit. Default 1. */
+  /**
+   * Overrides for the rate-limit policy below: `retryAfterBaseValue` (ms per second of `retry-after`,
+   * default 1000; tests shrink it) and `id` (Octokits with the same id share the request spacing within a
+   * process; default one id per App installation, `appId` + owner/repo, since GitHub's limits are per
+   * installation), plus heimdall's own bounds.
+   */
+  readonly throttle?: Pick<ThrottlingOptions, "retryAfterBaseValue" | "id"> & {
+    /** How many times one request may wait out a rate limit. Default `GITHUB_RATE_LIMIT_RETRIES`. */
     readonly maxRetries?: number;
-    /** A longer wait than this fails the request instead (Lambda time is bounded). Default 20 (s). */
+    /** A longer wait fails the request instead. Default `GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS`. */
     readonly maxRetryAfterSeconds?: number;
-    /** Milliseconds per second of `retry-after`. Default 1000; tests shrink it. */
-    readonly retryAfterBaseValue?: number;
-    /**
-     * Octokits with the same id share the request spacing below within a process. Default: one id per
-     * App installation (`appId` + owner/repo), since GitHub's limits are per installation.
-     */
-    readonly id?: string;
   };
-}
-
-/** Where Octokit logs; the Lambda passes a redacting Powertools logger. */
-export interface OctokitLog {
-  debug(message: string, ...rest: unknown[]): void;
-  info(message: string, ...rest: unknown[]): void;
-  warn(message: string, ...rest: unknown[]): void;
-  error(message: string, ...rest: unknown[]): void;
 }
 
 /**
@@ -71,18 +67,19 @@ export interface OctokitLog {
  * - Every wait respects the request's deadline: a request made with `request: { deadline }` (ms since the
  *   epoch, on `now`'s clock; the adapter passes the invocation's) is aborted at it, and no retry or
  *   rate-limit wait that would end past it is taken — the request fails and the event goes back to the
- *   queue before Lambda would kill the invocation mid-wait.
- * - 5xx and network errors are retried `retries` ({@link GITHUB_RETRIES}) times after 1 s and 4 s (see
- *   `retryWithinDeadline`). The commit mutation retries on its own (see `createGitHubGitOps`).
+ *   queue before Lambda would kill the invocation mid-wait. Without a deadline the waits are still bounded
+ *   by `githubWorstCaseWaitMs()` (`lambda/github/github-retry-policy.ts`).
+ * - 5xx and network errors are retried `GITHUB_SERVER_ERROR_RETRIES` (2) times, after 1 s and 4 s
+ *   (`retryWithinDeadline`). A commit mutation re-sent after a lost reply that then meets a moved branch
+ *   looks for its own landed commit (`findLandedCommit`) and reports it — it can never commit twice.
  * - 4xx answers are never retried blindly: the same request would fail the same way. A stale head is a
  *   GraphQL error the use case handles by re-reading and re-applying. A 401 on a cached installation token
- *   (revoked, or the App's access changed) drops the token and retries once with a new one (see
- *   `createInstallationAuth`); the token request itself retries on its own small budget, not nested in these.
+ *   (revoked) drops the token and retries once with a new one (`createInstallationAuth`); the token request
+ *   itself retries on its own small budget, never nested inside these retries.
  * - Rate limits (primary: `x-ratelimit-remaining: 0`; secondary: 403/429 "secondary rate limit", or a
  *   GraphQL `RATE_LIMITED` error) are waited out honoring `retry-after` / `x-ratelimit-reset`, at most
- *   `maxRetries` (1) time and only when the wait is ≤ `maxRetryAfterSeconds`
- *   ({@link GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS}) and ends before the deadline. Longer waits fail the
- *   request so the event is retried later.
+ *   `GITHUB_RATE_LIMIT_RETRIES` (1) time and only when the wait is ≤ `GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS`
+ *   (20 s) and ends before the deadline. Longer waits fail the request so the event is retried later.
  * - GitHub asks for ≥ 1 s between *mutative* requests. The throttling plugin's default spaces every GraphQL
  *   request (reads too) and every write 1 s apart, which would put a second between heimdall's read and its
  *   commit on every event. Its `write` limiter is replaced by one without spacing, and `createGitHubGitOps`
@@ -97,7 +94,7 @@ export interface OctokitLog {
  */
 export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHubAppOctokit {
   const { owner, repo } = options;
-  const maxRetries = options.throttle?.maxRetries ?? 1;
+  const maxRetries = options.throttle?.maxRetries ?? GITHUB_RATE_LIMIT_RETRIES;
   const maxRetryAfterSeconds = options.throttle?.maxRetryAfterSeconds ?? GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS;
   const msPerSecond = options.throttle?.retryAfterBaseValue ?? 1000;
   const now = options.now ?? Date.now;
@@ -139,8 +136,8 @@ export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHub
       ...(options.tokenRetry?.waitsMs === undefined ? {} : { tokenRetryWaitsMs: options.tokenRetry.waitsMs }),
     },
     retry: {
-      retries: options.retry?.retries ?? GITHUB_RETRIES,
-      retryAfterBaseValue: options.retry?.retryAfterBaseValue ?? 1000,
+      retries: options.retry?.retries ?? GITHUB_SERVER_ERROR_RETRIES,
+      retryAfterBaseValue: options.retry?.retryAfterBaseValue ?? GITHUB_RETRY_UNIT_MS,
       now,
     },
     throttle: {

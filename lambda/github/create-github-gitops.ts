@@ -3,6 +3,7 @@ import {
   type CommitRequest,
   type CommitResult,
   DeadlineExceededError,
+  sleep as defaultSleep,
   type GitOpsRepository,
   type GitOpsSnapshot,
   type ReadRequest,
@@ -12,6 +13,7 @@ import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
 import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
+import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Which repository and branch {@link createGitHubGitOps} works on, through which Octokit. */
@@ -24,7 +26,7 @@ export interface GitHubGitOpsOptions {
   readonly branch?: string;
   /** Directory levels one query expands below each root (default 4: `apps/<ns>/<app>/<overlay>/x.yaml` from `""`). */
   readonly treeDepth?: number;
-  /** Least time between two commits of this adapter (GitHub: ≥ 1 s between mutative requests). Default 1000. */
+  /** Least time between two commits of this adapter (GitHub: ≥ 1 s between mutative requests). Default `GITHUB_COMMIT_SPACING_MS`. */
   readonly minCommitIntervalMs?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -81,9 +83,9 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
   const depth = options.treeDepth ?? 4;
   const repository = `${owner}/${repo}`;
   let branch = options.branch;
-  const minCommitIntervalMs = options.minCommitIntervalMs ?? 1000;
+  const minCommitIntervalMs = options.minCommitIntervalMs ?? GITHUB_COMMIT_SPACING_MS;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? defaultSleep;
   let lastCommitAt = Number.NEGATIVE_INFINITY;
 
   async function graphql<T>(

@@ -1,4 +1,5 @@
-import { createAppAuth } from "@octokit/auth-app";
+import { createAppAuth, type StrategyOptions } from "@octokit/auth-app";
+import { sleep as defaultSleep, memoizeUntilSuccess } from "../core/index.ts";
 import { isTransientFailure } from "./retry-within-deadline.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 import { withRetries } from "./with-retries.ts";
@@ -8,17 +9,13 @@ type AuthHook = AppAuth["hook"];
 type RequestInterface = Parameters<AuthHook>[0];
 
 /** What Octokit passes to an `authStrategy`, merged with our `auth` options. */
-export interface InstallationAuthOptions {
-  readonly appId: number | string;
+export interface InstallationAuthOptions extends Pick<StrategyOptions, "appId" | "request" | "log"> {
   /** PKCS#8 PEM; see `normalizePrivateKey`. */
   readonly privateKey: string;
   /** Omitted: discovered once with `GET /repos/{owner}/{repo}/installation` (app JWT) and kept. */
   readonly installationId?: number;
   readonly owner: string;
   readonly repo: string;
-  /** Octokit's own request function; auth-app sends its token requests through it. */
-  readonly request?: RequestInterface;
-  readonly log?: { warn: (message: string, additionalInfo?: object) => unknown };
   /** The clock request deadlines are measured on; `Date.now` by default. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -50,6 +47,7 @@ export type InstallationAuth = AppAuth;
  *   retries would nest inside the retries of the request that needed the token): at most
  *   {@link TOKEN_REQUEST_TIMEOUT_MS} per attempt, retried after {@link TOKEN_REQUEST_WAITS_MS} on a 5xx
  *   or network failure, never past the deadline of the request that needed it (`request: { deadline }`).
+ *   When it still fails, that request fails too, without retrying.
  * - A 401 on a token issued seconds ago is retried once after a second (GitHub's replication lag); a 401 on
  *   an older, cached token means it was revoked (or the installation changed): the token is dropped, a
  *   new one requested, and the request retried once — a warm container recovers in the same invocation.
@@ -66,7 +64,7 @@ export type InstallationAuth = AppAuth;
 export function createInstallationAuth(options: InstallationAuthOptions): InstallationAuth {
   const { appId, privateKey, owner, repo } = options;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? defaultSleep;
   // The deadline of the request that needs a token now; the token request must not outlive it.
   let tokenDeadline: number | undefined;
   const tokenRequest = options.request?.defaults({
@@ -94,23 +92,15 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
     ...(options.log === undefined ? {} : { log: options.log }),
   };
   const appAuth = createAppAuth(common);
-  let installationAuth: Promise<AppAuth> | undefined =
-    options.installationId === undefined
-      ? undefined
-      : Promise.resolve(createAppAuth({ ...common, installationId: options.installationId }));
-
-  function forInstallation(request: RequestInterface): Promise<AppAuth> {
-    if (installationAuth !== undefined) return installationAuth;
-    const discovering = discover(request).then((installationId) =>
-      // The factory form shares appAuth's state, token cache included.
-      appAuth({ type: "installation", installationId, factory: (state) => createAppAuth(state) }),
-    );
-    installationAuth = discovering;
-    discovering.catch(() => {
-      if (installationAuth === discovering) installationAuth = undefined;
-    });
-    return discovering;
-  }
+  const known = options.installationId;
+  const forInstallation: (request: RequestInterface) => Promise<AppAuth> =
+    known === undefined
+      ? memoizeUntilSuccess(async (request: RequestInterface) => {
+          const installationId = await discover(request);
+          // The factory form shares appAuth's state, token cache included.
+          return appAuth({ type: "installation", installationId, factory: (state) => createAppAuth(state) });
+        })
+      : constant(createAppAuth({ ...common, installationId: known }));
 
   async function discover(request: RequestInterface): Promise<number> {
     // Signed with the app JWT by auth-app; `hook` lets app routes through without waiting for this lookup.
@@ -184,6 +174,11 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
 // The app-JWT routes heimdall can reach (`/app…` and the installation lookups), relative to baseUrl.
 const APP_ROUTE =
   /^\/(?:app(?:[/?]|$)|(?:repos\/[^/]+\/[^/]+|orgs\/[^/]+|users\/[^/]+)\/installation(?:\?|$))/i;
+
+function constant<T>(value: T): () => Promise<T> {
+  const resolved = Promise.resolve(value);
+  return () => resolved;
+}
 
 function isAppRoute(path: string): boolean {
   return APP_ROUTE.test(path);

@@ -1,18 +1,16 @@
 import type { Octokit } from "@octokit/core";
+import { GITHUB_RETRY_UNIT_MS, GITHUB_SERVER_ERROR_RETRIES } from "./github-retry-policy.ts";
 import { withRetries } from "./with-retries.ts";
 
 /** Retries after 5xx and network failures: how many, and the backoff unit. */
 export interface RetryWithinDeadlineOptions {
-  /** Retries per request. Default {@link GITHUB_RETRIES}. */
+  /** Retries per request. Default `GITHUB_SERVER_ERROR_RETRIES`. */
   readonly retries?: number;
-  /** Milliseconds per backoff unit; the waits are 1, 4, 9 … units. Default 1000. */
+  /** Milliseconds per backoff unit; the waits are 1, 4, 9 … units. Default `GITHUB_RETRY_UNIT_MS`. */
   readonly retryAfterBaseValue?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
-
-/** Retries of one GitHub request after a 5xx or network failure (waits 1 s, 4 s). */
-export const GITHUB_RETRIES = 2;
 
 // GitHub's GraphQL answers a transient failure with HTTP 200 and this message.
 const TRANSIENT_GRAPHQL = /Something went wrong while executing your query/;
@@ -36,8 +34,8 @@ export function retryWithinDeadline(
   octokitOptions: Readonly<Record<string, unknown>>,
 ): Record<string, never> {
   const settings = (octokitOptions.retry ?? {}) as RetryWithinDeadlineOptions;
-  const unit = settings.retryAfterBaseValue ?? 1000;
-  const retries = settings.retries ?? GITHUB_RETRIES;
+  const unit = settings.retryAfterBaseValue ?? GITHUB_RETRY_UNIT_MS;
+  const retries = settings.retries ?? GITHUB_SERVER_ERROR_RETRIES;
   const now = settings.now ?? Date.now;
   const sleep = settings.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 

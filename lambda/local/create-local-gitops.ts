@@ -5,13 +5,12 @@ import {
   type CommitResult,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  isYamlFile,
   type ReadRequest,
   StaleHeadError,
 } from "../core/index.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
 import { runGit } from "./run-git.ts";
-
-const YAML_FILE = /\.ya?ml$/;
 
 /**
  * The {@link GitOpsRepository} port over a local git checkout, for the CLI.
@@ -49,9 +48,7 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
     return listing.split("\0").flatMap((entry) => {
       const match = /^(\d+) [0-9a-f]+ \d+\t(.+)$/s.exec(entry);
       const [, mode, path] = match ?? [];
-      return path !== undefined && (mode === "100644" || mode === "100755") && YAML_FILE.test(path)
-        ? [path]
-        : [];
+      return path !== undefined && (mode === "100644" || mode === "100755") && isYamlFile(path) ? [path] : [];
     });
   }
 

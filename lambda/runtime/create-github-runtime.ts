@@ -1,10 +1,16 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
+import { createEcrProvenanceReader } from "../aws/create-ecr-provenance-reader.ts";
 import { createEcrPushClock } from "../aws/create-ecr-push-clock.ts";
 import { type GitHubAppSecret, readGitHubAppSecret } from "../aws/read-github-app-secret.ts";
-import type { GitOpsRepository, ImagePushClock } from "../core/index.ts";
+import {
+  type GitOpsRepository,
+  type ImageProvenanceReader,
+  type ImagePushClock,
+  type Memoized,
+  memoizeUntilSuccess,
+} from "../core/index.ts";
 import { createGitHubAppOctokit, type GitHubAppOctokitOptions } from "../github/create-github-app-octokit.ts";
 import { createGitHubGitOps } from "../github/create-github-gitops.ts";
-import { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
 import type { LambdaSettings } from "./read-lambda-environment.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 
@@ -12,6 +18,8 @@ import { redactSecrets } from "./redact-secrets.ts";
 export interface GitHubRuntime {
   readonly gitops: GitOpsRepository;
   readonly clock?: ImagePushClock;
+  /** Source labels of pushed images, for the commit message. */
+  readonly provenance: ImageProvenanceReader;
 }
 
 /** Injectable IO for {@link createGitHubRuntime}; production uses the defaults. */
@@ -22,6 +30,8 @@ export interface GitHubRuntimeOptions {
   readonly readSecret?: (secretArn: string) => Promise<GitHubAppSecret>;
   /** Clock for the stale-event check; ECR by default. Only used when `staleEventCheck` is on. */
   readonly clock?: ImagePushClock;
+  /** Provenance reader; ECR by default. */
+  readonly provenance?: ImageProvenanceReader;
   /** Octokit retry/throttle/request overrides (tests shorten the waits). */
   readonly octokit?: Pick<GitHubAppOctokitOptions, "retry" | "throttle" | "request">;
 }
@@ -37,7 +47,7 @@ export interface GitHubRuntimeOptions {
  *
  * @example
  * const getRuntime = createGitHubRuntime(readLambdaEnvironment(process.env), { logger });
- * const { gitops, clock } = await getRuntime();
+ * const { gitops, clock, provenance } = await getRuntime();
  */
 export function createGitHubRuntime(
   config: LambdaSettings,
@@ -70,7 +80,8 @@ export function createGitHubRuntime(
       repo,
       ...(config.gitopsBranch === undefined ? {} : { branch: config.gitopsBranch }),
     });
-    if (!config.staleEventCheck) return { gitops };
-    return { gitops, clock: options.clock ?? createEcrPushClock() };
+    const provenance = options.provenance ?? createEcrProvenanceReader();
+    if (!config.staleEventCheck) return { gitops, provenance };
+    return { gitops, provenance, clock: options.clock ?? createEcrPushClock() };
   });
 }

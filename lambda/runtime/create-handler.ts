@@ -7,6 +7,7 @@ import {
   DeadlineExceededError,
   type GitOpsRepository,
   HeimdallError,
+  type ImageProvenanceReader,
   type ImagePushClock,
   parseEcrEvent,
   type UpdateManifestsInput,
@@ -24,6 +25,7 @@ export interface HandlerDependencies {
   readonly resolve: (() => Promise<{
     readonly gitops: GitOpsRepository;
     readonly clock?: ImagePushClock;
+    readonly provenance?: ImageProvenanceReader;
   }>) & {
     /**
      * Drops the container's adapters after a failed update, so the next invocation re-reads the secret: an
@@ -118,12 +120,13 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
       try {
         report = await beforeDeadline(
           (async () => {
-            const { gitops, clock } = await deps.resolve();
+            const { gitops, clock, provenance } = await deps.resolve();
             return updateManifests({
               ...deps.update,
               pushes: pending.map(({ push }) => push),
               gitops,
               ...(clock === undefined ? {} : { clock }),
+              ...(provenance === undefined ? {} : { provenance }),
               ...(deadline === undefined ? {} : { deadline, now }),
             });
           })(),
@@ -142,6 +145,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
             ...(messageId === undefined ? {} : { messageId }),
             imageRepository: push.imageRepository,
             tag: push.tag,
+            digest: push.digest,
             reason,
             errorName,
           });

@@ -1,4 +1,4 @@
-import { InvalidEnvironmentError } from "./invalid-environment-error.ts";
+import { type EnvironmentProblem, InvalidEnvironmentError } from "./invalid-environment-error.ts";
 
 /** The Lambda's settings, read from its environment once per container. */
 export interface LambdaSettings {
@@ -40,7 +40,7 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
  * config.staleEventCheck; // true
  */
 export function readLambdaEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaSettings {
-  const problems: string[] = [];
+  const problems = new ProblemList();
   const value = (name: string): string | undefined => {
     const text = env[name]?.trim();
     return text === undefined || text === "" ? undefined : text;
@@ -49,17 +49,20 @@ export function readLambdaEnvironment(env: Readonly<Record<string, string | unde
   const gitopsRepo = parseRepo(value("GITOPS_REPO"), problems);
   const gitopsBranch = value("GITOPS_BRANCH");
   if (gitopsBranch !== undefined && !isValidBranch(gitopsBranch)) {
-    problems.push(
+    problems.add(
+      "GITOPS_BRANCH",
       `GITOPS_BRANCH '${gitopsBranch}' is not a valid branch name — set it to a branch such as 'main', or unset it to use the repository's default branch`,
     );
   }
   const githubAppSecretArn = value("GITHUB_APP_SECRET_ARN");
   if (githubAppSecretArn === undefined) {
-    problems.push(
+    problems.add(
+      "GITHUB_APP_SECRET_ARN",
       "GITHUB_APP_SECRET_ARN is not set — set it to the ARN of the Secrets Manager secret holding the GitHub App's appId and privateKey",
     );
   } else if (!SECRET_ARN.test(githubAppSecretArn)) {
-    problems.push(
+    problems.add(
+      "GITHUB_APP_SECRET_ARN",
       `GITHUB_APP_SECRET_ARN '${githubAppSecretArn}' is not a Secrets Manager secret ARN — expected arn:aws:secretsmanager:<region>:<account>:secret:<name>`,
     );
   }
@@ -67,7 +70,7 @@ export function readLambdaEnvironment(env: Readonly<Record<string, string | unde
   const staleEventCheck = parseBoolean("STALE_EVENT_CHECK", value("STALE_EVENT_CHECK"), true, problems);
 
   if (problems.length > 0 || gitopsRepo === undefined || githubAppSecretArn === undefined) {
-    throw new InvalidEnvironmentError(`invalid Lambda configuration:\n  - ${problems.join("\n  - ")}`);
+    throw new InvalidEnvironmentError(problems.list);
   }
   return {
     gitopsRepo,
@@ -78,9 +81,13 @@ export function readLambdaEnvironment(env: Readonly<Record<string, string | unde
   };
 }
 
-function parseRepo(text: string | undefined, problems: string[]): LambdaSettings["gitopsRepo"] | undefined {
+function parseRepo(
+  text: string | undefined,
+  problems: ProblemList,
+): LambdaSettings["gitopsRepo"] | undefined {
   if (text === undefined) {
-    problems.push(
+    problems.add(
+      "GITOPS_REPO",
       "GITOPS_REPO is not set — set it to the GitOps repository as 'owner/name', e.g. 'wafflestudio/snutt-gitops'",
     );
     return undefined;
@@ -88,7 +95,8 @@ function parseRepo(text: string | undefined, problems: string[]): LambdaSettings
   const [owner = "", repo = "", ...rest] = text.split("/");
   const name = repo.endsWith(".git") ? repo.slice(0, -4) : repo;
   if (rest.length > 0 || !OWNER.test(owner) || !NAME.test(name) || name === "." || name === "..") {
-    problems.push(
+    problems.add(
+      "GITOPS_REPO",
       `GITOPS_REPO '${text}' is not 'owner/name' — e.g. 'wafflestudio/snutt-gitops' (no URL, no branch)`,
     );
     return undefined;
@@ -113,31 +121,37 @@ function isValidBranch(branch: string): boolean {
   );
 }
 
-function parseApiUrl(text: string | undefined, problems: string[]): string {
+function parseApiUrl(text: string | undefined, problems: ProblemList): string {
   if (text === undefined) return DEFAULT_GITHUB_API_URL;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    problems.push(
+    problems.add(
+      "GITHUB_API_URL",
       `GITHUB_API_URL is not a URL — set it to e.g. '${DEFAULT_GITHUB_API_URL}' or 'https://github.example.com/api/v3'`,
     );
     return DEFAULT_GITHUB_API_URL;
   }
   // The URL is echoed in messages below, so refuse credentials before anything prints it.
   if (url.username !== "" || url.password !== "") {
-    problems.push(
+    problems.add(
+      "GITHUB_API_URL",
       "GITHUB_API_URL contains credentials — remove them; heimdall authenticates as the GitHub App",
     );
     return DEFAULT_GITHUB_API_URL;
   }
   const loopback = LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    problems.push(
+    problems.add(
+      "GITHUB_API_URL",
       `GITHUB_API_URL '${text}' must use https:// (http:// is allowed only for 127.0.0.1/localhost) — tokens are sent with every request`,
     );
   } else if (url.search !== "" || url.hash !== "") {
-    problems.push(`GITHUB_API_URL '${text}' must not have a query or fragment — set only the API base URL`);
+    problems.add(
+      "GITHUB_API_URL",
+      `GITHUB_API_URL '${text}' must not have a query or fragment — set only the API base URL`,
+    );
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
@@ -146,14 +160,25 @@ function parseBoolean(
   name: string,
   text: string | undefined,
   fallback: boolean,
-  problems: string[],
+  problems: ProblemList,
 ): boolean {
   if (text === undefined) return fallback;
   const lower = text.toLowerCase();
   if (lower === "true") return true;
   if (lower === "false") return false;
-  problems.push(
+  problems.add(
+    name,
     `${name} '${text}' is not 'true' or 'false' — set one of those, or unset it for the default (${fallback})`,
   );
   return fallback;
+}
+
+class ProblemList {
+  readonly list: EnvironmentProblem[] = [];
+  get length(): number {
+    return this.list.length;
+  }
+  add(variable: string, message: string): void {
+    this.list.push({ variable, message });
+  }
 }

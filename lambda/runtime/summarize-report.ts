@@ -1,4 +1,4 @@
-import type { EcrPush, ImageOutcome, UpdateReport } from "../core/index.ts";
+import { describeSource, type EcrPush, type ImageOutcome, type UpdateReport } from "../core/index.ts";
 
 /**
  * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event,
@@ -18,6 +18,8 @@ export interface EventSummary {
   readonly messageId?: string;
   readonly imageRepository?: string;
   readonly tag?: string;
+  /** The pushed image's digest. */
+  readonly digest?: string;
   readonly reason?: string;
   /** For `failed`: the error class (`GitHubApiError`, `SecretError`, `CommitConflictError`, …). */
   readonly errorName?: string;
@@ -25,6 +27,12 @@ export interface EventSummary {
   readonly files?: readonly string[];
   readonly commitSha?: string;
   readonly commitUrl?: string;
+  /** From the image's OCI labels (`updated` events whose image has them): the commit it was built from… */
+  readonly sourceRevision?: string;
+  /** …the repository (normalised to `https://github.com/<owner>/<repo>` for GitHub)… */
+  readonly sourceRepository?: string;
+  /** …and, when both make one, the link to that commit. */
+  readonly sourceCommitUrl?: string;
   readonly attempts?: number;
   readonly conflicts?: number;
   /** Commit time minus the ECR push time; only for events that landed in a commit. */
@@ -60,6 +68,7 @@ export function summarizeReport(
       ...(messageId === undefined ? {} : { messageId }),
       imageRepository: push.imageRepository,
       tag: push.tag,
+      digest: push.digest,
       attempts: report.attempts,
       conflicts: report.conflicts,
     };
@@ -87,12 +96,14 @@ export function summarizeReport(
     switch (image.outcome) {
       case "updated": {
         const files = [...new Set(image.changes.map((change) => change.file))];
-        if (report.commit === undefined) return { ...base, ...reason, outcome: "updated", files };
+        const source = sourceFields(image.provenance);
+        if (report.commit === undefined) return { ...base, ...reason, outcome: "updated", files, ...source };
         return {
           ...base,
           ...reason,
           outcome: "updated",
           files,
+          ...source,
           commitSha: report.commit.oid,
           ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
           pushToCommitLatencyMs: Math.max(0, committedAt - push.time.getTime()),
@@ -110,6 +121,18 @@ export function summarizeReport(
         };
     }
   });
+}
+
+function sourceFields(
+  provenance: UpdateReport["images"][number]["provenance"],
+): Pick<EventSummary, "sourceRevision" | "sourceRepository" | "sourceCommitUrl"> {
+  const source = provenance === undefined ? undefined : describeSource(provenance);
+  if (source === undefined) return {};
+  return {
+    ...(source.revision === undefined ? {} : { sourceRevision: source.revision }),
+    ...(source.source === undefined ? {} : { sourceRepository: source.source }),
+    ...(source.commitUrl === undefined ? {} : { sourceCommitUrl: source.commitUrl }),
+  };
 }
 
 // Pushes the config rejects are reported on their own; they never stand for another event of the batch.

@@ -105,6 +105,8 @@ describe("cdk/app.ts", () => {
   it("fails fast with an actionable message on a malformed context value", () => {
     const bad = runApp({ gitopsRepo: "snutt-gitops" });
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toContain('gitopsRepo "snutt-gitops" is not "owner/name"; pass e.g. -c gitopsRepo=');
+    expect(bad.stderr).toContain(
+      "gitopsRepo (GITOPS_REPO 'snutt-gitops' is not 'owner/name' — e.g. 'wafflestudio/snutt-gitops' (no URL, no branch)); fix the context key (-c key=value)",
+    );
   });
 });

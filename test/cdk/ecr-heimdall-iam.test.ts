@@ -31,6 +31,12 @@ describe("IAM", () => {
     Resource: t.arnOf(t.child(heimdall, "FunctionLogs")),
     Sid: "WriteOwnLogs",
   });
+  const provenance = (resources: unknown) => ({
+    Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    Effect: "Allow",
+    Resource: resources,
+    Sid: "ReadImageProvenance",
+  });
   const policyOf = (heimdall: EcrHeimdall) => {
     const role = t.child(heimdall, "FunctionRole");
     const policies = t.template.findResources("AWS::IAM::Policy", { Properties: { Roles: [t.ref(role)] } });
@@ -56,6 +62,7 @@ describe("IAM", () => {
           Resource: [ecrArn("snutt-dev/*"), ecrArn("snutt-prod/*")],
           Sid: "ReadImagePushTimes",
         },
+        provenance([ecrArn("snutt-dev/*"), ecrArn("snutt-prod/*")]),
         queueConsume(t.snutt),
       ],
     });
@@ -73,15 +80,17 @@ describe("IAM", () => {
           Sid: "ReadGitHubAppSecret",
         },
         { Action: "ecr:DescribeImages", Effect: "Allow", Resource: ecrArn("*"), Sid: "ReadImagePushTimes" },
+        provenance(ecrArn("*")),
         queueConsume(t.other),
       ],
     });
   });
 
-  it("drops ecr:DescribeImages entirely when the stale-event check is off", () => {
-    const statements = (policyOf(t.quiet) as { Statement: { Action: unknown }[] }).Statement;
+  it("drops ecr:DescribeImages entirely when the stale-event check is off, keeping the provenance reads", () => {
+    const statements = (policyOf(t.quiet) as { Statement: { Action: unknown; Sid?: string }[] }).Statement;
     expect(statements.map((s) => s.Action)).not.toContain("ecr:DescribeImages");
-    expect(statements).toHaveLength(3);
+    expect(statements.map((s) => s.Sid)).toContain("ReadImageProvenance");
+    expect(statements).toHaveLength(4);
   });
 
   it("attaches no managed policies and trusts only Lambda", () => {

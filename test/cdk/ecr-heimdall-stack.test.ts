@@ -80,6 +80,7 @@ describe("cdk-nag AwsSolutions", () => {
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/snutt-dev/*]",
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/snutt-prod/*]",
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/*]",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/quiet/*]",
       ]
         .map((ruleId) => `Annotation::${ruleId}`)
         .sort(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_COMMIT_MESSAGE } from "../../lambda/core/config/heimdall-config.ts";
-import type { ManifestChange } from "../../lambda/core/edit/manifest-change.ts";
+import type { ChangedField, ManifestChange, TagAndDigest } from "../../lambda/core/edit/manifest-change.ts";
 import { renderCommitMessage } from "../../lambda/core/update/commit-message.ts";
 import { PUSH_DIGEST, ecrPush as push } from "../support/ecr-push.ts";
 
@@ -13,10 +13,38 @@ function change(
   newValue: string,
   extra: Partial<ManifestChange> = {},
 ): ManifestChange {
-  return { file, document: 0, path: "spec.template.spec.containers[0].image", oldValue, newValue, ...extra };
+  const field: ChangedField = oldValue.startsWith("sha256:")
+    ? "digest"
+    : /[:/]/.test(oldValue)
+      ? "image"
+      : "tag";
+  const spelled = (value: string): TagAndDigest => {
+    if (field === "tag") return { tag: value, digest: undefined };
+    if (field === "digest") return { tag: undefined, digest: value };
+    // `name[:tag][@digest]`, as the editor reports a whole reference's parts.
+    const [head = "", digest] = value.split("@");
+    const colon = head.lastIndexOf(":");
+    return { tag: colon > head.lastIndexOf("/") ? head.slice(colon + 1) : undefined, digest };
+  };
+  return {
+    file,
+    document: 0,
+    path: "spec.template.spec.containers[0].image",
+    oldValue,
+    newValue,
+    field,
+    matcher: field === "image" ? "image-key" : "kustomize",
+    from: spelled(oldValue),
+    to: spelled(newValue),
+    ...extra,
+  };
 }
 
 const TIMETABLE = `${SEOUL}/snutt-dev/snutt-timetable`;
+
+function paragraphs(body: string): string[] {
+  return body.split("\n\n");
+}
 
 describe("renderCommitMessage for one image", () => {
   it("renders exactly the original tool's headline and lists the change", () => {
@@ -29,7 +57,12 @@ describe("renderCommitMessage for one image", () => {
     });
     expect(message).toEqual({
       headline: "Automated commit by ECR push (snutt-dev/snutt-timetable:46)",
-      body: "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+      body: [
+        "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+        "",
+        `Image-Digest: ${DIGEST}`,
+        "ECR-Event-Id: evt-snutt-dev/snutt-timetable:46@2026-11-20T10:00:00Z",
+      ].join("\n"),
     });
   });
 
@@ -39,10 +72,9 @@ describe("renderCommitMessage for one image", () => {
       pushes: [push("snutt-dev/snutt-timetable", "46")],
       changes: [],
     });
-    expect(message).toEqual({
-      headline: `deploy snutt-dev/snutt-timetable:46 (${DIGEST}) from ${SEOUL} snutt-dev/snutt-timetable`,
-      body: "",
-    });
+    expect(message.headline).toBe(
+      `deploy snutt-dev/snutt-timetable:46 (${DIGEST}) from ${SEOUL} snutt-dev/snutt-timetable`,
+    );
   });
 
   it("leaves unknown placeholders and other braces as written", () => {
@@ -71,16 +103,21 @@ describe("renderCommitMessage for a batch", () => {
         "",
         "apps/k8s-monitoring/grafana/values.yml: image.tag 1.2.2 → 1.2.3",
         "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+        "",
+        `Image-Digest: ${DIGEST}`,
+        "ECR-Event-Id: evt-k8s-monitoring:1.2.3@2026-11-20T10:00:00Z",
+        `Image-Digest: ${DIGEST}`,
+        "ECR-Event-Id: evt-snutt-dev/snutt-timetable:46@2026-11-20T10:00:00Z",
       ].join("\n"),
     });
   });
 
   it("renders each image line with a custom template, keeping the fixed headline", () => {
     const message = renderCommitMessage({ template: "deploy {repository} → {tag}", pushes, changes: [] });
-    expect(message).toEqual({
-      headline: "Automated commit by ECR push (2 images)",
-      body: "deploy k8s-monitoring → 1.2.3\ndeploy snutt-dev/snutt-timetable → 46",
-    });
+    expect(message.headline).toBe("Automated commit by ECR push (2 images)");
+    expect(paragraphs(message.body)[0]).toBe(
+      "deploy k8s-monitoring → 1.2.3\ndeploy snutt-dev/snutt-timetable → 46",
+    );
   });
 
   it("does not depend on the order of pushes or changes", () => {
@@ -96,7 +133,12 @@ describe("renderCommitMessage for a batch", () => {
 
 describe("renderCommitMessage change lines", () => {
   function body(changes: readonly ManifestChange[]): string {
-    return renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes: [push("x", "1")], changes }).body;
+    const message = renderCommitMessage({
+      template: DEFAULT_COMMIT_MESSAGE,
+      pushes: [push("x", "1")],
+      changes,
+    });
+    return paragraphs(message.body)[0] ?? "";
   }
 
   it("sorts by file, then document, then path, and drops exact duplicates", () => {
@@ -136,7 +178,7 @@ describe("renderCommitMessage change lines", () => {
     ],
     ["digest only", `${TIMETABLE}@sha256:aa`, `${TIMETABLE}@sha256:bb`, "@sha256:aa → @sha256:bb"],
     ["a bare tag value", "45", "46", "45 → 46"],
-    ["different names", `${TIMETABLE}:45`, `${SEOUL}/other:46`, `${TIMETABLE}:45 → ${SEOUL}/other:46`],
+    ["a digest field", "sha256:aa", "sha256:bb", "sha256:aa → sha256:bb"],
     ["untagged to tagged", TIMETABLE, `${TIMETABLE}:46`, `${TIMETABLE} → ${TIMETABLE}:46`],
   ])("shows %s changes briefly", (_name, oldValue, newValue, shown) => {
     expect(body([change("f.yaml", oldValue, newValue)])).toBe(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { type EditOutcome, editImageTags, type ImageEdit } from "../../lambda/core/edit/edit-image-tags.ts";
+import { type EditOutcome, editImageTags } from "../../lambda/core/edit/edit-image-tags.ts";
+import type { ImageEdit } from "../../lambda/core/edit/image-edit.ts";
 import { readsAsPlainString } from "../../lambda/core/edit/reads-as-plain-string.ts";
 import { UnsafeEditError } from "../../lambda/core/edit/unsafe-edit-error.ts";
 import { verifyEdit } from "../../lambda/core/edit/verify-edit.ts";
@@ -40,6 +41,10 @@ describe("editImageTags: what is rewritten", () => {
         path: "spec.template.spec.containers[0].image",
         oldValue: `${IMG}:45`,
         newValue: `${IMG}:46`,
+        field: "image",
+        matcher: "image-key",
+        from: { tag: "45", digest: undefined },
+        to: { tag: "46", digest: undefined },
       },
     ]);
   });
@@ -103,7 +108,13 @@ describe("editImageTags: what is rewritten", () => {
   });
 
   it("gives a digest-pinned reference the new tag and the event's digest", () => {
-    expect(edited(`image: ${IMG}:1.4.0@${OLD_DIGEST}\n`).text).toBe(`image: ${IMG}:46@${DIGEST}\n`);
+    const pinned = edited(`image: ${IMG}:1.4.0@${OLD_DIGEST}\n`);
+    expect(pinned.text).toBe(`image: ${IMG}:46@${DIGEST}\n`);
+    expect(pinned.changes[0]).toMatchObject({
+      field: "image",
+      from: { tag: "1.4.0", digest: OLD_DIGEST },
+      to: { tag: "46", digest: DIGEST },
+    });
     expect(edited(`image: ${IMG}@${OLD_DIGEST}\n`).text).toBe(`image: ${IMG}:46@${DIGEST}\n`);
   });
 
@@ -133,8 +144,28 @@ describe("editImageTags: what is rewritten", () => {
     const outcome = edited(text);
     expect(outcome.text).toBe(text.replace("'45'", "'46'").replace(OLD_DIGEST, DIGEST));
     expect(outcome.changes).toEqual([
-      { file: "apps/f.yaml", document: 0, path: "images[0].newTag", oldValue: "45", newValue: "46" },
-      { file: "apps/f.yaml", document: 0, path: "images[0].digest", oldValue: OLD_DIGEST, newValue: DIGEST },
+      {
+        file: "apps/f.yaml",
+        document: 0,
+        path: "images[0].newTag",
+        oldValue: "45",
+        newValue: "46",
+        field: "tag",
+        matcher: "kustomize",
+        from: { tag: "45", digest: undefined },
+        to: { tag: "46", digest: undefined },
+      },
+      {
+        file: "apps/f.yaml",
+        document: 0,
+        path: "images[0].digest",
+        oldValue: OLD_DIGEST,
+        newValue: DIGEST,
+        field: "digest",
+        matcher: "kustomize",
+        from: { tag: undefined, digest: OLD_DIGEST },
+        to: { tag: undefined, digest: DIGEST },
+      },
     ]);
   });
 
@@ -165,7 +196,17 @@ describe("editImageTags: what is rewritten", () => {
     const outcome = edited(text);
     expect(outcome.text).toBe(text.replace('"45"', '"46"'));
     expect(outcome.changes).toEqual([
-      { file: "apps/f.yaml", document: 0, path: "image.tag", oldValue: "45", newValue: "46" },
+      {
+        file: "apps/f.yaml",
+        document: 0,
+        path: "image.tag",
+        oldValue: "45",
+        newValue: "46",
+        field: "tag",
+        matcher: "helm",
+        from: { tag: "45", digest: undefined },
+        to: { tag: "46", digest: undefined },
+      },
     ]);
   });
 

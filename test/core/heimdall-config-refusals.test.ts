@@ -176,7 +176,7 @@ describe("parseHeimdallConfig refusals", () => {
       "version: 1\ncommitMessage: 'deploy {image}'\n",
       2,
       "commitMessage",
-      /unknown placeholder '\{image\}'; use \{repository\} \{tag\} \{digest\} \{registry\}/,
+      /unknown placeholder '\{image\}'; use \{repository\} \{tag\} \{digest\} \{registry\} \{revision\} \{source\}$/,
     ],
     [
       "a multi-line commit message",

@@ -42,6 +42,12 @@ describe("constants", () => {
 });
 
 describe("parseHeimdallConfig", () => {
+  it("accepts every placeholder in commitMessage, {revision} and {source} included", () => {
+    const template = "deploy {repository}:{tag} {digest} {registry} from {source}@{revision}";
+    const config = parseHeimdallConfig(".heimdall.yaml", `version: 1\ncommitMessage: "${template}"\n`);
+    expect(config.commitMessage).toBe(template);
+  });
+
   it("reads every key", () => {
     expect(parseHeimdallConfig(".heimdall.yaml", FULL)).toEqual({
       file: ".heimdall.yaml",

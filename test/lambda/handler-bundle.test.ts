@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildLambda } from "../../scripts/build.ts";
+import { imageConfig, imageManifest } from "../support/blob-server.ts";
 import {
   createGitHubEmulator,
   type GitHubEmulator,
@@ -35,6 +36,8 @@ afterEach(async () => {
   aws.requests.length = 0;
   aws.secrets.clear();
   aws.images.clear();
+  aws.manifests.clear();
+  aws.blobs.clear();
   await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
 });
 afterAll(async () => {
@@ -157,6 +160,40 @@ describe("the built bundle (dist handler.mjs) in fresh node processes", () => {
       imageIds: [{ imageTag: "47" }],
     });
     expect(metricTotal(run.lines, "Stale")).toBe(1);
+  });
+
+  it("reads the pushed image's labels from ECR and the blob URL, and links the source commit", async () => {
+    const { gh, env } = await gitops({
+      [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45"),
+    });
+    const sha = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432";
+    const config = imageConfig({
+      "org.opencontainers.image.revision": sha,
+      "org.opencontainers.image.source": "https://github.com/wafflestudio/snutt-timetable.git",
+    });
+    const image = imageManifest(config);
+    aws.manifests.set(image.digest, { manifest: image.manifest, mediaType: image.mediaType });
+    aws.blobs.set(image.configDigest, config);
+    const event = pushEvent("snutt-dev/snutt-timetable", "46");
+    const pushed = { ...event, detail: { ...(event.detail as object), "image-digest": image.digest } };
+    const run = await invokeBundle({ bundle, workDir, env, name: "provenance", events: [pushed] });
+
+    const [commit] = await gh.commits();
+    expect(commit?.body).toContain(`Source: https://github.com/wafflestudio/snutt-timetable/commit/${sha}`);
+    expect(commit?.body).toMatch(new RegExp(`Image-Digest: ${image.digest}\\nECR-Event-Id: ${event.id}$`));
+    expect(summaryLines(run.lines)).toEqual([
+      expect.objectContaining({ outcome: "updated", sourceRevision: sha, digest: image.digest }),
+    ]);
+    const batchGetImage = aws.requests.filter((request) => request.target.endsWith("BatchGetImage"));
+    expect(batchGetImage.map((request) => request.body)).toEqual([
+      {
+        registryId: "405906814034",
+        repositoryName: "snutt-dev/snutt-timetable",
+        imageIds: [{ imageDigest: image.digest }],
+        acceptedMediaTypes: expect.arrayContaining(["application/vnd.oci.image.index.v1+json"]),
+      },
+    ]);
+    expectNoSecrets(run);
   });
 
   it("lands 20 concurrent invocations for 20 images: none lost, none overwritten, no empty commit", async () => {

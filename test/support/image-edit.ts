@@ -1,4 +1,4 @@
-import type { ImageEdit } from "../../lambda/core/edit/edit-image-tags.ts";
+import type { ImageEdit } from "../../lambda/core/edit/image-edit.ts";
 
 /** The pushed image the editor tests rewrite: `snutt-dev/snutt-timetable:46` on the Seoul registry. */
 export const ECR = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";

@@ -8,8 +8,18 @@ export const CONFIG_PATHS: readonly string[] = [".heimdall.yaml", ".heimdall.yml
 /** The commit headline for one image when the config sets no `commitMessage`. */
 export const DEFAULT_COMMIT_MESSAGE = "Automated commit by ECR push ({repository}:{tag})";
 
-/** Placeholders a `commitMessage` template may use; each is replaced by the push's value. */
-export const COMMIT_MESSAGE_PLACEHOLDERS: readonly string[] = ["repository", "tag", "digest", "registry"];
+/**
+ * Placeholders a `commitMessage` template may use; each is replaced by the push's value, `{revision}` and
+ * `{source}` by the image's `org.opencontainers.image.revision` / `.source` labels (`unknown` without them).
+ */
+export const COMMIT_MESSAGE_PLACEHOLDERS: readonly string[] = [
+  "repository",
+  "tag",
+  "digest",
+  "registry",
+  "revision",
+  "source",
+];
 
 /**
  * The validated contents of `.heimdall.yaml`: which manifests each ECR repository updates, and how
@@ -18,7 +28,10 @@ export const COMMIT_MESSAGE_PLACEHOLDERS: readonly string[] = ["repository", "ta
 export interface HeimdallConfig {
   /** The file it was read from; absent for {@link DEFAULT_CONFIG}. */
   readonly file?: string;
-  /** Commit headline template for one image, with `{repository}` `{tag}` `{digest}` `{registry}`. */
+  /**
+   * Commit headline template for one image, with `{repository}` `{tag}` `{digest}` `{registry}`
+   * `{revision}` `{source}`.
+   */
   readonly commitMessage: string;
   /** Registry hosts, besides the push's own, whose image references also count (lowercase). */
   readonly registries: readonly string[];

@@ -1,4 +1,7 @@
 import picomatch from "picomatch";
+import { isUnderRoot } from "./is-under-root.ts";
+import { isYamlFile } from "./is-yaml-file.ts";
+import { minimalRoots } from "./minimal-roots.ts";
 
 /**
  * A compiled set of repository path globs: which manifest files a target may edit, and which
@@ -16,8 +19,6 @@ export interface PathGlobs {
    */
   readonly roots: readonly string[];
 }
-
-const YAML_FILE = /\.ya?ml$/;
 
 // Braces and extglobs are supported; unbalanced brackets are refused instead of silently
 // becoming literals, so a typo is reported rather than matching nothing.
@@ -54,7 +55,7 @@ export function findPathGlobProblem(glob: string): string | undefined {
     return `invalid glob: ${error instanceof Error ? error.message : String(error)}`;
   }
   const scan = picomatch.scan(body);
-  if (!scan.isGlob && !YAML_FILE.test(body)) {
+  if (!scan.isGlob && !isYamlFile(body)) {
     return `'${body}' names no .yaml/.yml file; to match a whole directory write '${body}/**'`;
   }
   return undefined;
@@ -95,10 +96,7 @@ export function compilePathGlobs(globs: readonly string[]): PathGlobs {
     roots,
     // `dir/**` also matches `dir` itself; requiring a root keeps `matches` within what is read.
     matches: (path) =>
-      YAML_FILE.test(path) &&
-      included(path) &&
-      !excluded(path) &&
-      roots.some((root) => root === "" || path.startsWith(`${root}/`)),
+      isYamlFile(path) && included(path) && !excluded(path) && roots.some((root) => isUnderRoot(path, root)),
   };
 }
 
@@ -113,14 +111,4 @@ function staticRoot(glob: string): string {
 // A base such as `apps/x\*y` names the literal directory `apps/x*y`.
 function unescapeGlob(base: string): string {
   return base.replace(/\\(.)/g, "$1");
-}
-
-function minimalRoots(roots: readonly string[]): string[] {
-  const sorted = [...new Set(roots)].sort();
-  const kept: string[] = [];
-  for (const root of sorted) {
-    const covered = kept.some((outer) => outer === "" || root.startsWith(`${outer}/`));
-    if (!covered) kept.push(root);
-  }
-  return kept;
 }

@@ -1,3 +1,4 @@
+import { minimalRoots } from "./minimal-roots.ts";
 import type { TargetResolution } from "./resolve-targets.ts";
 
 /**
@@ -15,8 +16,5 @@ export function rootsToRead(resolutions: Iterable<TargetResolution>): string[] {
     if (resolution.kind !== "targets") continue;
     for (const target of resolution.targets) for (const root of target.paths.roots) roots.add(root);
   }
-  const sorted = [...roots].sort();
-  return sorted.filter(
-    (root) => !sorted.some((other) => other !== root && (other === "" || root.startsWith(`${other}/`))),
-  );
+  return minimalRoots(roots);
 }

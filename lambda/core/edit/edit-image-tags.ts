@@ -1,22 +1,12 @@
 import { type Document, parseAllDocuments } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
 import { findImageTargets, type ImageTarget } from "./find-image-targets.ts";
+import type { ImageEdit } from "./image-edit.ts";
 import type { ManifestChange } from "./manifest-change.ts";
 import { type Splice, scalarSplice } from "./scalar-splice.ts";
 import { UnsafeEditError } from "./unsafe-edit-error.ts";
 import { type AllowedChange, verifyEdit } from "./verify-edit.ts";
 import { formatYamlPath } from "./yaml-path.ts";
-
-/** The image a push produced, and where its references may live. */
-export interface ImageEdit {
-  /** Registry hosts whose references count (the push's own plus any the config adds). */
-  readonly registries: readonly string[];
-  /** ECR repository name, e.g. `snutt-dev/snutt-timetable`. */
-  readonly imageRepository: string;
-  readonly tag: string;
-  /** `sha256:` + 64 hex digits; written only where a reference is already pinned by digest. */
-  readonly digest: string;
-}
 
 /**
  * `edited`: the new text and what changed (`changes` empty ⇒ `text` is the input, untouched).
@@ -56,10 +46,11 @@ const PARSE_OPTIONS = {
  * @example
  * editImageTags("deploy.yaml", "image: 405906814034.dkr.ecr.ap-northeast-2.amazonaws.com/snutt-dev/snutt-timetable:45 # app\n", {
  *   registries: ["405906814034.dkr.ecr.ap-northeast-2.amazonaws.com"],
- *   repository: "snutt-dev/snutt-timetable", tag: "46", digest: "sha256:…",
+ *   imageRepository: "snutt-dev/snutt-timetable", tag: "46", digest: "sha256:…",
  * });
  * // { kind: "edited", text: "image: 405906814034.dkr.ecr.ap-northeast-2.amazonaws.com/snutt-dev/snutt-timetable:46 # app\n",
- * //   changes: [{ file: "deploy.yaml", document: 0, path: "image", oldValue: "…:45", newValue: "…:46" }] }
+ * //   changes: [{ file: "deploy.yaml", document: 0, path: "image", oldValue: "…:45", newValue: "…:46",
+ * //     field: "image", matcher: "image-key", from: { tag: "45", digest: undefined }, to: { tag: "46", digest: undefined } }] }
  */
 export function editImageTags(file: string, text: string, edit: ImageEdit): EditOutcome {
   if (!text.includes(edit.imageRepository)) return { kind: "edited", text, changes: [] };
@@ -125,12 +116,16 @@ function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
     .sort((a, b) => (a.target.node.range?.[0] ?? 0) - (b.target.node.range?.[0] ?? 0))
     .flatMap(({ document, target }) =>
       [...new Set(target.reachedAt.filter((path) => !path.includes("<<")).map(formatYamlPath))].map(
-        (path) => ({
+        (path): ManifestChange => ({
           file,
           document,
           path,
           oldValue: target.oldValue,
           newValue: target.newValue,
+          field: target.field,
+          matcher: target.matcher,
+          from: target.from,
+          to: target.to,
         }),
       ),
     );

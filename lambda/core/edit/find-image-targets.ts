@@ -10,16 +10,11 @@ import {
   type Scalar,
 } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
-import { formatImageReference, parseImageReference } from "./image-reference.ts";
+import type { ImageEdit } from "./image-edit.ts";
+import type { ChangedField, MatcherName, TagAndDigest } from "./manifest-change.ts";
+import type { MappingView, MatchQuery } from "./matchers/image-matcher.ts";
+import { IMAGE_MATCHERS } from "./matchers/image-matchers.ts";
 import type { YamlPathSegment } from "./yaml-path.ts";
-
-/** What {@link findImageTargets} looks for: the pushed image, on any of the registries that count. */
-export interface ImageTargetQuery {
-  readonly registries: readonly string[];
-  readonly imageRepository: string;
-  readonly tag: string;
-  readonly digest: string;
-}
 
 /** A scalar that must get a new value, and every path through which the document reaches it. */
 export interface ImageTarget {
@@ -31,7 +26,13 @@ export interface ImageTarget {
   /** Decoded old value; for a non-string tag (`tag: 45`) its source text. */
   readonly oldValue: string;
   readonly newValue: string;
+  readonly field: ChangedField;
+  readonly matcher: MatcherName;
+  readonly from: TagAndDigest;
+  readonly to: TagAndDigest;
 }
+
+type Found = Omit<ImageTarget, "node" | "reachedAt">;
 
 // Nodes reached again through aliases. Plain documents are bounded by their size; this bounds the
 // "billion laughs" kind, whose expansion grows exponentially with nesting.
@@ -41,29 +42,34 @@ const MAX_ALIASED_VISITS = 50_000;
  * Finds the scalars in one parsed document (parsed with `keepSourceTokens`) that reference the
  * queried image and the new value each must get. Pure: reads the document, changes nothing.
  *
- * Matches (a) the value of any `image` key, (b) kustomize `images:` entries whose `newName` (or, when
- * absent, `name`) is the bare reference → their `newTag` and `digest`, (c) Helm-style `repository:`
- * with a sibling `tag:` (full reference, or bare repository plus sibling `registry:`) → `tag` and a
- * non-empty sibling `digest`. Aliases are followed, so `image: *img` targets the anchored scalar once.
+ * The walk visits every mapping once per path that reaches it and shows it to each of
+ * `IMAGE_MATCHERS` (the `image:` key, kustomize `images:`, Helm `repository:`/`tag:`). Aliases are
+ * followed, so `image: *img` targets the anchored scalar once, with every path that reaches it.
  * Only scalars whose source text spells the repository literally match; that is what makes the
  * caller's "text does not contain the repository" fast path exact.
  *
  * @example
  * const doc = parseDocument("image: reg.example/ns/app:1\n", { keepSourceTokens: true });
- * findImageTargets(doc, "image: reg.example/ns/app:1\n", { registries: ["reg.example"], repository: "ns/app", tag: "2", digest })
+ * findImageTargets(doc, "image: reg.example/ns/app:1\n", { registries: ["reg.example"], imageRepository: "ns/app", tag: "2", digest })
  *   .map((t) => t.newValue); // ["reg.example/ns/app:2"]
  */
-export function findImageTargets(document: Document, source: string, query: ImageTargetQuery): ImageTarget[] {
+export function findImageTargets(document: Document, source: string, query: ImageEdit): ImageTarget[] {
   const registries = new Set(query.registries.map((registry) => registry.toLowerCase()));
   const reached = new Map<Scalar, YamlPathSegment[][]>();
-  const found = new Map<Scalar, { path: YamlPathSegment[]; oldValue: string; newValue: string }>();
+  const found = new Map<Scalar, Found>();
   const aliases = new Map<Alias, Node | undefined>();
   let visits = 0;
 
-  const spellsRepository = (node: Scalar): boolean =>
-    node.range !== undefined &&
-    node.range !== null &&
-    source.slice(node.range[0], node.range[1]).includes(query.imageRepository);
+  const sourceOf = (node: Scalar): string =>
+    node.range === undefined || node.range === null ? "" : source.slice(node.range[0], node.range[1]);
+  const matchQuery: MatchQuery = {
+    imageRepository: query.imageRepository,
+    tag: query.tag,
+    digest: query.digest,
+    spellsRepository: (node) => sourceOf(node).includes(query.imageRepository),
+    registryMatches: (registry) => registry !== undefined && registries.has(registry.toLowerCase()),
+    sourceOf,
+  };
 
   const resolve = (node: unknown, stack: readonly Node[]): Node | undefined => {
     if (!isAlias(node)) return node as Node | undefined;
@@ -75,88 +81,6 @@ export function findImageTargets(document: Document, source: string, query: Imag
     }
     // A recursive alias (`&a [*a]`) would otherwise be walked forever.
     return target === undefined || stack.includes(target) ? undefined : target;
-  };
-
-  const target = (node: Scalar, path: YamlPathSegment[], oldValue: string, newValue: string): void => {
-    if (oldValue === newValue) return;
-    if (!found.has(node)) found.set(node, { path, oldValue, newValue });
-  };
-
-  const registryMatches = (registry: string | undefined): boolean =>
-    registry !== undefined && registries.has(registry.toLowerCase());
-
-  const stringValue = (pair: Pair | undefined, stack: readonly Node[]): Scalar | undefined => {
-    const value = resolve(pair?.value, stack);
-    return isScalar(value) && typeof value.value === "string" ? value : undefined;
-  };
-
-  const visitImage = (node: Scalar, path: YamlPathSegment[]): void => {
-    const ref = typeof node.value === "string" ? parseImageReference(node.value) : undefined;
-    if (ref === undefined || ref.imageRepository !== query.imageRepository || !registryMatches(ref.registry))
-      return;
-    if (!spellsRepository(node)) return;
-    const digest = ref.digest === undefined ? undefined : query.digest;
-    target(node, path, node.value as string, formatImageReference({ ...ref, tag: query.tag, digest }));
-  };
-
-  const visitTag = (
-    pairs: ReadonlyMap<string, Pair>,
-    key: string,
-    path: YamlPathSegment[],
-    value: string,
-    stack: readonly Node[],
-  ): void => {
-    const node = resolve(pairs.get(key)?.value, stack);
-    if (!isScalar(node) || node.range === undefined || node.range === null) return;
-    if (node.range[0] === node.range[1]) return; // `tag:` with nothing after it: no scalar to rewrite
-    const old = typeof node.value === "string" ? node.value : source.slice(node.range[0], node.range[1]);
-    target(node, [...path, key], old, value);
-  };
-
-  const visitMap = (
-    pairs: ReadonlyMap<string, Pair>,
-    path: YamlPathSegment[],
-    inImages: boolean,
-    stack: readonly Node[],
-  ) => {
-    if (inImages) {
-      // kustomize `images:` entry: the deployed image is `newName` when set, else `name`.
-      const name = stringValue(pairs.get("newName") ?? pairs.get("name"), stack);
-      const ref = name === undefined ? undefined : parseImageReference(name.value as string);
-      if (
-        name !== undefined &&
-        spellsRepository(name) &&
-        ref !== undefined &&
-        ref.tag === undefined &&
-        ref.digest === undefined &&
-        ref.imageRepository === query.imageRepository &&
-        registryMatches(ref.registry)
-      ) {
-        visitTag(pairs, "newTag", path, query.tag, stack);
-        if (stringValue(pairs.get("digest"), stack) !== undefined)
-          visitTag(pairs, "digest", path, query.digest, stack);
-      }
-    }
-    const repository = stringValue(pairs.get("repository"), stack);
-    if (repository !== undefined && pairs.has("tag") && spellsRepository(repository)) {
-      const ref = parseImageReference(repository.value as string);
-      const registry = pairs.has("registry")
-        ? stringValue(pairs.get("registry"), stack)?.value
-        : ref?.registry;
-      const bare = pairs.has("registry") ? ref?.registry === undefined : true;
-      if (
-        ref !== undefined &&
-        bare &&
-        ref.tag === undefined &&
-        ref.digest === undefined &&
-        ref.imageRepository === query.imageRepository &&
-        registryMatches(typeof registry === "string" ? registry : undefined)
-      ) {
-        visitTag(pairs, "tag", path, query.tag, stack);
-        const digest = stringValue(pairs.get("digest"), stack);
-        if (digest !== undefined && digest.value !== "") visitTag(pairs, "digest", path, query.digest, stack);
-      }
-    }
   };
 
   const walk = (
@@ -194,10 +118,20 @@ export function findImageTargets(document: Document, source: string, query: Imag
       if (isScalar(key))
         pairs.set(typeof key.value === "symbol" ? (key.source ?? "<<") : String(key.value), pair);
     }
-    visitMap(pairs, path, parentKey === "images[]", inner);
+    const mapping: MappingView = {
+      path,
+      parentKey,
+      has: (key) => pairs.has(key),
+      get: (key) => resolve(pairs.get(key)?.value, inner),
+    };
+    for (const matcher of IMAGE_MATCHERS) {
+      for (const match of matcher.match(mapping, matchQuery)) {
+        if (match.oldValue === match.newValue || found.has(match.node)) continue;
+        const { node: _node, key, ...change } = match;
+        found.set(match.node, { ...change, path: [...path, key], matcher: matcher.name });
+      }
+    }
     for (const [key, pair] of pairs) {
-      const value = resolve(pair.value, inner);
-      if (key === "image" && isScalar(value)) visitImage(value, [...path, key]);
       walk(pair.value, [...path, key], key, inner, expanded);
       if (key === "<<") {
         // A merge key (YAML 1.1, go-yaml) puts the merged values at this map's own path; record

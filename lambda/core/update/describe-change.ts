@@ -1,37 +1,31 @@
-import type { ManifestChange } from "../edit/manifest-change.ts";
+import type { ManifestChange, TagAndDigest } from "../edit/manifest-change.ts";
 
 /**
  * One change as a line for people — commit bodies, CLI output, logs:
- * `<file>[ (document n)]: <path> <old> → <new>`. When both values are references to the same image,
- * only what follows the name is shown (`45 → 46`); documents count from 1 and the first is not marked.
+ * `<file>[ (document n)]: <path> <old> → <new>`. A whole image reference (`field: "image"`) shows only
+ * what follows its name (`45 → 46`, `45@sha256:… → 46@sha256:…`) unless one side has neither tag nor
+ * digest; a tag or digest field shows its values. Documents count from 1 and the first is not marked.
  *
  * @example
  * describeChange({ file: "apps/a/deploy.yaml", document: 0, path: "spec.template.spec.containers[0].image",
- *   oldValue: "r.example/ns/a:45", newValue: "r.example/ns/a:46" });
+ *   oldValue: "r.example/ns/a:45", newValue: "r.example/ns/a:46", field: "image", matcher: "image-key",
+ *   from: { tag: "45", digest: undefined }, to: { tag: "46", digest: undefined } });
  * // "apps/a/deploy.yaml: spec.template.spec.containers[0].image 45 → 46"
  */
 export function describeChange(change: ManifestChange): string {
   const where = change.document > 0 ? `${change.file} (document ${change.document + 1})` : change.file;
-  const [from, to] = shortenValues(change.oldValue, change.newValue);
+  const [from, to] = shownValues(change);
   return `${where}: ${change.path} ${from} → ${to}`;
 }
 
-// Drops the image name both values share: `…/snutt-timetable:45` → `…:46` reads as `45 → 46`.
-function shortenValues(oldValue: string, newValue: string): [string, string] {
-  const before = splitReference(oldValue);
-  const after = splitReference(newValue);
-  if (before.name === after.name && before.reference !== "" && after.reference !== "") {
-    return [before.reference, after.reference];
-  }
-  return [oldValue, newValue];
+// The editor only ever changes what follows an image's name, so the name both references share is dropped.
+function shownValues(change: ManifestChange): [string, string] {
+  if (change.field !== "image") return [change.oldValue, change.newValue];
+  const from = afterName(change.from);
+  const to = afterName(change.to);
+  return from === "" || to === "" ? [change.oldValue, change.newValue] : [from, to];
 }
 
-/** `name:tag@digest` → name, and the rest without its leading `:` (a digest keeps its `@`). */
-function splitReference(value: string): { name: string; reference: string } {
-  const at = value.indexOf("@");
-  const head = at < 0 ? value : value.slice(0, at);
-  const colon = head.indexOf(":", head.lastIndexOf("/") + 1);
-  const name = colon < 0 ? head : head.slice(0, colon);
-  const rest = value.slice(name.length);
-  return { name, reference: rest.startsWith(":") ? rest.slice(1) : rest };
+function afterName(reference: TagAndDigest): string {
+  return `${reference.tag ?? ""}${reference.digest === undefined ? "" : `@${reference.digest}`}`;
 }

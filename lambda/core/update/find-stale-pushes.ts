@@ -1,4 +1,3 @@
-import { parseImageReference } from "../edit/image-reference.ts";
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
@@ -60,11 +59,8 @@ function wholeSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-/** The tag a change replaces: the tag part of an image reference, or a bare tag value (newTag, tag). */
+/** The tag a change replaces, as the change spells it: an image reference's tag or a bare tag field's value. */
 function currentTag(change: ManifestChange, push: EcrPush): string[] {
-  if (change.oldValue.startsWith("sha256:") || change.oldValue === push.tag) return [];
-  const reference = change.oldValue.includes("/") ? parseImageReference(change.oldValue) : undefined;
-  if (reference !== undefined)
-    return reference.tag === undefined || reference.tag === push.tag ? [] : [reference.tag];
-  return [change.oldValue];
+  const tag = change.from.tag;
+  return tag === undefined || tag === push.tag ? [] : [tag];
 }

@@ -1,5 +1,6 @@
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
+import type { ImageProvenance } from "./image-provenance-reader.ts";
 
 /**
  * What happened to one pushed image — the one definition every report, summary, log line and metric uses.
@@ -32,4 +33,6 @@ export interface ImageReport {
   readonly outcome: ImageOutcome;
   readonly reason?: string;
   readonly changes: readonly ManifestChange[];
+  /** The image's source labels, for `updated` images when a provenance reader was given and could read them. */
+  readonly provenance?: ImageProvenance;
 }

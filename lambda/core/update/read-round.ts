@@ -4,6 +4,7 @@ import {
   type HeimdallConfig,
   parseHeimdallConfig,
 } from "../config/heimdall-config.ts";
+import { isUnderRoot } from "../config/is-under-root.ts";
 import { resolveTargets, type TargetResolution } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
@@ -57,7 +58,9 @@ export async function readRound(
     const source = input.configOverride ?? snapshot.config;
     const current = sameSource(source, known.configSource) ? known : configured(input.pushes, source);
     const needed = rootsToRead(current.resolutions.values());
-    if (needed.every((root) => roots.some((read) => isUnder(root, read)))) return { ...current, snapshot };
+    if (needed.every((root) => roots.some((read) => read === root || isUnderRoot(root, read)))) {
+      return { ...current, snapshot };
+    }
     if (reads >= MAX_READS_PER_ROUND) {
       throw new HeimdallError(
         `the config file changed under each of ${reads} reads in a row — the event will be retried once it settles`,
@@ -81,8 +84,4 @@ function sameSource(
   b: { readonly path: string; readonly text: string } | undefined,
 ): boolean {
   return a === b || (a !== undefined && b !== undefined && a.path === b.path && a.text === b.text);
-}
-
-function isUnder(path: string, root: string): boolean {
-  return root === "" || path === root || path.startsWith(`${root}/`);
 }

@@ -1,11 +1,13 @@
-import type { HeimdallConfig } from "../config/heimdall-config.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
+import { sleep as defaultSleep } from "../sleep.ts";
 import { COMMIT_BACKOFF_BASE_MS, nextCommitBackoff } from "./commit-backoff.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
 import { DeadlineExceededError } from "./deadline-exceeded-error.ts";
+import { findProvenance } from "./find-provenance.ts";
 import { findStalePushes } from "./find-stale-pushes.ts";
 import type { GitOpsRepository } from "./gitops-repository.ts";
+import type { ImageProvenanceReader, ProvenanceAnswer } from "./image-provenance-reader.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
@@ -20,6 +22,11 @@ export interface UpdateManifestsInput {
   readonly gitops: GitOpsRepository;
   /** Out-of-order protection: when set, a push older than the image already deployed is skipped as stale. */
   readonly clock?: ImagePushClock;
+  /**
+   * Source labels for the commit message: when set, each image about to be committed is asked for once per
+   * call (conflict rounds reuse the answer); a failed lookup is a `provenance-unavailable` warning, never an error.
+   */
+  readonly provenance?: ImageProvenanceReader;
   /** Plan only: read, edit in memory, never commit. */
   readonly dryRun?: boolean;
   /** Use this config instead of the repository's `.heimdall.yaml` (the CLI's `--config`). */
@@ -84,13 +91,14 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
     throw new TypeError("updateManifests: a deadline needs the clock it is measured on (now)");
   }
   const maxAttempts = input.maxAttempts ?? (deadline === undefined ? 5 : Number.POSITIVE_INFINITY);
-  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = input.sleep ?? defaultSleep;
   const random = input.random ?? Math.random;
   const timed = deadline !== undefined && now !== undefined ? { deadline, now } : undefined;
   let conflicts = 0;
   let pause = COMMIT_BACKOFF_BASE_MS;
   let slowestRoundMs = 0;
   let previous: ReadRound | undefined;
+  const provenance = input.provenance === undefined ? undefined : askOncePerPush(input.provenance);
 
   if (timed !== undefined && timed.now() >= timed.deadline) {
     throw new DeadlineExceededError(
@@ -114,7 +122,22 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
             : "no-change";
       return { ...base, outcome };
     }
-    const message = commitMessage(plan, config);
+    const found = provenance === undefined ? undefined : await findProvenance(plan.images, provenance);
+    const images = plan.images.map((image): ImageReport => {
+      const labels = found?.provenance.get(image.push);
+      return labels === undefined ? image : { ...image, provenance: labels };
+    });
+    const committed = {
+      ...base,
+      images,
+      warnings: [...plan.warnings, ...(found?.warnings ?? [])],
+    };
+    const message = renderCommitMessage({
+      template: config.commitMessage,
+      pushes: images.filter((image) => image.outcome === "updated").map((image) => image.push),
+      changes: plan.changes,
+      ...(found === undefined ? {} : { provenance: found.provenance }),
+    });
     try {
       const result = await input.gitops.commit({
         expectedHeadOid: snapshot.headOid,
@@ -123,7 +146,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
         files: plan.files.map((file) => ({ path: file.path, contents: file.after })),
         ...(deadline === undefined ? {} : { deadline }),
       });
-      return { ...base, outcome: "updated", commit: { ...result, ...message } };
+      return { ...committed, outcome: "updated", commit: { ...result, ...message } };
     } catch (error) {
       if (!(error instanceof StaleHeadError)) throw error;
       conflicts++;
@@ -150,13 +173,20 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
   }
 }
 
-function commitMessage(plan: UpdatePlan, config: HeimdallConfig): { headline: string; body: string } {
-  const updated = plan.images.filter((image) => image.outcome === "updated");
-  return renderCommitMessage({
-    template: config.commitMessage,
-    pushes: updated.map((image) => image.push),
-    changes: plan.changes,
-  });
+// Conflict rounds commit the same images again: their labels do not change, so ask once.
+function askOncePerPush(reader: ImageProvenanceReader): ImageProvenanceReader {
+  const answers = new Map<string, Promise<ProvenanceAnswer>>();
+  return {
+    provenanceOf(image) {
+      const key = `${image.registry}/${image.imageRepository}@${image.digest}`;
+      let answer = answers.get(key);
+      if (answer === undefined) {
+        answer = reader.provenanceOf(image);
+        answers.set(key, answer);
+      }
+      return answer;
+    },
+  };
 }
 
 async function planRound(

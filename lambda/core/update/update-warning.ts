@@ -6,8 +6,15 @@
  * - `unparseable`: a manifest is not valid YAML (or too deep, or expands aliases too far) and was skipped.
  * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
+ * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
+ *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
  */
-export type WarningCode = "not-utf8" | "unparseable" | "unsafe-edit" | "stale-check-skipped";
+export type WarningCode =
+  | "not-utf8"
+  | "unparseable"
+  | "unsafe-edit"
+  | "stale-check-skipped"
+  | "provenance-unavailable";
 
 /**
  * Something the operator should know that did not stop the update (a file skipped, a check not made).

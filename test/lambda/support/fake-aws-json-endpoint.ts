@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 
 /** One request the fake endpoint received. */
 export interface AwsJsonRequest {
-  /** `X-Amz-Target`, e.g. `secretsmanager.GetSecretValue`. */
+  /** `X-Amz-Target`, e.g. `secretsmanager.GetSecretValue`; `GET /blobs` for a blob download. */
   readonly target: string;
   readonly body: Record<string, unknown>;
   readonly authorization: string;
@@ -17,11 +17,18 @@ export interface FakeAwsJsonEndpoint {
   readonly secrets: Map<string, string | { readonly error: string; readonly status?: number }>;
   /** `repository:tag` → push time (ECR DescribeImages); absent tags answer ImageNotFoundException. */
   readonly images: Map<string, Date>;
+  /**
+   * Digest → manifest (ECR BatchGetImage) and digest → blob (GetDownloadUrlForLayer, whose URL this
+   * endpoint serves as `GET /blobs/<digest>`, standing in for S3). Absent digests answer ImageNotFound /
+   * LayersNotFoundException.
+   */
+  readonly manifests: Map<string, { readonly manifest: string; readonly mediaType: string }>;
+  readonly blobs: Map<string, Buffer>;
   close(): Promise<void>;
 }
 
 /**
- * A tiny Secrets Manager + ECR endpoint on 127.0.0.1 speaking the services' wire protocol (AWS JSON 1.1:
+ * A tiny Secrets Manager + ECR (+ blob download) endpoint on 127.0.0.1 speaking the services' wire protocol (AWS JSON 1.1:
  * POST `/`, operation in `X-Amz-Target`, errors as `{"__type", "message"}`), for code that cannot see
  * aws-sdk-client-mock — the built bundle in a child process, pointed here through
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL_ECR`.
@@ -30,6 +37,9 @@ export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
   const requests: AwsJsonRequest[] = [];
   const secrets = new Map<string, string | { readonly error: string; readonly status?: number }>();
   const images = new Map<string, Date>();
+  const manifests = new Map<string, { readonly manifest: string; readonly mediaType: string }>();
+  const blobs = new Map<string, Buffer>();
+  let url = "";
 
   const answer = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
@@ -41,6 +51,17 @@ export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
   };
 
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === "GET" && request.url?.startsWith("/blobs/")) {
+      requests.push({
+        target: "GET /blobs",
+        body: {},
+        authorization: String(request.headers.authorization ?? ""),
+      });
+      const blob = blobs.get(decodeURIComponent(request.url.slice("/blobs/".length).split("?")[0] ?? ""));
+      response.writeHead(blob === undefined ? 404 : 200);
+      response.end(blob);
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const target = String(request.headers["x-amz-target"] ?? "");
@@ -87,15 +108,56 @@ export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
         ],
       });
     }
+    if (target === "AmazonEC2ContainerRegistry_V20150921.BatchGetImage") {
+      const ids = body.imageIds as { imageDigest?: string }[] | undefined;
+      const digest = ids?.[0]?.imageDigest ?? "";
+      const found = manifests.get(digest);
+      if (found === undefined) {
+        return answer(response, 200, {
+          images: [],
+          failures: [
+            {
+              imageId: { imageDigest: digest },
+              failureCode: "ImageNotFound",
+              failureReason: "Requested image not found",
+            },
+          ],
+        });
+      }
+      return answer(response, 200, {
+        images: [
+          {
+            registryId: body.registryId,
+            repositoryName: body.repositoryName,
+            imageId: { imageDigest: digest },
+            imageManifest: found.manifest,
+            imageManifestMediaType: found.mediaType,
+          },
+        ],
+        failures: [],
+      });
+    }
+    if (target === "AmazonEC2ContainerRegistry_V20150921.GetDownloadUrlForLayer") {
+      const digest = String(body.layerDigest);
+      if (!blobs.has(digest))
+        return fail(response, "LayersNotFoundException", `The layer with digest ${digest} does not exist`);
+      return answer(response, 200, {
+        layerDigest: digest,
+        downloadUrl: `${url}/blobs/${encodeURIComponent(digest)}?X-Amz-Signature=fake`,
+      });
+    }
     return fail(response, "UnknownOperationException", `the fake endpoint does not implement ${target}`);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     secrets,
     images,
+    manifests,
+    blobs,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,6 +1,11 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { DescribeImagesCommand, ECRClient, ImageNotFoundException } from "@aws-sdk/client-ecr";
+import {
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  ECRClient,
+  ImageNotFoundException,
+} from "@aws-sdk/client-ecr";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -26,7 +31,7 @@ export const secrets = mockClient(SecretsManagerClient);
 export const ecr = mockClient(ECRClient);
 const emulators: GitHubEmulator[] = [];
 
-/** AWS as it is by default: the App secret exists, ECR knows no tag (so stale checks only warn). */
+/** AWS as it is by default: the App secret exists, ECR knows no tag or image (stale checks and provenance only warn). */
 export function resetAws(): void {
   secrets.reset();
   ecr.reset();
@@ -35,6 +40,11 @@ export function resetAws(): void {
     SecretString: JSON.stringify({ appId: String(APP_ID), privateKey: keys.privateKeyPkcs1 }),
   });
   ecr.on(DescribeImagesCommand).rejects(new ImageNotFoundException({ $metadata: {}, message: "not found" }));
+  // Pushed images are unknown too, unless a test stores one (storeImage): commits go without provenance.
+  ecr.on(BatchGetImageCommand).resolves({
+    images: [],
+    failures: [{ failureCode: "ImageNotFound", failureReason: "Requested image not found" }],
+  });
 }
 
 export async function closeEmulators(): Promise<void> {

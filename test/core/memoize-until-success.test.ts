@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memoizeUntilSuccess } from "../../lambda/runtime/memoize-until-success.ts";
+import { memoizeUntilSuccess } from "../../lambda/core/memoize-until-success.ts";
 
 describe("memoizeUntilSuccess", () => {
   it("builds once and shares the result, also between concurrent callers", async () => {
@@ -38,5 +38,18 @@ describe("memoizeUntilSuccess", () => {
     expect(await get()).toBe(1);
     get.forget();
     expect(await get()).toBe(2);
+  });
+
+  it("passes the arguments of the call that starts an attempt, and retries a failure with the next call's", async () => {
+    const seen: string[] = [];
+    const get = memoizeUntilSuccess(async (key: string) => {
+      seen.push(key);
+      if (key === "bad") throw new Error("bad key");
+      return key.toUpperCase();
+    });
+    await expect(get("bad")).rejects.toThrow("bad key");
+    expect(await get("good")).toBe("GOOD");
+    expect(await get("ignored while a result is kept")).toBe("GOOD");
+    expect(seen).toEqual(["bad", "good"]);
   });
 });

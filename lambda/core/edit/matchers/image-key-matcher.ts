@@ -1,0 +1,34 @@
+import { isScalar } from "yaml";
+import { formatImageReference, parseImageReference } from "../image-reference.ts";
+import type { ImageMatcher } from "./image-matcher.ts";
+
+/**
+ * The value of any `image` key that is a reference to the pushed image, on a registry that counts:
+ * containers, init containers, CronJob templates, CRDs alike. The reference gets the pushed tag; a
+ * digest-pinned one (`…:1.4@sha256:…` or `…@sha256:…`) gets the pushed digest too.
+ *
+ * @example
+ * // image: reg.example/ns/app:45  →  image: reg.example/ns/app:46
+ */
+export const imageKeyMatcher: ImageMatcher = {
+  name: "image-key",
+  match(mapping, query) {
+    const node = mapping.get("image");
+    if (!isScalar(node) || typeof node.value !== "string") return [];
+    const ref = parseImageReference(node.value);
+    if (ref === undefined || ref.imageRepository !== query.imageRepository) return [];
+    if (!query.registryMatches(ref.registry) || !query.spellsRepository(node)) return [];
+    const digest = ref.digest === undefined ? undefined : query.digest;
+    return [
+      {
+        node,
+        key: "image",
+        oldValue: node.value,
+        newValue: formatImageReference({ ...ref, tag: query.tag, digest }),
+        field: "image",
+        from: { tag: ref.tag, digest: ref.digest },
+        to: { tag: query.tag, digest },
+      },
+    ];
+  },
+};

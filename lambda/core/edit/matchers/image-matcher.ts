@@ -1,0 +1,60 @@
+import type { Node, Scalar } from "yaml";
+import type { ChangedField, MatcherName, TagAndDigest } from "../manifest-change.ts";
+import type { YamlPathSegment } from "../yaml-path.ts";
+
+/**
+ * One way manifests spell an image reference (an `image:` key, a kustomize `images:` entry, Helm values…).
+ * The tree walk ({@link findImageTargets}) shows a matcher every mapping of a document once per path that
+ * reaches it; the matcher names the scalars in it that must change. A new way is one new file implementing
+ * this, listed in `IMAGE_MATCHERS`.
+ *
+ * Matchers are pure and only look at the mapping they are given (its values, aliases already followed):
+ * the walk owns aliases, merge keys, paths and bounds.
+ *
+ * @example
+ * const imageKeyMatcher: ImageMatcher = { name: "image-key", match: (mapping, query) => [] };
+ */
+export interface ImageMatcher {
+  readonly name: MatcherName;
+  match(mapping: MappingView, query: MatchQuery): readonly ImageMatch[];
+}
+
+/** A mapping as matchers see it: keys as text, values with aliases followed. */
+export interface MappingView {
+  /** Where the mapping is in its document. */
+  readonly path: readonly YamlPathSegment[];
+  /** The key the mapping sits under; `<key>[]` for an item of a sequence under that key (`images[]`). */
+  readonly parentKey: string | undefined;
+  has(key: string): boolean;
+  /** The value under `key`, aliases followed; `undefined` when absent (or a recursive alias). */
+  get(key: string): Node | undefined;
+}
+
+/** The pushed image, and the tests every matcher applies the same way. */
+export interface MatchQuery {
+  readonly imageRepository: string;
+  readonly tag: string;
+  readonly digest: string;
+  /**
+   * Whether the scalar's source text spells the repository literally. Only such scalars may match: that is
+   * what makes the editor's "text does not contain the repository" fast path exact.
+   */
+  spellsRepository(node: Scalar): boolean;
+  /** Whether `registry` is one of the registries that count (case-insensitive). */
+  registryMatches(registry: string | undefined): boolean;
+  /** The scalar's source text (for a non-string value such as `tag: 1.20`, reported as written). */
+  sourceOf(node: Scalar): string;
+}
+
+/** A scalar that must get a new value. */
+export interface ImageMatch {
+  readonly node: Scalar;
+  /** The key of `node` in the mapping the matcher was shown. */
+  readonly key: string;
+  /** Decoded old value; for a non-string tag (`tag: 45`) its source text. */
+  readonly oldValue: string;
+  readonly newValue: string;
+  readonly field: ChangedField;
+  readonly from: TagAndDigest;
+  readonly to: TagAndDigest;
+}
