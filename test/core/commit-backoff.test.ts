@@ -11,7 +11,7 @@ describe("nextCommitBackoff (decorrelated jitter)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 100_000 }),
-        fc.double({ min: 0, max: 1, maxExcluded: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (previous, r) => {
           const pause = nextCommitBackoff(previous, () => r);
           expect(pause).toBeGreaterThanOrEqual(Math.min(COMMIT_BACKOFF_BASE_MS, COMMIT_BACKOFF_CAP_MS));
