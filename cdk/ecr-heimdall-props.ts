@@ -30,9 +30,9 @@ export interface EcrHeimdallProps {
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
   /** Email address subscribed to the alarm topic; omitted = alarms without actions (console only). */
   readonly alarmEmail?: string;
-  /** Lambda entry file; default `lambda/handler.ts` in this repository. Must lie under `projectRoot`. */
+  /** Lambda entry file; default `lambda/handler.ts` in this repository. */
   readonly entry?: string;
-  /** Directory holding `package-lock.json` that esbuild bundles from; default this repository's root. */
+  /** esbuild's working directory when bundling `entry`; default this repository's root. */
   readonly projectRoot?: string;
 }
 

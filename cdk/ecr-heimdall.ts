@@ -1,17 +1,18 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CfnOutput, Duration, Stack, Validations } from "aws-cdk-lib";
+import { AssetHashType, CfnOutput, DockerImage, Duration, Stack, Validations } from "aws-cdk-lib";
 import { Rule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { Architecture, Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { buildSync } from "esbuild";
 import { FUNCTION_TIMEOUT_SECONDS } from "../lambda/runtime/function-timeout.ts";
+import { LAMBDA_BUNDLE_FILE, lambdaBundleOptions } from "../scripts/lambda-bundle-options.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
 import { HeimdallAlarms } from "./heimdall-alarms.ts";
@@ -55,7 +56,7 @@ export const BATCH_SIZE = 10;
  * });
  */
 export class EcrHeimdall extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   /** Events EventBridge could not deliver to {@link queue} after 24 h of retries. */
@@ -170,12 +171,10 @@ export class EcrHeimdall extends Construct {
     if (props.gitopsBranch !== undefined) environment.GITOPS_BRANCH = props.gitopsBranch;
     if (props.githubApiUrl !== undefined) environment.GITHUB_API_URL = props.githubApiUrl;
 
-    this.function = new NodejsFunction(this, "Function", {
+    this.function = new LambdaFunction(this, "Function", {
       description: `ecr-heimdall: ECR push → image tag commit in ${props.gitopsRepo}`,
-      entry: props.entry ?? join(REPO_ROOT, "lambda", "handler.ts"),
-      handler: "handler",
-      projectRoot,
-      depsLockFilePath: join(projectRoot, "package-lock.json"),
+      code: lambdaBundle(props.entry ?? join(REPO_ROOT, "lambda", "handler.ts"), projectRoot),
+      handler: `${LAMBDA_BUNDLE_FILE.replace(/\.mjs$/, "")}.handler`,
       // Newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 wants the latest).
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -186,21 +185,6 @@ export class EcrHeimdall extends Construct {
       role,
       logGroup,
       environment,
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        // Syntax level of the oldest runtime the project supports; the bundle also runs on newer ones.
-        target: "node22",
-        mainFields: ["module", "main"],
-        minify: true,
-        sourceMap: true,
-        // Pin the SDK version the tests ran against instead of whatever the runtime ships.
-        bundleAwsSDK: true,
-        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner:
-          "import { createRequire as heimdallCreateRequire } from 'node:module';" +
-          "const require = heimdallCreateRequire(import.meta.url);",
-      },
     });
     this.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: BATCH_SIZE, reportBatchItemFailures: true }),
@@ -269,4 +253,28 @@ export class EcrHeimdall extends Construct {
       });
     }
   }
+}
+
+/**
+ * The function's code: the ONE Lambda bundle definition (`lambdaBundleOptions`, the same `npm run build`
+ * and the bundle tests use), built locally with this project's esbuild, never in Docker. The asset hash is
+ * the bundle's own, so an unchanged bundle is not uploaded again.
+ */
+function lambdaBundle(entry: string, projectRoot: string): Code {
+  return Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API, never pulled: local bundling below either succeeds or throws.
+      image: DockerImage.fromRegistry("scratch"),
+      local: {
+        tryBundle(outputDir) {
+          buildSync({
+            ...lambdaBundleOptions({ entry, outfile: join(outputDir, LAMBDA_BUNDLE_FILE) }),
+            absWorkingDir: projectRoot,
+          });
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -21,9 +21,9 @@ metrics.setDefaultDimensions({ gitopsRepo: `${config.gitopsRepo.owner}/${config.
 logger.appendPersistentKeys({ gitopsRepo: `${config.gitopsRepo.owner}/${config.gitopsRepo.repo}` });
 
 /**
- * The Lambda entry point (`handler.handler` in `dist/lambda/handler.mjs`, `index.handler` as the CDK stack bundles it): one EventBridge ECR push
- * event, or an SQS batch of them, applied to the GitOps repository as at most one commit. Returns
- * `{ batchItemFailures }` for SQS; throws for a direct invocation that should be retried. The secret,
+ * The Lambda entry point (`index.handler`: `dist/lambda/index.mjs` from `npm run build`, byte for byte the
+ * CDK asset): one EventBridge ECR push event, or an SQS batch of them, applied to the GitOps repository as
+ * at most one commit. Returns `{ batchItemFailures }` for SQS; throws for a direct invocation that should be retried. The secret,
  * Octokit, repository adapter and ECR clock are built on the first event and reused while warm.
  * See `createHandler` for the failure semantics.
  *

@@ -3,24 +3,23 @@ import { stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { LAMBDA_BUNDLE_FILE, type LambdaBundleTarget, lambdaBundleOptions } from "./lambda-bundle-options.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** The Lambda's entry module. */
+export const LAMBDA_ENTRY = join(ROOT, "lambda/handler.ts");
 
 /** How to bundle the Lambda. */
 export interface BuildLambdaOptions {
   /** Output directory; `dist/lambda` by default. */
   readonly outdir?: string;
-  /**
-   * Leave `@aws-sdk/*` to the Lambda runtime's copy instead of bundling it. Smaller file, but the SDK
-   * version then changes under the function whenever AWS updates the runtime. Default false.
-   */
+  /** See {@link LambdaBundleTarget.externalSdk}; benchmarks only. Default false. */
   readonly externalSdk?: boolean;
-  readonly minify?: boolean;
 }
 
 /** The bundle written by {@link buildLambda}. */
 export interface BuiltLambda {
-  /** Absolute path of the ESM bundle (`handler.mjs`, exporting `handler`). */
+  /** Absolute path of the ESM bundle (`index.mjs`, exporting `handler`). */
   readonly file: string;
   readonly bytes: number;
   readonly sourcemapBytes: number;
@@ -28,18 +27,9 @@ export interface BuiltLambda {
 }
 
 /**
- * Bundles `lambda/handler.ts` into ONE ESM file `handler.mjs` (+ source map) for the Node 22 Lambda
- * runtime; deploy it with handler `handler.handler`.
- *
- * The SDK is bundled by default. Measured with `npm run build -- --measure=21` (Node 20, 2 vCPU, busy host):
- * bundled 1489 KiB, cold import median 80 ms; `--external-sdk` 661 KiB, 275 ms (the SDK's CommonJS files
- * then load one by one from node_modules). `--minify` shrinks the bundled file to 608 KiB without a
- * measurable import gain and costs readable stack traces, so it stays opt-in. Bundling also pins the
- * SDK version the tests ran against instead of whatever the runtime ships.
- *
- * ESM entry points are preferred (`mainFields: module, main`) so unused SDK code is shaken out; a
- * `createRequire` banner gives the CommonJS code that remains a working `require` for Node built-ins,
- * which an ESM bundle otherwise lacks ("Dynamic require of 'buffer' is not supported").
+ * Bundles `lambda/handler.ts` exactly as the CDK stack deploys it ({@link lambdaBundleOptions}: one
+ * minified ESM file `index.mjs` + source map, AWS SDK bundled); the function's handler is `index.handler`.
+ * Sizes and cold-import times are measured by `npm run bench` (docs/benchmarks.md), not quoted here.
  *
  * @example
  * const { file, bytes } = await buildLambda({ outdir: "/tmp/out" });
@@ -48,24 +38,8 @@ export interface BuiltLambda {
 export async function buildLambda(options: BuildLambdaOptions = {}): Promise<BuiltLambda> {
   const outdir = resolve(options.outdir ?? join(ROOT, "dist/lambda"));
   const externalSdk = options.externalSdk ?? false;
-  const file = join(outdir, "handler.mjs");
-  await build({
-    entryPoints: [join(ROOT, "lambda/handler.ts")],
-    outfile: file,
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    mainFields: ["module", "main"],
-    sourcemap: true,
-    minify: options.minify ?? false,
-    legalComments: "none",
-    external: externalSdk ? ["@aws-sdk/*"] : [],
-    banner: {
-      js: 'import { createRequire as __heimdallCreateRequire } from "node:module";\nconst require = __heimdallCreateRequire(import.meta.url);',
-    },
-    logLevel: "warning",
-  });
+  const file = join(outdir, LAMBDA_BUNDLE_FILE);
+  await build(lambdaBundleOptions({ entry: LAMBDA_ENTRY, outfile: file, externalSdk }));
   const [bundle, map] = await Promise.all([stat(file), stat(`${file}.map`)]);
   return { file, bytes: bundle.size, sourcemapBytes: map.size, externalSdk };
 }
@@ -104,7 +78,6 @@ async function main(argv: readonly string[]): Promise<void> {
   const outdir = value("--outdir");
   const built = await buildLambda({
     externalSdk: flag("--external-sdk"),
-    minify: flag("--minify"),
     ...(outdir === undefined ? {} : { outdir }),
   });
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;

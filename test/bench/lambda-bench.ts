@@ -31,7 +31,7 @@ export async function runLambdaBench(options: { runs: number }): Promise<BenchRo
     const outdir = join(ROOT, "dist/bench", externalSdk ? "external-sdk" : "bundled-sdk");
     const built = await buildLambda({ outdir, externalSdk });
     rows.push({
-      name: `bundle, AWS SDK ${externalSdk ? "external" : "bundled"}`,
+      name: `bundle (minified, as deployed), AWS SDK ${externalSdk ? "external" : "bundled"}`,
       value: `${(built.bytes / 1024).toFixed(0)} KiB, cold import ${medianColdImportMs(built.file, options.runs).toFixed(0)} ms (median of ${options.runs} fresh node processes)`,
     });
     await rm(outdir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildLambda } from "../../scripts/build.ts";
 
 // Runs cdk/app.ts the way the CDK CLI does (CDK_OUTDIR + CDK_CONTEXT_JSON), bundling the real
 // lambda/handler.ts, without the CLI's process overhead and without AWS credentials.
@@ -108,5 +109,14 @@ describe("cdk/app.ts", () => {
     expect(bad.stderr).toContain(
       "gitopsRepo (GITOPS_REPO 'snutt-gitops' is not 'owner/name' — e.g. 'wafflestudio/snutt-gitops' (no URL, no branch)); fix the context key (-c key=value)",
     );
+  });
+
+  it("deploys byte for byte the bundle `npm run build` writes and the bundle tests run", async () => {
+    const code = only("AWS::Lambda::Function").Properties.Code as { S3Key: string };
+    const deployed = readFileSync(
+      join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`, "index.mjs"),
+    );
+    const built = await buildLambda({ outdir: join(synth.outdir, "npm-run-build") });
+    expect(deployed.equals(readFileSync(built.file))).toBe(true);
   });
 });

@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { App, type CfnElement, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
@@ -45,12 +44,6 @@ export interface HeimdallTestStack {
  */
 export function createHeimdallTestStack(): HeimdallTestStack {
   const projectRoot = mkdtempSync(join(tmpdir(), "heimdall-cdk-"));
-  // CDK runs `npx --no-install esbuild` inside the project root: lend it this repository's esbuild.
-  symlinkSync(
-    fileURLToPath(new URL("../../node_modules", import.meta.url)),
-    join(projectRoot, "node_modules"),
-  );
-  writeFileSync(join(projectRoot, "package-lock.json"), '{"lockfileVersion":3,"packages":{}}\n');
   writeFileSync(join(projectRoot, "platform.cjs"), 'module.exports = () => require("node:os").platform();\n');
   const entry = join(projectRoot, "entry.ts");
   writeFileSync(

@@ -80,7 +80,7 @@ function expectNoSecrets(run: ContainerRun): void {
   expect(run.output).not.toContain("wJalrXUtnFEMI");
 }
 
-describe("the built bundle (dist handler.mjs) in fresh node processes", () => {
+describe("the deployed bundle (scripts/lambda-bundle-options.ts, as npm run build and the CDK asset build it) in fresh node processes", () => {
   it("handles a push, then a warm duplicate, reading the secret once", async () => {
     const { gh, env, newCommits } = await gitops({
       [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45"),
