@@ -181,8 +181,23 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     return name;
   }
 
+  // GitHub asks for ≥ 1 s between mutations. A read right after a commit (the re-read after a conflict)
+  // takes that pause before it reads, not between its read and its commit: the window in which someone
+  // else's commit makes this one stale stays one round trip long.
+  async function keepCommitSpacing(deadline: number | undefined, what: string): Promise<void> {
+    const wait = lastCommitAt + minCommitIntervalMs - now();
+    if (wait <= 0) return;
+    if (deadline !== undefined && now() + wait >= deadline) {
+      throw new DeadlineExceededError(
+        `${what} not tried: the pause GitHub asks for between commits would pass the invocation's deadline — the event will be retried`,
+      );
+    }
+    await sleep(wait);
+  }
+
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
+      await keepCommitSpacing(request.deadline, `reading ${repository} again`);
       const target: ReadTarget =
         options.branch === undefined
           ? { kind: "default-branch" }
@@ -214,13 +229,7 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     async commit(request: CommitRequest): Promise<CommitResult> {
       const { deadline } = request;
       const branchName = await currentBranch(deadline);
-      const wait = lastCommitAt + minCommitIntervalMs - now();
-      if (wait > 0 && deadline !== undefined && now() + wait >= deadline) {
-        throw new DeadlineExceededError(
-          `committing to ${repository}@${branchName} not tried: the pause GitHub asks for between commits would pass the invocation's deadline — the event will be retried`,
-        );
-      }
-      if (wait > 0) await sleep(wait);
+      await keepCommitSpacing(deadline, `committing to ${repository}@${branchName}`);
       lastCommitAt = now();
       const input = {
         branch: { repositoryNameWithOwner: repository, branchName },
