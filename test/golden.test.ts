@@ -7,7 +7,7 @@ import { runGit } from "../lambda/local/run-git.ts";
 import { commitCount, createTempGitRepo, isClean, readTree, removeDir } from "./support/temp-git-repo.ts";
 
 /**
- * Golden fixtures: `fixtures/<case>/{event.json, before/, after/, expect.json?}`. Each case runs the real CLI
+ * Golden fixtures: `fixtures/<case>/{event.json, before/, after/, expect.json?}` (no `after/`: nothing changes). Each case runs the real CLI
  * (and so the real use case and local git adapter) on a temp git repo made from `before/`, then compares the
  * whole tree with `after/` byte for byte.
  */
@@ -17,6 +17,8 @@ const cases = readdirSync(fixtures).filter((name) => existsSync(join(fixtures, n
 interface Expect {
   outcome?: "updated" | "no-change";
   warnings?: string[];
+  /** Lines the CLI output must contain (outcomes, reasons, skipped references). */
+  output?: string[];
   error?: string;
   commitMessage?: string;
 }
@@ -82,5 +84,6 @@ describe("golden fixtures", () => {
       );
     }
     for (const warning of expected.warnings ?? []) expect(stdout).toContain(warning);
+    for (const line of expected.output ?? []) expect(stdout.split("\n")).toContain(line);
   });
 });

@@ -1,9 +1,10 @@
 import { createTwoFilesPatch } from "diff";
-import { describeChange, type UpdateReport } from "../core/index.ts";
+import { describeChange, describeSkipped, type UpdateReport } from "../core/index.ts";
 
 /**
  * Renders what an update did (or, with `dryRun`, would do) as the CLI's human-readable lines: one line per
- * image, one per changed value, the commit, warnings, and for a dry run the unified diff of every file.
+ * image, one per changed value and one per reference left alone (pinned, paused, a higher version), the
+ * commit, warnings, and for a dry run the unified diff of every file.
  *
  * @example
  * formatReport(report, { dryRun: false });
@@ -23,6 +24,7 @@ export function formatReport(report: UpdateReport, options: { readonly dryRun: b
     } else {
       lines.push(`no change for ${name} (${image.outcome}): ${image.reason ?? ""}`);
     }
+    for (const skipped of image.skipped ?? []) lines.push(`  skipped ${describeSkipped(skipped)}`);
   }
   for (const warning of report.warnings) lines.push(`warning [${warning.code}]: ${warning.message}`);
   if (report.commit !== undefined) {

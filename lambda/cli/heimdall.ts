@@ -1,27 +1,40 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { HeimdallError, parseEcrEvent, updateManifests } from "../core/index.ts";
+import {
+  type EcrPush,
+  HeimdallError,
+  parseEcrEvent,
+  pushFromImageReference,
+  updateManifests,
+} from "../core/index.ts";
 import { createLocalGitOps } from "../local/create-local-gitops.ts";
 import { exitCodeFor } from "./exit-code-for.ts";
 import { formatReport } from "./format-report.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** `heimdall --help`. */
-export const USAGE = `heimdall — apply an ECR push event to a GitOps repository, exactly as the Lambda does.
+export const USAGE = `heimdall — apply an ECR push to a GitOps repository, exactly as the Lambda does.
 
 Usage:
   heimdall apply --event <file|-> [--repo <dir>] [--config <file>] [--dry-run]
+  heimdall apply --image <reference> [--repo <dir>] [--config <file>] [--dry-run]
   heimdall --help
 
   --event <file|->   the EventBridge "ECR Image Action" event as JSON ("-" reads stdin)
+  --image <reference>
+                     the pushed image instead of an event, for a rollback or promotion by hand:
+                     <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>[@sha256:<digest>]
+                     (without the digest, references that need one are skipped with a warning)
   --repo <dir>       a local git checkout of the GitOps repository (default: current directory);
                      the commit goes on the checked-out branch with the repository's git identity
   --config <file>    use this heimdall config instead of the repository's .heimdall.yaml
   --dry-run          print the unified diff; write and commit nothing
 
-Exit status: 0 updated, no change or ignored; 2 invalid input (event, repository name, tag or
-config; nothing was changed); 1 anything else. Makes no network calls.
+Exit status: 0 updated, no change, ignored, paused, stale or tag refused (the reason is printed);
+2 invalid input (flags, event, image reference, repository name, tag or config; nothing was
+changed); 1 anything else. Makes no network calls.
 `;
 
 /** Where the CLI talks to; injectable so tests run it in-process. */
@@ -49,21 +62,27 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
       out(USAGE);
       return 0;
     }
-    const eventText =
-      args.event === "-"
-        ? await (io.readStdin ?? readStdin)()
-        : await readInput(resolve(cwd, args.event), "event");
-    const parsed = parseEcrEvent(eventText);
-    if (parsed.kind === "ignored") {
-      out(`ignored: ${parsed.reason}\n`);
-      return 0;
+    let push: EcrPush;
+    if (args.source === "image") {
+      push = pushFromImageReference(args.image, { eventId: `manual-${randomUUID()}`, time: new Date() });
+    } else {
+      const eventText =
+        args.event === "-"
+          ? await (io.readStdin ?? readStdin)()
+          : await readInput(resolve(cwd, args.event), "event");
+      const parsed = parseEcrEvent(eventText);
+      if (parsed.kind === "ignored") {
+        out(`ignored: ${parsed.reason}\n`);
+        return 0;
+      }
+      push = parsed.push;
     }
     const configOverride =
       args.config === undefined
         ? undefined
         : { path: args.config, text: await readInput(resolve(cwd, args.config), "config") };
     const report = await updateManifests({
-      pushes: [parsed.push],
+      pushes: [push],
       gitops: createLocalGitOps({ dir: resolve(cwd, args.repo) }),
       dryRun: args.dryRun,
       ...(configOverride === undefined ? {} : { configOverride }),
@@ -80,9 +99,13 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
   }
 }
 
-function parseCommandLine(
-  argv: readonly string[],
-): "help" | { event: string; repo: string; config: string | undefined; dryRun: boolean } {
+/** What `apply` was asked to do; the push comes from exactly one of `--event` and `--image`. */
+type ApplyArgs = { repo: string; config: string | undefined; dryRun: boolean } & (
+  | { source: "event"; event: string }
+  | { source: "image"; image: string }
+);
+
+function parseCommandLine(argv: readonly string[]): "help" | ApplyArgs {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -96,13 +119,15 @@ function parseCommandLine(
       `unknown command '${positionals.join(" ")}' — the command is 'apply'; see heimdall --help`,
     );
   }
-  if (values.event === undefined) throw new UsageError("apply needs --event <file|-> — see heimdall --help");
-  return {
-    event: values.event,
-    repo: values.repo ?? ".",
-    config: values.config,
-    dryRun: values["dry-run"] === true,
-  };
+  const common = { repo: values.repo ?? ".", config: values.config, dryRun: values["dry-run"] === true };
+  if (values.event !== undefined && values.image !== undefined) {
+    throw new UsageError("apply takes --event or --image, not both — see heimdall --help");
+  }
+  if (values.image !== undefined) return { ...common, source: "image", image: values.image };
+  if (values.event === undefined) {
+    throw new UsageError("apply needs --event <file|-> or --image <reference> — see heimdall --help");
+  }
+  return { ...common, source: "event", event: values.event };
 }
 
 function parse(argv: readonly string[]) {
@@ -112,6 +137,7 @@ function parse(argv: readonly string[]) {
     strict: true,
     options: {
       event: { type: "string" },
+      image: { type: "string" },
       repo: { type: "string" },
       config: { type: "string" },
       "dry-run": { type: "boolean" },

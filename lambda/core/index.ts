@@ -22,11 +22,13 @@ export {
 export { InvalidConfigError } from "./config/invalid-config-error.ts";
 export { isUnderRoot } from "./config/is-under-root.ts";
 export { isYamlFile } from "./config/is-yaml-file.ts";
+export type { TargetPolicy } from "./config/read-target-policy.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
 export type { ChangedField, ManifestChange, MatcherName, TagAndDigest } from "./edit/manifest-change.ts";
 export type { EcrPush } from "./event/ecr-push.ts";
 export { InvalidEventError } from "./event/invalid-event-error.ts";
 export { type ParsedEcrEvent, parseEcrEvent } from "./event/parse-ecr-event.ts";
+export { pushFromImageReference } from "./event/push-from-image-reference.ts";
 export { HeimdallError } from "./heimdall-error.ts";
 export { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
 export { sleep } from "./sleep.ts";
@@ -39,6 +41,7 @@ export {
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
 export { DeadlineExceededError } from "./update/deadline-exceeded-error.ts";
 export { describeChange } from "./update/describe-change.ts";
+export { describeSkipped } from "./update/describe-skipped.ts";
 export { describeSource, type SourceDescription } from "./update/describe-source.ts";
 export type {
   CommitRequest,
@@ -53,7 +56,13 @@ export type {
   ProvenanceAnswer,
 } from "./update/image-provenance-reader.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
-export type { ImageOutcome, ImageReport, UnresolvedOutcome, UpdateOutcome } from "./update/outcomes.ts";
+export type {
+  ImageOutcome,
+  ImageReport,
+  SkippedReference,
+  UnresolvedOutcome,
+  UpdateOutcome,
+} from "./update/outcomes.ts";
 export type { UpdatePlan } from "./update/plan-update.ts";
 export { PROVENANCE_LABELS, provenanceFromLabels } from "./update/provenance-from-labels.ts";
 export { StaleHeadError } from "./update/stale-head-error.ts";

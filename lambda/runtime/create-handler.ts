@@ -145,7 +145,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
             ...(messageId === undefined ? {} : { messageId }),
             imageRepository: push.imageRepository,
             tag: push.tag,
-            digest: push.digest,
+            ...(push.digest === undefined ? {} : { digest: push.digest }),
             reason,
             errorName,
           });

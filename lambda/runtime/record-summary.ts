@@ -7,13 +7,14 @@ const METRIC: Record<EventSummary["outcome"], string> = {
   "no-change": "NoChange",
   ignored: "Ignored",
   stale: "Stale",
+  paused: "Paused",
   invalid: "Invalid",
   failed: "Failures",
 };
 
 /**
  * Writes the ONE summary log line of an event and adds its metrics (`Updates`, `NoChange`, `Ignored`,
- * `Stale`, `Invalid`, `Failures`, and `PushToCommitLatency` for events that landed in a commit).
+ * `Stale`, `Paused`, `Invalid`, `Failures`, and `PushToCommitLatency` for events that landed in a commit).
  *
  * The event id is the line's `correlation_id`, so every line about one push can be found from the
  * EventBridge id. `failed` logs at error level, `invalid` at warn, the rest at info. Metrics are only

@@ -1,12 +1,23 @@
-import { describeSource, type EcrPush, type ImageOutcome, type UpdateReport } from "../core/index.ts";
+import {
+  describeSkipped,
+  describeSource,
+  type EcrPush,
+  type ImageOutcome,
+  type SkippedReference,
+  type UpdateReport,
+} from "../core/index.ts";
+
+/** A summary line lists at most this many skipped references: a paused tree must not make it huge. */
+export const MAX_SKIPPED_LINES = 20;
 
 /**
- * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event,
- * `ignored` (not an ECR push, or a push the config maps nowhere / refuses), `invalid` (a malformed event) and
- * `failed` (an error; the record is retried).
+ * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event
+ * (`paused`: its targets are paused in `.heimdall.yaml`), `ignored` (not an ECR push, or a push the config maps
+ * nowhere / refuses), `invalid` (a malformed event) and `failed` (an error; the record is retried). Only
+ * `failed` is retried.
  */
 export type EventOutcome =
-  | Extract<ImageOutcome, "updated" | "no-change" | "stale">
+  | Extract<ImageOutcome, "updated" | "no-change" | "stale" | "paused">
   | "ignored"
   | "invalid"
   | "failed";
@@ -23,6 +34,11 @@ export interface EventSummary {
   readonly reason?: string;
   /** For `failed`: the error class (`GitHubApiError`, `SecretError`, `CommitConflictError`, …). */
   readonly errorName?: string;
+  /**
+   * References this event's image matched and left alone (pinned, paused, a higher version), as
+   * `<file>: <path> <value> (<reason>)`; at most {@link MAX_SKIPPED_LINES}, then `… and <n> more`.
+   */
+  readonly skipped?: readonly string[];
   /** Files this event's image changed. */
   readonly files?: readonly string[];
   readonly commitSha?: string;
@@ -68,7 +84,7 @@ export function summarizeReport(
       ...(messageId === undefined ? {} : { messageId }),
       imageRepository: push.imageRepository,
       tag: push.tag,
-      digest: push.digest,
+      ...(push.digest === undefined ? {} : { digest: push.digest }),
       attempts: report.attempts,
       conflicts: report.conflicts,
     };
@@ -92,15 +108,18 @@ export function summarizeReport(
             reason: `superseded by ${image.push.imageRepository}:${image.push.tag} (event ${image.push.eventId}) in the same batch`,
           };
     }
-    const reason = image.reason === undefined ? {} : { reason: image.reason };
+    const details = {
+      ...(image.reason === undefined ? {} : { reason: image.reason }),
+      ...(image.skipped === undefined ? {} : { skipped: skippedLines(image.skipped) }),
+    };
     switch (image.outcome) {
       case "updated": {
         const files = [...new Set(image.changes.map((change) => change.file))];
         const source = sourceFields(image.provenance);
-        if (report.commit === undefined) return { ...base, ...reason, outcome: "updated", files, ...source };
+        if (report.commit === undefined) return { ...base, ...details, outcome: "updated", files, ...source };
         return {
           ...base,
-          ...reason,
+          ...details,
           outcome: "updated",
           files,
           ...source,
@@ -111,7 +130,8 @@ export function summarizeReport(
       }
       case "no-change":
       case "stale":
-        return { ...base, ...reason, outcome: image.outcome };
+      case "paused":
+        return { ...base, ...details, outcome: image.outcome };
       default:
         // unmapped, tag-rejected
         return {
@@ -121,6 +141,12 @@ export function summarizeReport(
         };
     }
   });
+}
+
+function skippedLines(skipped: readonly SkippedReference[]): string[] {
+  const lines = skipped.slice(0, MAX_SKIPPED_LINES).map(describeSkipped);
+  const more = skipped.length - lines.length;
+  return more > 0 ? [...lines, `… and ${more} more`] : lines;
 }
 
 function sourceFields(
@@ -135,7 +161,7 @@ function sourceFields(
   };
 }
 
-// Pushes the config rejects are reported on their own; they never stand for another event of the batch.
+// Pushes the config rejects or holds are reported on their own; they never stand for another event of the batch.
 function applies(image: UpdateReport["images"][number]): boolean {
-  return image.outcome !== "unmapped" && image.outcome !== "tag-rejected";
+  return image.outcome !== "unmapped" && image.outcome !== "tag-rejected" && image.outcome !== "paused";
 }

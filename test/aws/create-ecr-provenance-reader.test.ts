@@ -15,6 +15,7 @@ import {
   startBlobServer,
   storeImage as storeInEcr,
 } from "../support/blob-server.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 
 const ecr = mockClient(ECRClient);
 let blobs: BlobServer;
@@ -28,7 +29,6 @@ afterEach(() => {
 });
 afterAll(() => blobs.close());
 
-const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const REPOSITORY = "snutt-dev/snutt-timetable";
 const SHA = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432";
 const LABELS = {
@@ -47,7 +47,7 @@ function reader(timeoutMs?: number) {
 }
 
 const ask = (digest: string, read = reader()) =>
-  read.provenanceOf({ registry: REGISTRY, imageRepository: REPOSITORY, digest });
+  read.provenanceOf({ registry: SEOUL_REGISTRY, imageRepository: REPOSITORY, digest });
 
 const calls = () => ({
   batchGetImage: ecr.commandCalls(BatchGetImageCommand).length,

@@ -4,9 +4,9 @@ import type { Context } from "aws-lambda";
 import { createGitHubRuntime } from "../../lambda/runtime/create-github-runtime.ts";
 import { createHandler, type DirectInvocationResult } from "../../lambda/runtime/create-handler.ts";
 import { readLambdaEnvironment } from "../../lambda/runtime/read-lambda-environment.ts";
-import { deployment, pushEvent } from "../lambda/support/lambda-events.ts";
 import { createGitHubEmulator } from "../support/github-emulator/create-github-emulator.ts";
 import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
+import { deployment, pushEvent } from "../support/lambda-events.ts";
 import type { BenchRow } from "./engine-bench.ts";
 
 const OWNER = "wafflestudio";

@@ -7,17 +7,14 @@ import { createGitHubRuntime } from "../../lambda/runtime/create-github-runtime.
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
 import { readLambdaEnvironment } from "../../lambda/runtime/read-lambda-environment.ts";
 import { buildLambda, medianColdImportMs } from "../../scripts/build.ts";
-import { deployment, pushEvent } from "../lambda/support/lambda-events.ts";
+import { APP_KEYS } from "../support/app-keys.ts";
+import { GITOPS_NAME, GITOPS_OWNER, SEOUL_REGISTRY } from "../support/constants.ts";
 import { createGitHubEmulator } from "../support/github-emulator/create-github-emulator.ts";
-import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
+import { deployment, pushEvent } from "../support/lambda-events.ts";
 import type { BenchRow } from "./engine-bench.ts";
 import { originalToolUpdate } from "./original-tool-update.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
-const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
-const OWNER = "wafflestudio";
-const REPO = "gitops";
-const keys = generateAppKeyPair();
 
 /**
  * Lambda benchmarks: bundle size and cold import of the built bundle, handler latency against the GitHub
@@ -42,11 +39,11 @@ export async function runLambdaBench(options: { runs: number }): Promise<BenchRo
 
 async function namespaceBench(size: number, runs: number): Promise<BenchRow[]> {
   const emulator = await createGitHubEmulator({
-    owner: OWNER,
-    repo: REPO,
+    owner: GITOPS_OWNER,
+    repo: GITOPS_NAME,
     files: namespace(size),
     appId: 4242,
-    publicKey: keys.publicKey,
+    publicKey: APP_KEYS.publicKey,
     installationId: 777,
     latencyMs: 50,
   });
@@ -69,21 +66,21 @@ async function namespaceBench(size: number, runs: number): Promise<BenchRow[]> {
 
     const octokit = createGitHubAppOctokit({
       appId: 4242,
-      privateKey: keys.privateKeyPkcs1,
+      privateKey: APP_KEYS.privateKeyPkcs1,
       installationId: 777,
-      owner: OWNER,
-      repo: REPO,
+      owner: GITOPS_OWNER,
+      repo: GITOPS_NAME,
       baseUrl: emulator.url,
     });
-    await octokit.request("GET /repos/{owner}/{repo}", { owner: OWNER, repo: REPO }); // warm the token
+    await octokit.request("GET /repos/{owner}/{repo}", { owner: GITOPS_OWNER, repo: GITOPS_NAME }); // warm the token
     const before = emulator.requests.length;
     const start = performance.now();
     const original = await originalToolUpdate({
       octokit,
-      owner: OWNER,
-      repo: REPO,
+      owner: GITOPS_OWNER,
+      repo: GITOPS_NAME,
       directory: "apps/snutt-dev",
-      image: `${REGISTRY}/snutt-dev/app-0`,
+      image: `${SEOUL_REGISTRY}/snutt-dev/app-0`,
       tag: String(tag++),
     });
     const originalMs = performance.now() - start;
@@ -106,14 +103,18 @@ async function namespaceBench(size: number, runs: number): Promise<BenchRow[]> {
 
 function heimdallHandler(apiUrl: string) {
   const config = readLambdaEnvironment({
-    GITOPS_REPO: `${OWNER}/${REPO}`,
+    GITOPS_REPO: `${GITOPS_OWNER}/${GITOPS_NAME}`,
     GITHUB_APP_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-AbCdEf",
     GITHUB_API_URL: apiUrl,
     STALE_EVENT_CHECK: "false",
   });
   const logger = new Logger({ serviceName: "ecr-heimdall", logLevel: "SILENT" });
   process.env.POWERTOOLS_METRICS_DISABLED = "true"; // EMF lines would drown the report
-  const readSecret = async () => ({ appId: "4242", privateKey: keys.privateKeyPkcs1, installationId: 777 });
+  const readSecret = async () => ({
+    appId: "4242",
+    privateKey: APP_KEYS.privateKeyPkcs1,
+    installationId: 777,
+  });
   // GitHub's share only: ECR provenance has its own bench (provenance-bench.ts), and the default reader
   // would ask real AWS from here.
   const provenance = {

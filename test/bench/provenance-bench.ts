@@ -5,14 +5,12 @@ import { createEcrProvenanceReader } from "../../lambda/aws/create-ecr-provenanc
 import { createGitHubRuntime } from "../../lambda/runtime/create-github-runtime.ts";
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
 import { readLambdaEnvironment } from "../../lambda/runtime/read-lambda-environment.ts";
-import { startFakeAwsJsonEndpoint } from "../lambda/support/fake-aws-json-endpoint.ts";
-import { deployment, pushEvent } from "../lambda/support/lambda-events.ts";
+import { APP_KEYS } from "../support/app-keys.ts";
 import { digestOf, imageConfig, imageManifest } from "../support/blob-server.ts";
+import { startFakeAwsJsonEndpoint } from "../support/fake-aws-json-endpoint.ts";
 import { createGitHubEmulator } from "../support/github-emulator/create-github-emulator.ts";
-import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
+import { deployment, pushEvent } from "../support/lambda-events.ts";
 import type { BenchRow } from "./engine-bench.ts";
-
-const keys = generateAppKeyPair();
 
 /**
  * The provenance budget (issue 13: ≤ 3 extra AWS calls per pushed digest, none per duplicate event),
@@ -32,7 +30,7 @@ export async function runProvenanceBench(): Promise<BenchRow[]> {
     repo: "gitops",
     files,
     appId: 4242,
-    publicKey: keys.publicKey,
+    publicKey: APP_KEYS.publicKey,
     installationId: 777,
   });
   try {
@@ -68,7 +66,11 @@ export async function runProvenanceBench(): Promise<BenchRow[]> {
         }),
         {
           logger: new Logger({ serviceName: "ecr-heimdall", logLevel: "SILENT" }),
-          readSecret: async () => ({ appId: "4242", privateKey: keys.privateKeyPkcs1, installationId: 777 }),
+          readSecret: async () => ({
+            appId: "4242",
+            privateKey: APP_KEYS.privateKeyPkcs1,
+            installationId: 777,
+          }),
           provenance: createEcrProvenanceReader({
             cache: new Map(),
             clientFor: (region) =>

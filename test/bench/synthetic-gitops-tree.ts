@@ -1,10 +1,10 @@
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 /**
  * A synthetic Argo CD app-of-apps tree for benchmarks: `namespaces` folders under `apps/`, each with
  * `filesPerNamespace` multi-document manifests (Deployment + Service + CronJob) of ~3 KB, all on one
  * ECR registry. Every manifest also runs a shared sidecar image, `platform/log-shipper`, so an update of
  * that image touches every file — the worst case for a whole-tree mapping.
  */
-export const BENCH_REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 
 export function syntheticGitOpsTree(options: {
   namespaces: number;
@@ -23,7 +23,7 @@ export function syntheticGitOpsTree(options: {
 }
 
 function manifest(namespace: string, app: string, build: number): string {
-  const image = `${BENCH_REGISTRY}/${namespace}/${app}`;
+  const image = `${SEOUL_REGISTRY}/${namespace}/${app}`;
   const env = Array.from(
     { length: 12 },
     (_, i) =>
@@ -67,7 +67,7 @@ ${env}          resources:
             httpGet: { path: /health, port: http }
             periodSeconds: 10
         - name: log-shipper
-          image: "${BENCH_REGISTRY}/platform/log-shipper:7"
+          image: "${SEOUL_REGISTRY}/platform/log-shipper:7"
           args: ["--input", "/var/log/${app}", "--output", "loki"]
 ---
 apiVersion: v1

@@ -12,6 +12,7 @@ import { commitCount, createTempGitRepo, isClean, readTree, removeDir } from "..
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const sample = join(root, "fixtures/app-of-apps");
 const manifest = "apps/snutt-dev/snutt-timetable/deployment.yaml";
+const IMAGE = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com/snutt-dev/snutt-timetable";
 const repos: string[] = [];
 
 afterAll(async () => {
@@ -94,6 +95,65 @@ describe("heimdall apply", () => {
     expect(await commitCount(repo)).toBe(2);
   });
 
+  it("--image makes the same edits and commit message as the event for that push", async () => {
+    const byEvent = await sampleRepo();
+    const byImage = await sampleRepo();
+    expect((await run(["apply", "--event", join(sample, "event.json"), "--repo", byEvent])).status).toBe(0);
+    const result = await run(["apply", "--image", `${IMAGE}:46`, "--repo", byImage]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("updated snutt-dev/snutt-timetable:46");
+    expect(await readTree(byImage)).toEqual(await readTree(byEvent));
+    // Headline and change lines alike; only the event's trailers (Image-Digest, ECR-Event-Id) are the event's own.
+    const message = async (repo: string) =>
+      (await runGit(repo, ["log", "-1", "--format=%B"])).split("\n\n").slice(0, 2);
+    expect(await message(byImage)).toEqual(await message(byEvent));
+    expect(await runGit(byImage, ["log", "-1", "--format=%(trailers)"])).toBe("\n");
+    expect(await commitCount(byImage)).toBe(2);
+  });
+
+  it("--image rolls back to an older tag without inventing a digest", async () => {
+    const repo = await sampleRepo();
+    const result = await run(["apply", "--image", `${IMAGE}:44`, "--repo", repo]);
+    expect(result.status).toBe(0);
+    const rolledBack = await readFile(join(repo, manifest), "utf8");
+    expect(rolledBack).toContain("snutt-dev/snutt-timetable:44");
+    expect(rolledBack).not.toContain("sha256:");
+    expect(await runGit(repo, ["log", "-1", "--format=%s"])).toBe(
+      "Automated commit by ECR push (snutt-dev/snutt-timetable:44)\n",
+    );
+  });
+
+  it("--dry-run shows paused targets and references left alone", async () => {
+    const repo = await sampleRepo();
+    const config = join(repo, "..", `${repo.split("/").pop()}-paused.yaml`);
+    await writeFile(
+      config,
+      [
+        "version: 1",
+        "targets:",
+        "  - repository: snutt-dev/*",
+        "    paths: [apps/snutt-dev/**]",
+        "    paused: true",
+        "    pausedReason: load test running",
+        "  - repository: snutt-dev/snutt-timetable",
+        "    paths: [apps/snutt-dev/snutt-timetable/cronjob.yaml]",
+        "",
+      ].join("\n"),
+    );
+    const argv = ["apply", "--image", `${IMAGE}:46`, "--repo", repo, "--config", config, "--dry-run"];
+    const result = await run(argv);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      "no change for snutt-dev/snutt-timetable:46 (paused): targets[0] is paused: load test running",
+    );
+    expect(result.stdout).toContain(
+      `  skipped ${manifest}: spec.template.spec.containers[0].image ${IMAGE}:45 (targets[0] is paused: load test running)`,
+    );
+    expect(result.stdout).not.toContain("--- a/");
+    expect(await commitCount(repo)).toBe(1);
+  });
+
   it("ignores a delete event with exit 0 and the reason", async () => {
     const repo = await sampleRepo();
     const result = await run([
@@ -144,7 +204,9 @@ describe("heimdall apply", () => {
   });
 
   it.each([
-    [["apply"], "needs --event"],
+    [["apply"], "needs --event <file|-> or --image <reference>"],
+    [["apply", "--event", "x.json", "--image", `${IMAGE}:46`], "takes --event or --image, not both"],
+    [["apply", "--image", "ghcr.io/acme/web:1"], "not an ECR registry host"],
     [["deploy", "--event", "x.json"], "unknown command 'deploy'"],
     [["apply", "--event", "x.json", "--force"], "--force"],
     [["apply", "--event", "/nonexistent/event.json"], "could not read the event file"],

@@ -6,7 +6,7 @@ import type { EcrPush } from "../../lambda/core/event/ecr-push.ts";
 import { renderCommitMessage } from "../../lambda/core/update/commit-message.ts";
 import type { ImageProvenance } from "../../lambda/core/update/image-provenance-reader.ts";
 import { provenanceFromLabels } from "../../lambda/core/update/provenance-from-labels.ts";
-import { SEOUL_REGISTRY } from "../support/ecr-push.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 
 /**
  * Golden commit messages: `golden/commit-message/<case>.txt` holds the headline, a blank line and the body,

@@ -2,10 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_COMMIT_MESSAGE } from "../../lambda/core/config/heimdall-config.ts";
 import type { ChangedField, ManifestChange, TagAndDigest } from "../../lambda/core/edit/manifest-change.ts";
 import { renderCommitMessage } from "../../lambda/core/update/commit-message.ts";
-import { PUSH_DIGEST, ecrPush as push } from "../support/ecr-push.ts";
-
-const SEOUL = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
-const DIGEST = PUSH_DIGEST;
+import { PUSH_DIGEST, SEOUL_REGISTRY } from "../support/constants.ts";
+import { ecrPush as push } from "../support/ecr-push.ts";
 
 function change(
   file: string,
@@ -40,7 +38,7 @@ function change(
   };
 }
 
-const TIMETABLE = `${SEOUL}/snutt-dev/snutt-timetable`;
+const TIMETABLE = `${SEOUL_REGISTRY}/snutt-dev/snutt-timetable`;
 
 function paragraphs(body: string): string[] {
   return body.split("\n\n");
@@ -60,10 +58,30 @@ describe("renderCommitMessage for one image", () => {
       body: [
         "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
         "",
-        `Image-Digest: ${DIGEST}`,
+        `Image-Digest: ${PUSH_DIGEST}`,
         "ECR-Event-Id: evt-snutt-dev/snutt-timetable:46@2026-11-20T10:00:00Z",
       ].join("\n"),
     });
+  });
+
+  it("gives a manual push no ECR-Event-Id, and no Image-Digest or {digest} when it named none", () => {
+    const { digest: _digest, ...fields } = push("snutt-dev/snutt-timetable", "44");
+    const changes = [
+      change("apps/snutt-dev/snutt-timetable/deployment.yaml", `${TIMETABLE}:45`, `${TIMETABLE}:44`),
+    ];
+    const bare = renderCommitMessage({
+      template: "rollback {repository}:{tag}{digest}",
+      pushes: [{ ...fields, manual: true }],
+      changes,
+    });
+    expect(bare.headline).toBe("rollback snutt-dev/snutt-timetable:44");
+    expect(paragraphs(bare.body)).toHaveLength(1);
+    const pinned = renderCommitMessage({
+      template: DEFAULT_COMMIT_MESSAGE,
+      pushes: [{ ...fields, manual: true, digest: PUSH_DIGEST }],
+      changes,
+    });
+    expect(paragraphs(pinned.body)[1]).toBe(`Image-Digest: ${PUSH_DIGEST}`);
   });
 
   it("fills every placeholder of a custom template", () => {
@@ -73,7 +91,7 @@ describe("renderCommitMessage for one image", () => {
       changes: [],
     });
     expect(message.headline).toBe(
-      `deploy snutt-dev/snutt-timetable:46 (${DIGEST}) from ${SEOUL} snutt-dev/snutt-timetable`,
+      `deploy snutt-dev/snutt-timetable:46 (${PUSH_DIGEST}) from ${SEOUL_REGISTRY} snutt-dev/snutt-timetable`,
     );
   });
 
@@ -104,9 +122,9 @@ describe("renderCommitMessage for a batch", () => {
         "apps/k8s-monitoring/grafana/values.yml: image.tag 1.2.2 → 1.2.3",
         "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
         "",
-        `Image-Digest: ${DIGEST}`,
+        `Image-Digest: ${PUSH_DIGEST}`,
         "ECR-Event-Id: evt-k8s-monitoring:1.2.3@2026-11-20T10:00:00Z",
-        `Image-Digest: ${DIGEST}`,
+        `Image-Digest: ${PUSH_DIGEST}`,
         "ECR-Event-Id: evt-snutt-dev/snutt-timetable:46@2026-11-20T10:00:00Z",
       ].join("\n"),
     });

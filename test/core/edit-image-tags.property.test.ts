@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { editImageTags } from "../../lambda/core/edit/edit-image-tags.ts";
 import { formatYamlPath, type YamlPathSegment } from "../../lambda/core/edit/yaml-path.ts";
-import { DIGEST, ECR, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { DIGEST, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
 
 // Random YAML files are generated as a small tree model and emitted as text by hand, so every
 // property has an independent oracle: the same tree emitted with the expected new values.
@@ -19,8 +20,8 @@ const REWRITES: ReadonlyMap<string, string> = new Map([
 const VALUES = [
   ...REWRITES.keys(),
   `${IMG}:46`,
-  `${ECR}/${REPO}-worker:45`,
-  `${ECR}/other/${REPO}:45`,
+  `${SEOUL_REGISTRY}/${REPO}-worker:45`,
+  `${SEOUL_REGISTRY}/other/${REPO}:45`,
   `other.example/${REPO}:45`,
   `${REPO}:45`,
   `--image=${IMG}:45`,

@@ -5,7 +5,8 @@ import type { ImageEdit } from "../../lambda/core/edit/image-edit.ts";
 import { readsAsPlainString } from "../../lambda/core/edit/reads-as-plain-string.ts";
 import { UnsafeEditError } from "../../lambda/core/edit/unsafe-edit-error.ts";
 import { verifyEdit } from "../../lambda/core/edit/verify-edit.ts";
-import { DIGEST, ECR, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { DIGEST, EDIT, IMG, OLD_DIGEST, REPO } from "../support/image-edit.ts";
 
 function edited(text: string, edit: ImageEdit = EDIT): Extract<EditOutcome, { kind: "edited" }> {
   const outcome = editImageTags("apps/f.yaml", text, edit);
@@ -124,10 +125,10 @@ describe("editImageTags: what is rewritten", () => {
 
   it("matches any of the given registries, and only those", () => {
     const mirror = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
-    const text = `a: {image: ${ECR}/${REPO}:1}\nb: {image: ${mirror}/${REPO}:1}\nc: {image: ghcr.io/${REPO}:1}\n`;
-    const outcome = edited(text, { ...EDIT, registries: [ECR, mirror] });
+    const text = `a: {image: ${SEOUL_REGISTRY}/${REPO}:1}\nb: {image: ${mirror}/${REPO}:1}\nc: {image: ghcr.io/${REPO}:1}\n`;
+    const outcome = edited(text, { ...EDIT, registries: [SEOUL_REGISTRY, mirror] });
     expect(outcome.text).toBe(
-      `a: {image: ${ECR}/${REPO}:46}\nb: {image: ${mirror}/${REPO}:46}\nc: {image: ghcr.io/${REPO}:1}\n`,
+      `a: {image: ${SEOUL_REGISTRY}/${REPO}:46}\nb: {image: ${mirror}/${REPO}:46}\nc: {image: ghcr.io/${REPO}:1}\n`,
     );
   });
 
@@ -176,7 +177,7 @@ describe("editImageTags: what is rewritten", () => {
       `    newName: ${IMG}`,
       "    newTag: v1",
       `  - name: ${IMG}`,
-      `    newName: ${ECR}/other/app`,
+      `    newName: ${SEOUL_REGISTRY}/other/app`,
       "    newTag: v1",
       "",
     ].join("\n");
@@ -211,7 +212,7 @@ describe("editImageTags: what is rewritten", () => {
   });
 
   it("sets a Helm-style tag in the split registry + repository form", () => {
-    const text = `image:\n  registry: ${ECR}\n  repository: ${REPO}\n  tag: v45\n`;
+    const text = `image:\n  registry: ${SEOUL_REGISTRY}\n  repository: ${REPO}\n  tag: v45\n`;
     expect(edited(text).text).toBe(text.replace("v45", '"46"'));
     expectUnchanged(`image:\n  registry: ghcr.io\n  repository: ${REPO}\n  tag: v45\n`);
   });
@@ -257,10 +258,10 @@ describe("editImageTags: what is left alone", () => {
   it("leaves look-alike repositories", () => {
     expectUnchanged(
       [
-        `- image: ${ECR}/snutt-dev/snutt-timetable-worker:45`,
-        `- image: ${ECR}/snutt-dev/snutt-timetable2:45`,
-        `- image: ${ECR}/other/snutt-dev/snutt-timetable:45`,
-        `- image: ${ECR}/snutt-dev/snutt-timetable/sub:45`,
+        `- image: ${SEOUL_REGISTRY}/snutt-dev/snutt-timetable-worker:45`,
+        `- image: ${SEOUL_REGISTRY}/snutt-dev/snutt-timetable2:45`,
+        `- image: ${SEOUL_REGISTRY}/other/snutt-dev/snutt-timetable:45`,
+        `- image: ${SEOUL_REGISTRY}/snutt-dev/snutt-timetable/sub:45`,
         `- image: ${REPO}:45`,
         "",
       ].join("\n"),
@@ -429,7 +430,7 @@ describe("editImageTags: the safety net", () => {
   });
 
   it("does not take a split-form repository that already names a registry", () => {
-    expectUnchanged(`image:\n  registry: ${ECR}\n  repository: ${IMG}\n  tag: v45\n`);
+    expectUnchanged(`image:\n  registry: ${SEOUL_REGISTRY}\n  repository: ${IMG}\n  tag: v45\n`);
   });
 });
 

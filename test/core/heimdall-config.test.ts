@@ -22,6 +22,11 @@ targets:
       - apps/snutt-dev-canary/**
       - "!apps/snutt-dev/legacy/**"
     registries: [222233334444.dkr.ecr.eu-west-1.amazonaws.com]
+    paused: true
+    pausedReason: "release freeze until 2026-12-01"
+    pinDigest: "true"
+    order: semver
+    semver: ^1.2
 `;
 
 describe("constants", () => {
@@ -61,12 +66,20 @@ describe("parseHeimdallConfig", () => {
           paths: ["apps/snutt-prod/**"],
           tags: "^v\\d+\\.\\d+\\.\\d+$",
           registries: [],
+          paused: false,
+          pinDigest: false,
+          order: "push-time",
         },
         {
           name: "targets[1]",
           repository: "snutt-dev/snutt-timetable",
           paths: ["apps/snutt-dev/**", "apps/snutt-dev-canary/**", "!apps/snutt-dev/legacy/**"],
           registries: ["222233334444.dkr.ecr.eu-west-1.amazonaws.com"],
+          paused: true,
+          pausedReason: "release freeze until 2026-12-01",
+          pinDigest: true,
+          order: "semver",
+          semver: "^1.2",
         },
       ],
     });
@@ -86,6 +99,14 @@ describe("parseHeimdallConfig", () => {
     );
     expect(config.targets[0]?.tags).toBe("46");
     expect(config.targets[0]?.repository).toBe("123");
+  });
+
+  it("reads paused: false, and pausedReason kept beside it", () => {
+    const config = parseHeimdallConfig(
+      ".heimdall.yaml",
+      "version: 1\ntargets:\n  - repository: a\n    paths: [apps/a/**]\n    paused: false\n    pausedReason: thawed\n",
+    );
+    expect(config.targets[0]).toMatchObject({ paused: false, pausedReason: "thawed" });
   });
 
   it("lowercases and deduplicates registry hosts", () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { formatImageReference, parseImageReference } from "../../lambda/core/edit/image-reference.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 
-const ECR = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 
 describe("parseImageReference", () => {
-  it("splits an ECR reference into registry, repository and tag", () => {
-    expect(parseImageReference(`${ECR}/snutt-dev/snutt-timetable:46`)).toEqual({
-      registry: ECR,
+  it("splits an SEOUL_REGISTRY reference into registry, repository and tag", () => {
+    expect(parseImageReference(`${SEOUL_REGISTRY}/snutt-dev/snutt-timetable:46`)).toEqual({
+      registry: SEOUL_REGISTRY,
       imageRepository: "snutt-dev/snutt-timetable",
       tag: "46",
       digest: undefined,
@@ -15,14 +15,14 @@ describe("parseImageReference", () => {
   });
 
   it("reads tag and digest of a digest-pinned reference", () => {
-    expect(parseImageReference(`${ECR}/ns/app:1.4.0@${DIGEST}`)).toEqual({
-      registry: ECR,
+    expect(parseImageReference(`${SEOUL_REGISTRY}/ns/app:1.4.0@${DIGEST}`)).toEqual({
+      registry: SEOUL_REGISTRY,
       imageRepository: "ns/app",
       tag: "1.4.0",
       digest: DIGEST,
     });
-    expect(parseImageReference(`${ECR}/ns/app@${DIGEST}`)).toEqual({
-      registry: ECR,
+    expect(parseImageReference(`${SEOUL_REGISTRY}/ns/app@${DIGEST}`)).toEqual({
+      registry: SEOUL_REGISTRY,
       imageRepository: "ns/app",
       tag: undefined,
       digest: DIGEST,
@@ -52,15 +52,15 @@ describe("parseImageReference", () => {
 
   it.each([
     ["empty", ""],
-    ["a space", `${ECR}/ns/app: 46`],
+    ["a space", `${SEOUL_REGISTRY}/ns/app: 46`],
     ["a sentence", "run the app"],
-    ["an uppercase repository", `${ECR}/NS/app:1`],
-    ["an empty tag", `${ECR}/ns/app:`],
-    ["a tag starting with a dot", `${ECR}/ns/app:.1`],
-    ["a short digest", `${ECR}/ns/app@sha256:abc`],
+    ["an uppercase repository", `${SEOUL_REGISTRY}/NS/app:1`],
+    ["an empty tag", `${SEOUL_REGISTRY}/ns/app:`],
+    ["a tag starting with a dot", `${SEOUL_REGISTRY}/ns/app:.1`],
+    ["a short digest", `${SEOUL_REGISTRY}/ns/app@sha256:abc`],
     ["a URL with a scheme", "https://example.com/ns/app"],
-    ["a trailing slash", `${ECR}/ns/`],
-    ["a double slash", `${ECR}//app`],
+    ["a trailing slash", `${SEOUL_REGISTRY}/ns/`],
+    ["a double slash", `${SEOUL_REGISTRY}//app`],
     ["a bad host", "-bad-.example/app"],
   ])("rejects %s", (_label, value) => {
     expect(parseImageReference(value)).toBeUndefined();
@@ -83,9 +83,9 @@ describe("parseImageReference", () => {
 
 describe("formatImageReference", () => {
   it.each([
-    `${ECR}/snutt-dev/snutt-timetable:46`,
-    `${ECR}/ns/app:1.4.0@${DIGEST}`,
-    `${ECR}/ns/app@${DIGEST}`,
+    `${SEOUL_REGISTRY}/snutt-dev/snutt-timetable:46`,
+    `${SEOUL_REGISTRY}/ns/app:1.4.0@${DIGEST}`,
+    `${SEOUL_REGISTRY}/ns/app@${DIGEST}`,
     "localhost:5000/ns/app",
     "nginx:1.27",
   ])("round-trips %s", (value) => {

@@ -9,7 +9,8 @@ import type { ImagePushClock } from "../../lambda/core/update/image-push-clock.t
 import { updateManifests } from "../../lambda/core/update/update-manifests.ts";
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
-import { ecrPush as push, SEOUL_REGISTRY } from "../support/ecr-push.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { ecrPush as push } from "../support/ecr-push.ts";
 import { createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
 
 // Counts the real resolveTargets calls (the function itself still runs).

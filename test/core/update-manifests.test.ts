@@ -8,17 +8,17 @@ import type { ImagePushClock, PushedAtAnswer } from "../../lambda/core/update/im
 import { updateManifests } from "../../lambda/core/update/update-manifests.ts";
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
 
-const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 const repos: string[] = [];
 afterAll(async () => {
   await Promise.all(repos.map(removeDir));
 });
 
 function deployment(name: string, image: string): string {
-  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name} # keep me\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${REGISTRY}/${image}\n`;
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name} # keep me\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${SEOUL_REGISTRY}/${image}\n`;
 }
 
 async function gitops(files: Record<string, string>): Promise<string> {
@@ -157,6 +157,32 @@ describe("updateManifests", () => {
     expect(report.images[0]?.outcome).toBe("stale");
     expect(report.images[0]?.reason).toContain("tag 47");
     expect(await commitCount(dir)).toBe(2);
+  });
+
+  it("orders by version, not push time, under order: semver: a higher version pushed earlier still lands", async () => {
+    const dir = await gitops({
+      ".heimdall.yaml":
+        "version: 1\ntargets:\n  - repository: snutt-dev/app\n    paths: [apps/snutt-dev/**]\n    order: semver\n",
+      "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:1.3.1"),
+    });
+    const clock = fixedClock({
+      "snutt-dev/app:1.3.1": { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") },
+    });
+    const higher = await updateManifests({
+      pushes: [push("snutt-dev/app", "1.4.0", "2026-11-20T10:00:00Z")],
+      gitops: createLocalGitOps({ dir }),
+      clock,
+    });
+    expect(higher.outcome).toBe("updated");
+    expect(higher.warnings).toEqual([]);
+    const lower = await updateManifests({
+      pushes: [push("snutt-dev/app", "1.3.2", "2026-11-20T11:00:00Z")],
+      gitops: createLocalGitOps({ dir }),
+      clock,
+    });
+    expect(lower.outcome).toBe("stale");
+    expect(lower.images[0]?.reason).toBe("older version 1.3.2 < 1.4.0");
+    expect(await commitCount(dir)).toBe(3);
   });
 
   it("does not take a push in the same second as the deployed one for an older one", () =>

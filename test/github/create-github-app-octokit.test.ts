@@ -4,16 +4,14 @@ import { SecretError } from "../../lambda/aws/secret-error.ts";
 import { createGitHubAppOctokit } from "../../lambda/github/create-github-app-octokit.ts";
 import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
 import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
+import { APP_KEYS } from "../support/app-keys.ts";
+import { APP_ID, GITOPS_NAME, GITOPS_OWNER } from "../support/constants.ts";
 import {
-  APP_ID,
   type GitHubFixture,
   isGraphql,
   isTokenRequest,
-  KEYS,
-  OWNER,
-  REPO,
   useGitHubFixture,
-} from "./github-fixture.ts";
+} from "../support/github-fixture.ts";
 
 const FILES = { "apps/snutt-dev/timetable/deployment.yaml": "image: x:1\n" };
 const READ = { roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] } as const;
@@ -24,15 +22,15 @@ afterEach(() => {
 });
 
 function repoOf(f: GitHubFixture) {
-  return createGitHubGitOps({ octokit: f.octokit, owner: OWNER, repo: REPO });
+  return createGitHubGitOps({ octokit: f.octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
 }
 
 describe("createGitHubAppOctokit authentication", () => {
   it.each([
-    ["PKCS#1", KEYS.privateKeyPkcs1],
-    ["PKCS#8", KEYS.privateKeyPkcs8],
-    ["PKCS#1 with CRLF line breaks", KEYS.privateKeyPkcs1.replaceAll("\n", "\r\n")],
-    ["PKCS#8 on one line with escaped \\n", KEYS.privateKeyPkcs8.trim().replaceAll("\n", "\\n")],
+    ["PKCS#1", APP_KEYS.privateKeyPkcs1],
+    ["PKCS#8", APP_KEYS.privateKeyPkcs8],
+    ["PKCS#1 with CRLF line breaks", APP_KEYS.privateKeyPkcs1.replaceAll("\n", "\r\n")],
+    ["PKCS#8 on one line with escaped \\n", APP_KEYS.privateKeyPkcs8.trim().replaceAll("\n", "\\n")],
   ])("signs in with a %s key", async (_, privateKey) => {
     const f = await start(FILES, { octokit: { privateKey } });
     const snapshot = await repoOf(f).read(READ);
@@ -45,7 +43,7 @@ describe("createGitHubAppOctokit authentication", () => {
       type: "pkcs8",
       format: "pem",
     });
-    const base = { appId: APP_ID, owner: OWNER, repo: REPO };
+    const base = { appId: APP_ID, owner: GITOPS_OWNER, repo: GITOPS_NAME };
     expect(() => createGitHubAppOctokit({ ...base, privateKey: ec.toString() })).toThrow(SecretError);
     expect(() => createGitHubAppOctokit({ ...base, privateKey: "ghp_not_a_key" })).toThrow(/not PEM text/);
     const garbled = "-----BEGIN RSA PRIVATE KEY-----\nSECRETSECRET\n-----END RSA PRIVATE KEY-----";
@@ -140,15 +138,15 @@ describe("createGitHubAppOctokit authentication", () => {
     const f = await start(FILES);
     const octokit = createGitHubAppOctokit({
       appId: APP_ID,
-      privateKey: KEYS.privateKeyPkcs1,
-      owner: OWNER,
-      repo: REPO,
+      privateKey: APP_KEYS.privateKeyPkcs1,
+      owner: GITOPS_OWNER,
+      repo: GITOPS_NAME,
       baseUrl: `${f.emulator.url}/api/v3`,
     });
-    const snapshot = await createGitHubGitOps({ octokit, owner: OWNER, repo: REPO }).read(READ);
+    const snapshot = await createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME }).read(READ);
     expect(snapshot.headOid).toBe(await f.emulator.head());
     expect(f.emulator.requests.map((r) => r.path)).toEqual([
-      `/api/v3/repos/${OWNER}/${REPO}/installation`,
+      `/api/v3/repos/${GITOPS_OWNER}/${GITOPS_NAME}/installation`,
       "/api/v3/app/installations/777/access_tokens",
       "/api/graphql",
     ]);

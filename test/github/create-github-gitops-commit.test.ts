@@ -1,22 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
 import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
-import { deployment, OWNER, REPO, useGitHubFixture } from "./github-fixture.ts";
-
-const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+import { GITOPS_NAME, GITOPS_OWNER, SEOUL_REGISTRY } from "../support/constants.ts";
+import { deployment, useGitHubFixture } from "../support/github-fixture.ts";
 
 const start = useGitHubFixture();
 
 describe("createGitHubGitOps commit", () => {
   it("spaces its own commits at least a second apart (GitHub's guidance for mutations), not its reads", async () => {
     const path = "apps/snutt-dev/app/deployment.yaml";
-    const { octokit } = await start({ [path]: deployment("app", `${REGISTRY}/snutt-dev/app:1`) });
+    const { octokit } = await start({ [path]: deployment("app", `${SEOUL_REGISTRY}/snutt-dev/app:1`) });
     let clock = 10_000;
     const waits: number[] = [];
     const repository = createGitHubGitOps({
       octokit,
-      owner: OWNER,
-      repo: REPO,
+      owner: GITOPS_OWNER,
+      repo: GITOPS_NAME,
       now: () => clock,
       sleep: async (ms) => {
         waits.push(ms);
@@ -41,11 +40,11 @@ describe("createGitHubGitOps commit", () => {
     for (let i = 0; i < 20; i++) {
       files[`apps/snutt-dev/app-${i}/deployment.yaml`] = deployment(
         `app-${i}`,
-        `${REGISTRY}/snutt-dev/app-${i}:1`,
+        `${SEOUL_REGISTRY}/snutt-dev/app-${i}:1`,
       );
     }
     const { emulator, octokit } = await start(files);
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] }); // warms the token
     const before = emulator.requests.length;
     const headBefore = await emulator.head();
@@ -65,7 +64,7 @@ describe("createGitHubGitOps commit", () => {
     expect(made.map((r) => r.operation)).toEqual(["graphql query", "graphql mutation"]);
     const [commit] = await emulator.commits();
     expect(result.oid).toBe(commit?.oid);
-    expect(result.url).toBe(`https://github.com/${OWNER}/${REPO}/commit/${result.oid}`);
+    expect(result.url).toBe(`https://github.com/${GITOPS_OWNER}/${GITOPS_NAME}/commit/${result.oid}`);
     expect(commit).toMatchObject({
       parents: [headBefore],
       headline: "Automated commit by ECR push (snutt-dev/app-7:2)",
@@ -80,7 +79,7 @@ describe("createGitHubGitOps commit", () => {
 
   it("throws StaleHeadError and overwrites nothing when the branch moved since the read", async () => {
     const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     let theirs = "";
     emulator.faults.beforeMutation(async () => {
@@ -107,7 +106,7 @@ describe("createGitHubGitOps commit", () => {
       { "apps/ns/a/d.yaml": "image: x:1\n" },
       { emulator: { defaultBranch: "trunk" } },
     );
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     await repository.commit({
       expectedHeadOid: snapshot.headOid,
@@ -117,7 +116,7 @@ describe("createGitHubGitOps commit", () => {
     });
     expect(await emulator.readFile("apps/ns/a/d.yaml", "trunk")).toBe("image: x:2\n");
 
-    const pinned = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO, branch: "trunk" });
+    const pinned = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME, branch: "trunk" });
     const again = await pinned.read({ roots: ["apps/ns"], configPaths: [] });
     expect(again.files.get("apps/ns/a/d.yaml")).toBe("image: x:2\n");
     await pinned.commit({
@@ -131,7 +130,7 @@ describe("createGitHubGitOps commit", () => {
 
   it("retries a commit that got a 502 and commits once", async () => {
     const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     emulator.faults.failNext(1, 502, (r) => r.graphqlFields.includes("createCommitOnBranch"));
 
@@ -167,7 +166,7 @@ describe("createGitHubGitOps commit", () => {
       { "apps/ns/a/d.yaml": "image: x:1\n" },
       { octokit: { request: { fetch: lossyFetch } } },
     );
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
 
     const result = await repository.commit({
@@ -187,7 +186,7 @@ describe("createGitHubGitOps commit", () => {
 
   it("does not take someone else's commit with the same parent for its own", async () => {
     const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     // Same message and parent, but different content: a human's commit, not the one we sent.
     emulator.faults.beforeMutation(async () => {
@@ -225,7 +224,7 @@ describe("createGitHubGitOps commit", () => {
       { octokit: { request: { fetch: lossyFetch } } },
     );
     emulatorRef = emulator;
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
 
     const result = await repository.commit({
@@ -242,7 +241,7 @@ describe("createGitHubGitOps commit", () => {
 
   it("does not take a concurrent copy's identical commit for its own when its own request was answered", async () => {
     const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
     // Another invocation of the same event got there first: same parent, same message, same text.
     emulator.faults.beforeMutation(async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
 import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
+import { GITOPS_NAME, GITOPS_OWNER, SEOUL_REGISTRY } from "../support/constants.ts";
 import { BLOB_TEXT_LIMIT_BYTES } from "../support/github-emulator/graphql-model.ts";
-import { deployment, isGraphql, OWNER, REPO, useGitHubFixture } from "./github-fixture.ts";
+import { deployment, isGraphql, useGitHubFixture } from "../support/github-fixture.ts";
 
-const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
-const TIMETABLE = `${REGISTRY}/snutt-dev/snutt-timetable`;
+const TIMETABLE = `${SEOUL_REGISTRY}/snutt-dev/snutt-timetable`;
 
 const start = useGitHubFixture();
 
@@ -18,11 +18,11 @@ describe("createGitHubGitOps read", () => {
       "apps/snutt-dev/snutt-ev/overlays/prod/patch.yaml": "kind: Kustomization\n",
       "apps/snutt-prod/snutt-timetable/deployment.yaml": deployment(
         "snutt-timetable",
-        `${REGISTRY}/snutt-prod/x:1`,
+        `${SEOUL_REGISTRY}/snutt-prod/x:1`,
       ),
       ".heimdall.yml": "version: 1\n",
     });
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
 
     const snapshot = await repository.read({
       roots: ["apps/snutt-dev"],
@@ -43,7 +43,7 @@ describe("createGitHubGitOps read", () => {
 
   it("reads the whole tree for root '' and nothing for roots that do not exist", async () => {
     const { octokit } = await start({ "a.yaml": "a: 1\n", "apps/x/b.yaml": "b: 2\n", "docs/c.txt": "c\n" });
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
 
     const whole = await repository.read({ roots: [""], configPaths: [] });
     expect([...whole.files.keys()].sort()).toEqual(["a.yaml", "apps/x/b.yaml"]);
@@ -56,7 +56,7 @@ describe("createGitHubGitOps read", () => {
   it("keeps CRLF line breaks and a byte-order mark exactly", async () => {
     const text = "\uFEFFkind: Deployment\r\nimage: x:1\r\n";
     const { octokit } = await start({ "apps/ns/a/d.yaml": text });
-    const snapshot = await createGitHubGitOps({ octokit, owner: OWNER, repo: REPO }).read({
+    const snapshot = await createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME }).read({
       roots: ["apps/ns"],
       configPaths: [],
     });
@@ -68,7 +68,7 @@ describe("createGitHubGitOps read", () => {
       "apps/ns/app/a/b/c/deep.yaml": "deep: true\n",
       "apps/ns/app/shallow.yaml": "shallow: true\n",
     });
-    const repository = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO, treeDepth: 2 });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME, treeDepth: 2 });
     const headBefore = await emulator.head();
     const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
 
@@ -97,8 +97,8 @@ describe("createGitHubGitOps read", () => {
     );
     const snapshot = await createGitHubGitOps({
       octokit: { request: octokit.request, graphql: racing as typeof octokit.graphql },
-      owner: OWNER,
-      repo: REPO,
+      owner: GITOPS_OWNER,
+      repo: GITOPS_NAME,
       treeDepth: 1,
     }).read({ roots: ["apps/ns"], configPaths: [] });
     expect(pushed).toBe(true);
@@ -112,7 +112,7 @@ describe("createGitHubGitOps read", () => {
       "apps/ns/app/big.yaml": big,
       "apps/ns/app/small.yaml": "small: 1\n",
     });
-    const snapshot = await createGitHubGitOps({ octokit, owner: OWNER, repo: REPO }).read({
+    const snapshot = await createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME }).read({
       roots: ["apps/ns"],
       configPaths: [],
     });
@@ -123,7 +123,12 @@ describe("createGitHubGitOps read", () => {
 
   it("says which branch is missing when a configured branch does not exist", async () => {
     const { octokit } = await start({ "a.yaml": "a: 1\n" });
-    const read = createGitHubGitOps({ octokit, owner: OWNER, repo: REPO, branch: "release" }).read({
+    const read = createGitHubGitOps({
+      octokit,
+      owner: GITOPS_OWNER,
+      repo: GITOPS_NAME,
+      branch: "release",
+    }).read({
       roots: [""],
       configPaths: [],
     });
@@ -133,7 +138,7 @@ describe("createGitHubGitOps read", () => {
 
   it("says the App may not be installed when the repository cannot be resolved", async () => {
     const { octokit } = await start({ "a.yaml": "a: 1\n" });
-    const error = await createGitHubGitOps({ octokit, owner: OWNER, repo: "not-there" })
+    const error = await createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: "not-there" })
       .read({ roots: [""], configPaths: [] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubApiError);

@@ -2,14 +2,13 @@ import { describe, expect, it } from "vitest";
 import { DeadlineExceededError } from "../../lambda/core/update/deadline-exceeded-error.ts";
 import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
 import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
+import { GITOPS_NAME, GITOPS_OWNER } from "../support/constants.ts";
 import {
   type GitHubFixture,
   isGraphql,
   isTokenRequest,
-  OWNER,
-  REPO,
   useGitHubFixture,
-} from "./github-fixture.ts";
+} from "../support/github-fixture.ts";
 
 const FILES = { "apps/snutt-dev/timetable/deployment.yaml": "image: x:1\n" };
 const READ = { roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] } as const;
@@ -17,7 +16,7 @@ const READ = { roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] } as c
 const start = useGitHubFixture();
 
 function repoOf(f: GitHubFixture) {
-  return createGitHubGitOps({ octokit: f.octokit, owner: OWNER, repo: REPO });
+  return createGitHubGitOps({ octokit: f.octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
 }
 
 describe("installation tokens", () => {

@@ -3,7 +3,8 @@ import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
 import { createGitHubGitOps } from "../../lambda/github/create-github-gitops.ts";
 import { GitHubApiError } from "../../lambda/github/github-api-error.ts";
 import { toGitHubApiError } from "../../lambda/github/to-github-api-error.ts";
-import { type GitHubFixture, isGraphql, OWNER, REPO, startGitHub } from "./github-fixture.ts";
+import { GITOPS_NAME, GITOPS_OWNER } from "../support/constants.ts";
+import { type GitHubFixture, isGraphql, startGitHub } from "../support/github-fixture.ts";
 
 const FILES = { "apps/ns/a/d.yaml": "image: x:1\n" };
 const CONTEXT = { action: "committing to wafflestudio/gitops@main", repository: "wafflestudio/gitops" };
@@ -29,7 +30,7 @@ async function commitAnswered(answer: { status: number; body: unknown; headers?:
     return fetch(input, init);
   };
   fixture = await startGitHub(FILES, { octokit: { request: { fetch: replacing } } });
-  const repository = createGitHubGitOps({ octokit: fixture.octokit, owner: OWNER, repo: REPO });
+  const repository = createGitHubGitOps({ octokit: fixture.octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
   const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
   return repository
     .commit({

@@ -7,10 +7,10 @@ import type { GitOpsRepository, ReadRequest } from "../../lambda/core/update/git
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { createHandler, DEADLINE_SAFETY_MARGIN_MS } from "../../lambda/runtime/create-handler.ts";
+import { captureOutput, summaryLines } from "../support/capture-output.ts";
+import { lambdaContext } from "../support/github-scenario.ts";
+import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
 import { createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
-import { captureOutput, summaryLines } from "./support/capture-output.ts";
-import { lambdaContext } from "./support/github-scenario.ts";
-import { deployment, pushEvent, sqsBatch } from "./support/lambda-events.ts";
 
 const TIMETABLE = "apps/snutt-dev/snutt-timetable/deployment.yaml";
 const dirs: string[] = [];

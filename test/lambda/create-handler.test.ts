@@ -10,9 +10,10 @@ import type { ImagePushClock } from "../../lambda/core/update/image-push-clock.t
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { createHandler } from "../../lambda/runtime/create-handler.ts";
+import { captureOutput, metricTotal, summaryLines } from "../support/capture-output.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
 import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
-import { captureOutput, metricTotal, summaryLines } from "./support/capture-output.ts";
-import { deployment, pushEvent, REGISTRY, sqsBatch } from "./support/lambda-events.ts";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -186,13 +187,57 @@ describe("createHandler over a real git repository", () => {
     expect(metricTotal(lines, "Ignored")).toBe(2);
   });
 
+  it("reports paused and semver-refused pushes as outcomes, never retried, and lists what it left alone", async () => {
+    const prod = "apps/snutt-prod/snutt-timetable/deployment.yaml";
+    const dir = await gitops({
+      ".heimdall.yaml": [
+        "version: 1",
+        "targets:",
+        "  - repository: snutt-dev/*",
+        "    paths: [apps/snutt-dev/**]",
+        "    paused: true",
+        "    pausedReason: incident 4711",
+        "  - repository: snutt-prod/*",
+        "    paths: [apps/snutt-prod/**]",
+        "    order: semver",
+        "",
+      ].join("\n"),
+      [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45"),
+      [prod]: deployment("snutt-timetable", "snutt-prod/snutt-timetable:1.3.0"),
+    });
+    const before = await commitCount(dir);
+    const handler = handlerFor(async () => ({ gitops: createLocalGitOps({ dir }) }));
+    const { result, lines } = await captureOutput(() =>
+      handler(
+        sqsBatch([
+          pushEvent("snutt-dev/snutt-timetable", "46"),
+          pushEvent("snutt-prod/snutt-timetable", "1.2.5"),
+          pushEvent("snutt-prod/snutt-timetable", "latest", "2026-11-20T10:00:01Z"),
+        ]),
+      ),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await commitCount(dir)).toBe(before);
+    const summaries = summaryLines(lines);
+    expect(summaries.map((line) => [line.outcome, line.tag, line.reason])).toEqual([
+      ["paused", "46", "targets[0] is paused: incident 4711"],
+      ["stale", "1.2.5", "older version 1.2.5 < 1.3.0"],
+      ["ignored", "latest", expect.stringMatching(/^tag-rejected: .*'latest' is not a semantic version/)],
+    ]);
+    expect(summaries[1]?.skipped).toEqual([
+      `${prod}: spec.template.spec.containers[0].image ${SEOUL_REGISTRY}/snutt-prod/snutt-timetable:1.3.0 (older version 1.2.5 < 1.3.0)`,
+    ]);
+    expect(metricTotal(lines, "Paused")).toBe(1);
+    expect(metricTotal(lines, "Stale")).toBe(1);
+  });
+
   it("skips an out-of-order push when ECR says the deployed tag is newer", async () => {
     const dir = await gitops({ [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:47") });
     const before = await commitCount(dir);
     const clock: ImagePushClock = {
       // Answers from a fixed ECR history, not from what the test expects: 47 was pushed after 46.
       pushedAt: async ({ registry, imageRepository: repository, tag }) =>
-        registry === REGISTRY && repository === "snutt-dev/snutt-timetable" && tag === "47"
+        registry === SEOUL_REGISTRY && repository === "snutt-dev/snutt-timetable" && tag === "47"
           ? { kind: "known", pushedAt: new Date("2026-11-20T10:05:00Z") }
           : { kind: "unknown", reason: "ImageNotFoundException" },
     };

@@ -3,23 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildLambda } from "../../scripts/build.ts";
+import { APP_KEYS, KEY_MARKER } from "../support/app-keys.ts";
 import { imageConfig, imageManifest } from "../support/blob-server.ts";
+import { metricTotal, summaryLines } from "../support/capture-output.ts";
+import { APP_ID, GITOPS_NAME, GITOPS_OWNER, INSTALLATION_ID, SECRET_ARN } from "../support/constants.ts";
+import { type FakeAwsJsonEndpoint, startFakeAwsJsonEndpoint } from "../support/fake-aws-json-endpoint.ts";
 import {
   createGitHubEmulator,
   type GitHubEmulator,
 } from "../support/github-emulator/create-github-emulator.ts";
-import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
+import { type ContainerRun, invokeBundle } from "../support/invoke-bundle.ts";
+import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
 import { removeDir } from "../support/temp-git-repo.ts";
-import { metricTotal, summaryLines } from "./support/capture-output.ts";
-import { type FakeAwsJsonEndpoint, startFakeAwsJsonEndpoint } from "./support/fake-aws-json-endpoint.ts";
-import { type ContainerRun, invokeBundle } from "./support/invoke-bundle.ts";
-import { deployment, pushEvent, sqsBatch } from "./support/lambda-events.ts";
 
-const keys = generateAppKeyPair();
-const KEY_LINE = keys.privateKeyPkcs1.split("\n")[5] ?? "unreachable";
-const APP_ID = 4242;
-const INSTALLATION_ID = 777;
-const SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-app-AbCdEf";
 const TIMETABLE = "apps/snutt-dev/snutt-timetable/deployment.yaml";
 
 let workDir = "";
@@ -47,20 +43,20 @@ afterAll(async () => {
 
 async function gitops(files: Record<string, string>) {
   const gh = await createGitHubEmulator({
-    owner: "wafflestudio",
-    repo: "gitops",
+    owner: GITOPS_OWNER,
+    repo: GITOPS_NAME,
     files,
     appId: APP_ID,
-    publicKey: keys.publicKey,
+    publicKey: APP_KEYS.publicKey,
     installationId: INSTALLATION_ID,
   });
   emulators.push(gh);
   aws.secrets.set(
     SECRET_ARN,
-    JSON.stringify({ appId: APP_ID, privateKey: keys.privateKeyPkcs1, installationId: INSTALLATION_ID }),
+    JSON.stringify({ appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs1, installationId: INSTALLATION_ID }),
   );
   const env = {
-    GITOPS_REPO: "wafflestudio/gitops",
+    GITOPS_REPO: `${GITOPS_OWNER}/${GITOPS_NAME}`,
     GITHUB_APP_SECRET_ARN: SECRET_ARN,
     GITHUB_API_URL: gh.url,
     AWS_REGION: "ap-northeast-2",
@@ -75,7 +71,7 @@ async function gitops(files: Record<string, string>) {
 }
 
 function expectNoSecrets(run: ContainerRun): void {
-  expect(run.output).not.toContain(KEY_LINE);
+  expect(run.output).not.toContain(KEY_MARKER);
   expect(run.output).not.toMatch(/ghs_[A-Za-z0-9]{20,}/);
   expect(run.output).not.toContain("wJalrXUtnFEMI");
 }

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runGit } from "../../lambda/local/run-git.ts";
-import { captureOutput, metricTotal, summaryLines } from "./support/capture-output.ts";
+import { captureOutput, metricTotal, summaryLines } from "../support/capture-output.ts";
 import {
   closeEmulators,
   lambdaContext,
   resetAws,
   startGitHubScenario as scenario,
-} from "./support/github-scenario.ts";
-import { deployment, pushEvent } from "./support/lambda-events.ts";
+} from "../support/github-scenario.ts";
+import { deployment, pushEvent } from "../support/lambda-events.ts";
 
 beforeEach(resetAws);
 afterEach(closeEmulators);

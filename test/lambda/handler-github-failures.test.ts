@@ -1,19 +1,17 @@
 import { GetSecretValueCommand, ResourceNotFoundException } from "@aws-sdk/client-secrets-manager";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { APP_KEYS, KEY_MARKER } from "../support/app-keys.ts";
+import { captureOutput, metricTotal, summaryLines } from "../support/capture-output.ts";
+import { APP_ID, SECRET_ARN } from "../support/constants.ts";
 import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
-import { captureOutput, metricTotal, summaryLines } from "./support/capture-output.ts";
 import {
-  APP_ID,
   closeEmulators,
-  KEY_MARKER,
-  keys,
   resetAws,
-  SECRET_ARN,
   startGitHubScenario as scenario,
   secrets,
-} from "./support/github-scenario.ts";
-import { deployment, pushEvent, sqsBatch } from "./support/lambda-events.ts";
+} from "../support/github-scenario.ts";
+import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
 
 const TIMETABLE = "apps/snutt-dev/snutt-timetable/deployment.yaml";
 const timetable = () => ({ [TIMETABLE]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45") });
@@ -83,7 +81,7 @@ describe("handler over the GitHub emulator (sources): failures", () => {
     secrets.reset();
     secrets
       .on(GetSecretValueCommand)
-      .resolves({ SecretString: JSON.stringify({ appId: APP_ID, privateKey: keys.privateKeyPkcs8 }) });
+      .resolves({ SecretString: JSON.stringify({ appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs8 }) });
     const retry = await captureOutput(() =>
       handler(sqsBatch([pushEvent("snutt-dev/snutt-timetable", "46")])),
     );
@@ -106,7 +104,7 @@ describe("handler over the GitHub emulator (sources): failures", () => {
     secrets.reset();
     secrets
       .on(GetSecretValueCommand)
-      .resolves({ SecretString: JSON.stringify({ appId: APP_ID, privateKey: keys.privateKeyPkcs1 }) });
+      .resolves({ SecretString: JSON.stringify({ appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs1 }) });
     const fixed = await captureOutput(() => handler(sqsBatch([event])));
     expect(fixed.result).toEqual({ batchItemFailures: [] });
     expect(await newCommits()).toBe(1);

@@ -1,19 +1,19 @@
 import { DescribeImagesCommand } from "@aws-sdk/client-ecr";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { captureOutput, metricTotal, summaryLines } from "./support/capture-output.ts";
+import { KEY_MARKER } from "../support/app-keys.ts";
+import { captureOutput, metricTotal, summaryLines } from "../support/capture-output.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 import {
   closeEmulators,
   ecr,
-  KEY_MARKER,
   resetAws,
   startGitHubScenario as scenario,
   secrets,
-} from "./support/github-scenario.ts";
-import { deployment, pushEvent, sqsBatch } from "./support/lambda-events.ts";
+} from "../support/github-scenario.ts";
+import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
 
 const TIMETABLE = "apps/snutt-dev/snutt-timetable/deployment.yaml";
-const DEV = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
 
 beforeEach(resetAws);
 afterEach(closeEmulators);
@@ -137,7 +137,9 @@ describe("handler over the GitHub emulator (sources)", () => {
     );
     expect(summaryLines(lines)).toEqual([expect.objectContaining({ outcome: "stale", tag: "46" })]);
     expect(await newCommits()).toBe(0);
-    expect(ecr.commandCalls(DescribeImagesCommand)[0]?.args[0].input.registryId).toBe(DEV.split(".")[0]);
+    expect(ecr.commandCalls(DescribeImagesCommand)[0]?.args[0].input.registryId).toBe(
+      SEOUL_REGISTRY.split(".")[0],
+    );
   });
 
   it("does not ask ECR when STALE_EVENT_CHECK=false", async () => {

@@ -1,9 +1,14 @@
 import { BatchGetImageCommand, ECRServiceException } from "@aws-sdk/client-ecr";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type BlobServer, imageConfig, startBlobServer, storeImage } from "../support/blob-server.ts";
-import { captureOutput, summaryLines } from "./support/capture-output.ts";
-import { closeEmulators, ecr, resetAws, startGitHubScenario as scenario } from "./support/github-scenario.ts";
-import { deployment, pushEvent } from "./support/lambda-events.ts";
+import { captureOutput, summaryLines } from "../support/capture-output.ts";
+import {
+  closeEmulators,
+  ecr,
+  resetAws,
+  startGitHubScenario as scenario,
+} from "../support/github-scenario.ts";
+import { deployment, pushEvent } from "../support/lambda-events.ts";
 
 const TIMETABLE = "apps/snutt-dev/snutt-timetable/deployment.yaml";
 const SHA = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432";

@@ -1,7 +1,5 @@
 import type { EcrPush } from "../../lambda/core/event/ecr-push.ts";
-
-export const SEOUL_REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
-export const PUSH_DIGEST = `sha256:${"ab".repeat(32)}`;
+import { PUSH_DIGEST, SEOUL_REGISTRY } from "./constants.ts";
 
 /** A parsed push of `repository:tag` to the Seoul registry, as `parseEcrEvent` returns it. */
 export function ecrPush(repository: string, tag: string, time = "2026-11-20T10:00:00Z"): EcrPush {

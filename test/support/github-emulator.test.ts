@@ -3,6 +3,8 @@ import { promisify } from "node:util";
 import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP_KEYS } from "./app-keys.ts";
+import { APP_ID, INSTALLATION_ID } from "./constants.ts";
 import {
   createGitHubEmulator,
   type GitHubEmulator,
@@ -14,9 +16,6 @@ import { loadOpenApiCatalog } from "./github-emulator/openapi-catalog.ts";
 import { signAppJwt } from "./github-emulator/sign-app-jwt.ts";
 
 const run = promisify(execFile);
-const keys = generateAppKeyPair();
-const APP_ID = 4242;
-const INSTALLATION_ID = 777;
 const OWNER = "wafflestudio";
 const REPO = "waffle-world";
 const TIMETABLE = "apps/snutt-dev/snutt-timetable/deployment.yaml";
@@ -33,14 +32,14 @@ function options(overrides: Partial<GitHubEmulatorOptions> = {}): GitHubEmulator
       "README.md": "# gitops\n",
     },
     appId: APP_ID,
-    publicKey: keys.publicKey,
+    publicKey: APP_KEYS.publicKey,
     installationId: INSTALLATION_ID,
     ...overrides,
   };
 }
 
 async function installationToken(emulator: GitHubEmulator): Promise<string> {
-  const jwt = signAppJwt({ appId: APP_ID, privateKey: keys.privateKeyPkcs1 });
+  const jwt = signAppJwt({ appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs1 });
   const response = await fetch(`${emulator.url}/app/installations/${INSTALLATION_ID}/access_tokens`, {
     method: "POST",
     headers: { authorization: `Bearer ${jwt}`, accept: "application/vnd.github+json" },
@@ -346,7 +345,7 @@ describe("GitHub emulator auth", () => {
 
   it("accepts an app JWT on app endpoints and returns the installation", async () => {
     const response = await installation(
-      `Bearer ${signAppJwt({ appId: APP_ID, privateKey: keys.privateKeyPkcs8 })}`,
+      `Bearer ${signAppJwt({ appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs8 })}`,
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -364,17 +363,17 @@ describe("GitHub emulator auth", () => {
         "A JSON web token could not be decoded",
       ],
       [
-        signAppJwt({ appId: APP_ID + 1, privateKey: keys.privateKeyPkcs1 }),
+        signAppJwt({ appId: APP_ID + 1, privateKey: APP_KEYS.privateKeyPkcs1 }),
         "A JSON web token could not be decoded",
       ],
       [
-        signAppJwt({ appId: APP_ID, privateKey: keys.privateKeyPkcs1, lifetimeSeconds: 3600 }),
+        signAppJwt({ appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs1, lifetimeSeconds: 3600 }),
         "'Expiration time' claim ('exp') is too far in the future",
       ],
       [
         signAppJwt({
           appId: APP_ID,
-          privateKey: keys.privateKeyPkcs1,
+          privateKey: APP_KEYS.privateKeyPkcs1,
           nowSeconds: Math.floor(clock / 1000) - 3600,
         }),
         "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
@@ -403,7 +402,9 @@ describe("GitHub emulator auth", () => {
     expect(await ok.json()).toMatchObject({ default_branch: "main", full_name: `${OWNER}/${REPO}` });
 
     const jwtOnRepo = await fetch(`${emulator.url}/repos/${OWNER}/${REPO}`, {
-      headers: { authorization: `Bearer ${signAppJwt({ appId: APP_ID, privateKey: keys.privateKeyPkcs1 })}` },
+      headers: {
+        authorization: `Bearer ${signAppJwt({ appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs1 })}`,
+      },
     });
     expect(jwtOnRepo.status).toBe(401);
 
@@ -540,7 +541,7 @@ describe("GitHub emulator with real Octokit clients", () => {
       const octokit = new Octokit({
         baseUrl: emulator.url,
         authStrategy: createAppAuth,
-        auth: { appId: APP_ID, privateKey: keys.privateKeyPkcs1, installationId: INSTALLATION_ID },
+        auth: { appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs1, installationId: INSTALLATION_ID },
       });
       const answer = await octokit.graphql<{ repository: { defaultBranchRef: { target: { oid: string } } } }>(
         QUERY,
@@ -568,7 +569,7 @@ describe("GitHub emulator with real Octokit clients", () => {
       const octokit = new Octokit({
         baseUrl: `${emulator.url}/api/v3`,
         authStrategy: createAppAuth,
-        auth: { appId: APP_ID, privateKey: keys.privateKeyPkcs8, installationId: INSTALLATION_ID },
+        auth: { appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs8, installationId: INSTALLATION_ID },
       });
       const answer = await octokit.graphql<{ repository: { defaultBranchRef: { target: { oid: string } } } }>(
         QUERY,
@@ -593,7 +594,7 @@ describe("GitHub emulator with real Octokit clients", () => {
       const octokit = new Octokit({
         baseUrl: emulator.url,
         authStrategy: createAppAuth,
-        auth: { appId: APP_ID, privateKey: keys.privateKeyPkcs1, installationId: INSTALLATION_ID },
+        auth: { appId: APP_ID, privateKey: APP_KEYS.privateKeyPkcs1, installationId: INSTALLATION_ID },
         log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
       });
       await octokit.graphql(QUERY, { owner: OWNER, name: REPO });

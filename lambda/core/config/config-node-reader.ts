@@ -94,6 +94,26 @@ export class ConfigNodeReader {
     return value;
   }
 
+  /**
+   * Reads one of `allowed` (an enum such as `fallback: none`); anything else fails with the allowed
+   * values, e.g. `must be 'convention' or 'none', got 'never'`.
+   */
+  oneOf<T extends string>(entry: ConfigEntry, key: string, allowed: readonly T[]): T {
+    const value = this.string(entry, key);
+    if (!(allowed as readonly string[]).includes(value)) {
+      const quoted = allowed.map((item) => `'${item}'`);
+      const choices =
+        quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+      this.fail(entry.value, key, `must be ${choices}, got '${value}'`);
+    }
+    return value as T;
+  }
+
+  /** Reads `true` or `false` (unquoted or quoted: the failsafe schema reads both as strings). */
+  boolean(entry: ConfigEntry, key: string): boolean {
+    return this.oneOf(entry, key, ["true", "false"]) === "true";
+  }
+
   /** Reads a non-empty list of non-empty strings; `item(value, node, key)` validates each. */
   stringList<T>(
     entry: ConfigEntry,

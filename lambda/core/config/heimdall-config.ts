@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import { type ConfigEntry, ConfigNodeReader } from "./config-node-reader.ts";
 import { findPathGlobProblem } from "./path-globs.ts";
+import { readTargetPolicy, TARGET_POLICY_KEYS, type TargetPolicy } from "./read-target-policy.ts";
 
 /** Where the config file may live at the GitOps repository root; the first that exists wins. */
 export const CONFIG_PATHS: readonly string[] = [".heimdall.yaml", ".heimdall.yml"];
@@ -40,8 +41,8 @@ export interface HeimdallConfig {
   readonly targets: readonly HeimdallTarget[];
 }
 
-/** One `targets[i]` entry. */
-export interface HeimdallTarget {
+/** One `targets[i]` entry: where its pushes go, and the operator's policy for them. */
+export interface HeimdallTarget extends TargetPolicy {
   /** `targets[i]`, for messages. */
   readonly name: string;
   /** Glob over ECR repository names (`*` does not cross `/`). */
@@ -63,7 +64,7 @@ export const DEFAULT_CONFIG: HeimdallConfig = Object.freeze({
 });
 
 const TOP_KEYS = ["version", "commitMessage", "registries", "fallback", "targets"] as const;
-const TARGET_KEYS = ["repository", "paths", "tags", "registries"] as const;
+const TARGET_KEYS = ["repository", "paths", "tags", "registries", ...TARGET_POLICY_KEYS] as const;
 const FALLBACKS = ["convention", "none"] as const;
 
 // host[:port], DNS labels; enough to catch URLs, paths and typos such as a trailing dot.
@@ -123,13 +124,7 @@ export function parseHeimdallConfig(path: string, text: string): HeimdallConfig 
   const registries = top.get("registries");
   if (registries !== undefined) config.registries = readRegistries(reader, registries, "registries");
   const fallback = top.get("fallback");
-  if (fallback !== undefined) {
-    const value = reader.string(fallback, "fallback");
-    if (!(FALLBACKS as readonly string[]).includes(value)) {
-      reader.fail(fallback.value, "fallback", `must be 'convention' or 'none', got '${value}'`);
-    }
-    config.fallback = value as HeimdallConfig["fallback"];
-  }
+  if (fallback !== undefined) config.fallback = reader.oneOf(fallback, "fallback", FALLBACKS);
   const targets = top.get("targets");
   if (targets !== undefined) {
     config.targets = reader
@@ -171,6 +166,7 @@ function readTarget(
     repository,
     paths,
     registries: [],
+    ...readTargetPolicy(reader, entries, name),
   };
   const tags = entries.get("tags");
   if (tags !== undefined) target.tags = readTagPattern(reader, tags, `${name}.tags`);

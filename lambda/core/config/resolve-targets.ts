@@ -1,27 +1,44 @@
 import picomatch from "picomatch";
+import { parse, Range } from "semver";
 import type { EcrPush } from "../event/ecr-push.ts";
 import type { UnresolvedOutcome } from "../update/outcomes.ts";
 import type { HeimdallConfig, HeimdallTarget } from "./heimdall-config.ts";
 import { compilePathGlobs, type PathGlobs } from "./path-globs.ts";
+import type { TargetPolicy } from "./read-target-policy.ts";
 
 /**
- * Where one push may update manifests: the targets to edit, or why there are none.
- * `unmapped` and `tag-rejected` are expected outcomes (reported per image), not errors.
+ * Where one push may update manifests: the targets to edit (and the paused ones whose files stay as they
+ * are), or why there are none. `unmapped`, `tag-rejected` and `paused` are expected outcomes (reported per
+ * image), not errors.
  */
 export type TargetResolution =
-  | { readonly kind: "targets"; readonly targets: readonly ResolvedTarget[] }
+  | {
+      readonly kind: "targets";
+      readonly targets: readonly ResolvedTarget[];
+      /** Paused targets that match the push too: files they cover are never edited, whoever else covers them. */
+      readonly paused: readonly PausedTarget[];
+    }
   | { readonly kind: UnresolvedOutcome; readonly reason: string };
 
-/** Files a push may edit, and the registry hosts whose references to its repository count there. */
-export interface ResolvedTarget {
+/** Files a push may edit, the registry hosts whose references to its repository count there, and how to edit. */
+export interface ResolvedTarget extends Pick<TargetPolicy, "pinDigest" | "order"> {
   readonly paths: PathGlobs;
   /** The push's own registry first, then the config's global hosts, then the target's; no duplicates. */
   readonly registries: readonly string[];
 }
 
+/** A paused target that matches the push while another target applies. */
+export interface PausedTarget {
+  readonly paths: PathGlobs;
+  readonly registries: readonly string[];
+  /** `targets[1] is paused: release freeze`. */
+  readonly reason: string;
+}
+
 interface CompiledTarget {
   readonly matchesRepository: (name: string) => boolean;
   readonly tags: RegExp | undefined;
+  readonly range: Range | undefined;
   readonly paths: PathGlobs;
 }
 
@@ -33,14 +50,18 @@ const compiled = new WeakMap<HeimdallTarget, CompiledTarget>();
  * Resolves which files a push may edit under `config`.
  *
  * Every target whose `repository` glob matches the push's repository applies (their paths are
- * united by the caller, each with its own registries). Among those, targets whose `tags` regular
- * expression does not match the tag are dropped; if that drops all of them the result is
- * `tag-rejected`. When no target matches, `fallback: convention` (the default, and the only rule
- * without a config file) maps `team/app` to `apps/team/**`; `fallback: none` gives `unmapped`.
+ * united by the caller, each with its own registries). Among those, a target refuses the tag when its
+ * `tags` regular expression does not match it, when it orders by `semver` (or sets a `semver` range) and
+ * the tag is not a semantic version (`1.2.3`, `v1.2.3`, `1.2.3-rc.1`), or when the version is outside its
+ * range; if every target refuses, the result is `tag-rejected` with each target's reason. Of the targets
+ * that accept, paused ones edit nothing: when all are paused the result is `paused` with their reasons,
+ * otherwise they are returned in `paused` so that their files stay untouched. When no target matches,
+ * `fallback: convention` (the default, and the only rule without a config file) maps `team/app` to
+ * `apps/team/**`; `fallback: none` gives `unmapped`.
  *
  * @example
  * resolveTargets(push, DEFAULT_CONFIG);
- * // { kind: "targets", targets: [{ paths: <apps/snutt-dev/**>, registries: [push.registry] }] }
+ * // { kind: "targets", targets: [{ paths: <apps/snutt-dev/**>, registries: [push.registry], … }], paused: [] }
  */
 export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetResolution {
   const matching = config.targets.filter((target) => compile(target).matchesRepository(push.imageRepository));
@@ -59,25 +80,67 @@ export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetRes
         {
           paths: conventionGlobs(push.imageRepository),
           registries: unique([push.registry, ...config.registries]),
+          pinDigest: false,
+          order: "push-time",
         },
       ],
+      paused: [],
     };
   }
-  const accepting = matching.filter((target) => compile(target).tags?.test(push.tag) ?? true);
-  if (accepting.length === 0) {
-    const filters = matching.map((target) => `${target.name}.tags '${target.tags ?? ""}'`).join(", ");
-    return {
-      kind: "tag-rejected",
-      reason: `tag '${push.tag}' of '${push.imageRepository}' matches no tag filter of its targets (${filters})`,
-    };
-  }
+  const refusals = matching.map((target) => refusal(target, push.tag));
+  const accepting = matching.filter((_, index) => refusals[index] === undefined);
+  if (accepting.length === 0) return { kind: "tag-rejected", reason: rejection(push, matching, refusals) };
+  const registriesOf = (target: HeimdallTarget) =>
+    unique([push.registry, ...config.registries, ...target.registries]);
+  const active = accepting.filter((target) => !target.paused);
+  const paused = accepting
+    .filter((target) => target.paused)
+    .map((target) => ({
+      paths: compile(target).paths,
+      registries: registriesOf(target),
+      reason: `${target.name} is paused: ${target.pausedReason ?? `paused in ${config.file ?? "the config"}`}`,
+    }));
+  if (active.length === 0)
+    return { kind: "paused", reason: paused.map((target) => target.reason).join("; ") };
   return {
     kind: "targets",
-    targets: accepting.map((target) => ({
+    targets: active.map((target) => ({
       paths: compile(target).paths,
-      registries: unique([push.registry, ...config.registries, ...target.registries]),
+      registries: registriesOf(target),
+      pinDigest: target.pinDigest,
+      order: target.order,
     })),
+    paused,
   };
+}
+
+/** Why `target` refuses `tag`, as a clause of the `tag-rejected` reason; `undefined` when it accepts it. */
+function refusal(target: HeimdallTarget, tag: string): string | undefined {
+  const { tags, range } = compile(target);
+  if (tags !== undefined && !tags.test(tag)) return `${target.name}.tags '${target.tags ?? ""}'`;
+  if (target.order !== "semver" && range === undefined) return undefined;
+  const version = parse(tag);
+  if (version === null) {
+    const why = target.order === "semver" ? "orders by semver" : `has semver '${target.semver ?? ""}'`;
+    return `${target.name} ${why} and '${tag}' is not a semantic version (write tags like 1.2.3 or v1.2.3)`;
+  }
+  if (range !== undefined && !range.test(version)) {
+    return `${target.name}.semver '${target.semver ?? ""}' does not include version ${version.version}`;
+  }
+  return undefined;
+}
+
+function rejection(
+  push: EcrPush,
+  matching: readonly HeimdallTarget[],
+  refusals: readonly (string | undefined)[],
+): string {
+  const of = `tag '${push.tag}' of '${push.imageRepository}'`;
+  // Tag filters alone keep their long-standing wording; semver refusals say what each target wants.
+  if (matching.every((target, index) => refusals[index] === `${target.name}.tags '${target.tags ?? ""}'`)) {
+    return `${of} matches no tag filter of its targets (${refusals.join(", ")})`;
+  }
+  return `${of} is refused by every target that matches it: ${refusals.join("; ")}`;
 }
 
 /** The original tool's layout: the repository's first path segment is a folder under `apps/`. */
@@ -92,6 +155,7 @@ function compile(target: HeimdallTarget): CompiledTarget {
     entry = {
       matchesRepository: picomatch(target.repository, { dot: true }),
       tags: target.tags === undefined ? undefined : new RegExp(target.tags),
+      range: target.semver === undefined ? undefined : new Range(target.semver),
       paths: compilePathGlobs(target.paths),
     };
     compiled.set(target, entry);

@@ -14,7 +14,10 @@ export function rootsToRead(resolutions: Iterable<TargetResolution>): string[] {
   const roots = new Set<string>();
   for (const resolution of resolutions) {
     if (resolution.kind !== "targets") continue;
-    for (const target of resolution.targets) for (const root of target.paths.roots) roots.add(root);
+    // Paused targets' files are read too, so that what they hold back can be reported.
+    for (const target of [...resolution.targets, ...resolution.paused]) {
+      for (const root of target.paths.roots) roots.add(root);
+    }
   }
   return minimalRoots(roots);
 }

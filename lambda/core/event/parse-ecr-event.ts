@@ -1,4 +1,5 @@
 import type { EcrPush } from "./ecr-push.ts";
+import { ECR } from "./ecr-syntax.ts";
 import { InvalidEventError } from "./invalid-event-error.ts";
 
 /** What an incoming event means: a push to act on, or something to log and ignore. */
@@ -6,12 +7,6 @@ export type ParsedEcrEvent =
   | { readonly kind: "push"; readonly push: EcrPush }
   | { readonly kind: "ignored"; readonly reason: string; readonly eventId?: string };
 
-// ECR's own syntax for repository names: lowercase segments joined by "/", so no "..", no leading "/".
-const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 // RFC 3339, as EventBridge writes `time`; `new Date` alone would also take "1" or "Nov 20 2026".
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
@@ -50,24 +45,24 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
 
   if (eventId === undefined) throw invalid("the event has no 'id'");
   const repository = requiredString(detail, "repository-name");
-  if (repository.length > 256 || !REPOSITORY.test(repository)) {
+  if (repository.length > ECR.maxRepositoryLength || !ECR.repository.test(repository)) {
     throw invalid(`repository-name '${clip(repository)}' is not a valid ECR repository name`);
   }
-  if (typeof tag !== "string" || !TAG.test(tag))
+  if (typeof tag !== "string" || !ECR.tag.test(tag))
     throw invalid(`image-tag '${clip(String(tag))}' is not a valid tag`);
   const digest = requiredString(detail, "image-digest");
-  if (!DIGEST.test(digest))
+  if (!ECR.digest.test(digest))
     throw invalid(`image-digest '${clip(digest)}' is not 'sha256:' followed by 64 hex digits`);
   const account = requiredString(event, "account");
-  if (!ACCOUNT.test(account)) throw invalid(`account '${clip(account)}' is not a 12-digit AWS account id`);
+  if (!ECR.account.test(account))
+    throw invalid(`account '${clip(account)}' is not a 12-digit AWS account id`);
   const region = requiredString(event, "region");
-  if (!REGION.test(region)) throw invalid(`region '${clip(region)}' is not an AWS region name`);
+  if (!ECR.region.test(region)) throw invalid(`region '${clip(region)}' is not an AWS region name`);
   const timeText = requiredString(event, "time");
   const time = new Date(timeText);
   if (!TIME.test(timeText) || Number.isNaN(time.getTime()))
     throw invalid(`time '${clip(timeText)}' is not an ISO 8601 timestamp`);
 
-  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   return {
     kind: "push",
     push: {
@@ -75,7 +70,7 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
       time,
       account,
       region,
-      registry: `${account}.dkr.ecr.${region}.${suffix}`,
+      registry: ECR.registryHost(account, region),
       imageRepository: repository,
       tag,
       digest,

@@ -14,7 +14,8 @@ export const UNKNOWN_PROVENANCE = "unknown";
  *
  * One image: the headline is `template` with `{repository}` `{tag}` `{digest}` `{registry}` `{revision}`
  * `{source}` replaced (by default exactly `Automated commit by ECR push (snutt-dev/snutt-timetable:46)`);
- * `{revision}` and `{source}` say `unknown` when the image has no such label. Several images (an SQS batch):
+ * `{revision}` and `{source}` say `unknown` when the image has no such label; `{digest}` is empty for a
+ * manual push that named none. Several images (an SQS batch):
  * the headline is `Automated commit by ECR push (<n> images)` and the body starts with one line per image,
  * sorted — `<repository>:<tag>` with the default template, the rendered template otherwise. Unknown
  * placeholders are left as written (config parsing refuses them).
@@ -25,7 +26,8 @@ export const UNKNOWN_PROVENANCE = "unknown";
  * 2. where the image's labels say it: `Source: https://github.com/<owner>/<repo>/commit/<sha>` (or what
  *    `describeSource` can honestly say); in a batch `Source (<repository>:<tag>): …`, one line per image;
  * 3. git trailers, per image in the order of the image lines: `Image-Digest: sha256:…` and `ECR-Event-Id: …`
- *    (`git log --format=%(trailers)` reads them).
+ *    (`git log --format=%(trailers)` reads them); a manual push (`heimdall apply --image`) gets no
+ *    `ECR-Event-Id`, and no `Image-Digest` when it named no digest.
  * Lines are joined with `\n`, no trailing newline.
  *
  * @example
@@ -60,9 +62,10 @@ export function renderCommitMessage(input: {
       single ? `Source: ${source.text}` : `Source (${push.imageRepository}:${push.tag}): ${source.text}`,
     ];
   });
+  // A manual push (`heimdall apply --image`) has no ECR event, and maybe no digest: no trailer pretends otherwise.
   const trailers = images.flatMap(({ push }) => [
-    `Image-Digest: ${push.digest}`,
-    `ECR-Event-Id: ${oneLine(push.eventId, 200)}`,
+    ...(push.digest === undefined ? [] : [`Image-Digest: ${push.digest}`]),
+    ...(push.manual === true ? [] : [`ECR-Event-Id: ${oneLine(push.eventId, 200)}`]),
   ]);
   const [only] = images;
   const headline =
@@ -77,7 +80,8 @@ function fill(template: string, push: EcrPush, provenance: ImageProvenance): str
   const values: Readonly<Record<string, string>> = {
     repository: push.imageRepository,
     tag: push.tag,
-    digest: push.digest,
+    // A manual push may name no digest; an empty value is honest, an invented one would not be.
+    digest: push.digest ?? "",
     registry: push.registry,
     revision: provenance.revision ?? UNKNOWN_PROVENANCE,
     source: source?.source ?? UNKNOWN_PROVENANCE,

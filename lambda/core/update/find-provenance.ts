@@ -25,9 +25,12 @@ export async function findProvenance(
   // In the images' order, not in the order the answers arrive: the same update logs the same lines.
   const reasons = await Promise.all(
     updated.map(async ({ push }): Promise<string | undefined> => {
+      const { digest } = push;
+      // Labels are read by digest; only a manual push can lack one.
+      if (digest === undefined) return "the push names no digest";
       let answer: ProvenanceAnswer;
       try {
-        answer = await reader.provenanceOf(push);
+        answer = await reader.provenanceOf({ ...push, digest });
       } catch (error) {
         return `the provenance lookup failed: ${error instanceof Error ? error.message : String(error)}`;
       }

@@ -1,10 +1,11 @@
+import { parse, type SemVer } from "semver";
 import type { HeimdallConfig } from "../config/heimdall-config.ts";
-import { type ResolvedTarget, resolveTargets, type TargetResolution } from "../config/resolve-targets.ts";
-import { editImageTags } from "../edit/edit-image-tags.ts";
+import { resolveTargets, type TargetResolution } from "../config/resolve-targets.ts";
+import { type EditOutcome, editImageTags } from "../edit/edit-image-tags.ts";
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import { UnsafeEditError } from "../edit/unsafe-edit-error.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
-import type { ImageReport } from "./outcomes.ts";
+import type { ImageReport, SkippedReference } from "./outcomes.ts";
 import type { UpdateWarning } from "./update-warning.ts";
 
 /** The whole update as data: per-image outcomes, every changed scalar, and the files' new text. */
@@ -13,15 +14,38 @@ export interface UpdatePlan {
   readonly changes: readonly ManifestChange[];
   readonly files: readonly { readonly path: string; readonly before: string; readonly after: string }[];
   readonly warnings: readonly UpdateWarning[];
+  /** Changes the `order: semver` rule already judged: the push-time stale check leaves them alone. */
+  readonly versionChecked: ReadonlySet<ManifestChange>;
 }
+
+/** How the targets that cover one file let a push edit it. */
+interface FileCover {
+  readonly registries: readonly string[];
+  readonly pinDigest: boolean;
+  readonly order: "push-time" | "semver";
+  /** Set when a paused target covers the file: its reason, and nothing in the file changes. */
+  readonly paused?: string;
+}
+
+// Only a manual push lacks a digest, and the editor writes one wherever a reference needs it: given this
+// probe instead, any change carrying it marks a reference that needs the real digest, and the file is
+// skipped — the probe itself is never written.
+const DIGEST_PROBE = `sha256:${"0".repeat(64)}`;
 
 /**
  * Plans the edits `pushes` make to `files` under `config` — pure: text in, changes as data out.
  *
  * Pushes are applied in order to the evolving text, so two images in one file both land. A file that
  * does not parse, is not valid UTF-8, or whose edit would change anything but the intended values, is
- * left as it is and reported in `warnings`; the other files still update. Files are visited in path order so the result
- * (and the commit it becomes) is deterministic.
+ * left as it is and reported in `warnings`; the other files still update. Files are visited in path order
+ * so the result (and the commit it becomes) is deterministic.
+ *
+ * The operator's policy is applied per file: a file a `paused` target covers is left as it is (its
+ * references are reported as `skipped`, and a push with nothing else to change is `paused`); under
+ * `order: semver` a file where the push would lower a deployed version is left as it is (a push with
+ * nothing else to change is `stale`, reason `older version 1.2.5 < 1.3.0`); a deployed tag that is not a
+ * semantic version never blocks. A manual push without a digest skips, with a `digest-required` warning,
+ * every file where a reference would need one.
  *
  * @example
  * const plan = planUpdate({ pushes: [push], files: snapshot.files, config: DEFAULT_CONFIG });
@@ -38,6 +62,7 @@ export function planUpdate(input: {
   const current = new Map(input.files);
   const warnings = new Map<string, UpdateWarning>();
   const images: ImageReport[] = [];
+  const versionChecked = new Set<ManifestChange>();
 
   for (const push of input.pushes) {
     const resolution = input.resolutions?.get(push) ?? resolveTargets(push, input.config);
@@ -45,46 +70,31 @@ export function planUpdate(input: {
       images.push({ push, outcome: resolution.kind, reason: resolution.reason, changes: [] });
       continue;
     }
+    const version = parse(push.tag);
     const changes: ManifestChange[] = [];
+    const skipped: SkippedReference[] = [];
     for (const path of paths) {
-      const registries = registriesFor(path, resolution.targets);
+      const cover = coverOf(path, resolution);
       const text = current.get(path);
-      if (registries.length === 0 || text === undefined) continue;
-      if (text.includes("\uFFFD") && text.includes(push.imageRepository)) {
-        // U+FFFD is what a non-UTF-8 byte decodes to: writing the text back would corrupt those bytes.
-        warnings.set(path, {
-          code: "not-utf8",
-          file: path,
-          message: `skipped ${path}: not valid UTF-8 (it holds U+FFFD) — heimdall only edits UTF-8 files, to keep every other byte`,
-        });
+      if (cover === undefined || text === undefined) continue;
+      const edited = editFile(path, text, push, cover, warnings);
+      if (edited === undefined || edited.changes.length === 0) continue;
+      if (cover.paused !== undefined) {
+        skipped.push(...edited.changes.map((change) => skip(change, "paused", cover.paused ?? "")));
         continue;
       }
-      try {
-        const outcome = editImageTags(path, text, {
-          registries,
-          imageRepository: push.imageRepository,
-          tag: push.tag,
-          digest: push.digest,
-        });
-        if (outcome.kind === "unparseable") {
-          warnings.set(path, {
-            code: "unparseable",
-            file: path,
-            line: outcome.line,
-            message: `skipped ${path}:${outcome.line}: not valid YAML (${outcome.message})`,
-          });
+      if (cover.order === "semver" && version !== null) {
+        const older = edited.changes.flatMap((change) => olderThanDeployed(change, version));
+        if (older.length > 0) {
+          skipped.push(...older);
           continue;
         }
-        if (outcome.changes.length > 0) {
-          current.set(path, outcome.text);
-          changes.push(...outcome.changes);
-        }
-      } catch (error) {
-        if (!(error instanceof UnsafeEditError)) throw error;
-        warnings.set(path, { code: "unsafe-edit", file: path, message: `skipped ${path}: ${error.message}` });
+        for (const change of edited.changes) versionChecked.add(change);
       }
+      current.set(path, edited.text);
+      changes.push(...edited.changes);
     }
-    images.push({ push, outcome: changes.length > 0 ? "updated" : "no-change", changes });
+    images.push(imageReport(push, changes, skipped));
   }
 
   const files = paths.flatMap((path) => {
@@ -97,13 +107,109 @@ export function planUpdate(input: {
     changes: images.flatMap((image) => image.changes),
     files,
     warnings: [...warnings.values()],
+    versionChecked,
   };
 }
 
-function registriesFor(path: string, targets: readonly ResolvedTarget[]): string[] {
-  const registries = new Set<string>();
-  for (const target of targets) {
-    if (target.paths.matches(path)) for (const registry of target.registries) registries.add(registry);
+/** Edits one file for one push; `undefined` when the file is skipped (the warning is recorded). */
+function editFile(
+  path: string,
+  text: string,
+  push: EcrPush,
+  cover: FileCover,
+  warnings: Map<string, UpdateWarning>,
+): Extract<EditOutcome, { kind: "edited" }> | undefined {
+  if (text.includes("\uFFFD") && text.includes(push.imageRepository)) {
+    // U+FFFD is what a non-UTF-8 byte decodes to: writing the text back would corrupt those bytes.
+    warnings.set(path, {
+      code: "not-utf8",
+      file: path,
+      message: `skipped ${path}: not valid UTF-8 (it holds U+FFFD) — heimdall only edits UTF-8 files, to keep every other byte`,
+    });
+    return undefined;
   }
-  return [...registries];
+  let outcome: EditOutcome;
+  try {
+    outcome = editImageTags(path, text, {
+      registries: cover.registries,
+      imageRepository: push.imageRepository,
+      tag: push.tag,
+      digest: push.digest ?? DIGEST_PROBE,
+    });
+  } catch (error) {
+    if (!(error instanceof UnsafeEditError)) throw error;
+    warnings.set(path, { code: "unsafe-edit", file: path, message: `skipped ${path}: ${error.message}` });
+    return undefined;
+  }
+  if (outcome.kind === "unparseable") {
+    warnings.set(path, {
+      code: "unparseable",
+      file: path,
+      line: outcome.line,
+      message: `skipped ${path}:${outcome.line}: not valid YAML (${outcome.message})`,
+    });
+    return undefined;
+  }
+  const needsDigest = outcome.changes.find((change) => change.to.digest === DIGEST_PROBE);
+  if (needsDigest !== undefined) {
+    warnings.set(path, {
+      code: "digest-required",
+      file: path,
+      message: `skipped ${path}: ${needsDigest.path} is pinned by digest and the push names none — give the digest, e.g. --image ${push.registry}/${push.imageRepository}:${push.tag}@sha256:…`,
+    });
+    return undefined;
+  }
+  return outcome;
+}
+
+/** Every target, active or paused, that covers `path`, folded into one rule; `undefined` when none does. */
+function coverOf(
+  path: string,
+  resolution: Extract<TargetResolution, { kind: "targets" }>,
+): FileCover | undefined {
+  const active = resolution.targets.filter((target) => target.paths.matches(path));
+  const paused = resolution.paused.filter((target) => target.paths.matches(path));
+  if (active.length === 0 && paused.length === 0) return undefined;
+  return {
+    registries: [...new Set([...active, ...paused].flatMap((target) => target.registries))],
+    pinDigest: active.some((target) => target.pinDigest),
+    // The stricter rule wins where targets overlap: a file some target keeps on a release line stays on it.
+    order: active.some((target) => target.order === "semver") ? "semver" : "push-time",
+    ...(paused.length === 0 ? {} : { paused: paused.map((target) => target.reason).join("; ") }),
+  };
+}
+
+function olderThanDeployed(change: ManifestChange, version: SemVer): SkippedReference[] {
+  const tag = change.from.tag;
+  const deployed = tag === undefined ? null : parse(tag);
+  if (deployed === null || version.compare(deployed) >= 0) return [];
+  return [skip(change, "older-version", `older version ${version.version} < ${deployed.version}`)];
+}
+
+function skip(change: ManifestChange, why: SkippedReference["why"], reason: string): SkippedReference {
+  return {
+    file: change.file,
+    document: change.document,
+    path: change.path,
+    value: change.oldValue,
+    why,
+    reason,
+  };
+}
+
+function imageReport(
+  push: EcrPush,
+  changes: readonly ManifestChange[],
+  skipped: readonly SkippedReference[],
+): ImageReport {
+  const also = skipped.length === 0 ? {} : { skipped };
+  if (changes.length > 0) return { push, outcome: "updated", changes, ...also };
+  const reasons = (why: SkippedReference["why"]) => [
+    ...new Set(skipped.filter((entry) => entry.why === why).map((entry) => entry.reason)),
+  ];
+  const older = reasons("older-version");
+  if (older.length > 0) return { push, outcome: "stale", reason: older.join("; "), changes, ...also };
+  const paused = reasons("paused");
+  if (paused.length > 0) return { push, outcome: "paused", reason: paused.join("; "), changes, ...also };
+  return { push, outcome: "no-change", changes, ...also };
 }

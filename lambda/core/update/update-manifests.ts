@@ -13,6 +13,7 @@ import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
 import { type ReadRound, readRound } from "./read-round.ts";
+import { releaseOrder } from "./release-order.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
 /** What one update needs: the pushes, the repository port, and the knobs tests and the CLI turn. */
@@ -110,7 +111,11 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
     const round = await readRound(input, previous);
     previous = round;
     const { snapshot, config, resolutions } = round;
-    const pushes = newestPushPerRepository(input.pushes, (push) => resolutions.get(push)?.kind === "targets");
+    const pushes = newestPushPerRepository(
+      input.pushes,
+      (push) => resolutions.get(push)?.kind === "targets",
+      releaseOrder(config, resolutions),
+    );
     const plan = await planRound(pushes, round, input.clock, deadline);
     const base = { ...plan, headOid: snapshot.headOid, attempts: attempt, conflicts };
     if (plan.files.length === 0 || input.dryRun === true) {
@@ -198,7 +203,12 @@ async function planRound(
   const { snapshot, config, resolutions } = round;
   const plan = planUpdate({ pushes, files: snapshot.files, config, resolutions });
   if (clock === undefined) return plan;
-  const { stale, warnings } = await findStalePushes(plan, clock, deadline);
+  // `order: semver` already judged its changes by version; only the rest are checked against push times.
+  const pushTimeOrdered = plan.images.map((image) => ({
+    ...image,
+    changes: image.changes.filter((change) => !plan.versionChecked.has(change)),
+  }));
+  const { stale, warnings } = await findStalePushes({ images: pushTimeOrdered }, clock, deadline);
   if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
   // Plan again without the stale pushes, so a file both touched keeps only the fresh edits.
   const fresh = planUpdate({

@@ -8,13 +8,16 @@
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
  * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
  *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
+ * - `digest-required`: a manual push named no digest, and a reference in the file needs one (it is pinned
+ *   by digest, or its target sets `pinDigest`); the file was left as it is.
  */
 export type WarningCode =
   | "not-utf8"
   | "unparseable"
   | "unsafe-edit"
   | "stale-check-skipped"
-  | "provenance-unavailable";
+  | "provenance-unavailable"
+  | "digest-required";
 
 /**
  * Something the operator should know that did not stop the update (a file skipped, a check not made).

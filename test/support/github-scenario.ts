@@ -9,22 +9,15 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import type { UpdateManifestsInput } from "../../../lambda/core/update/update-manifests.ts";
-import { createGitHubRuntime } from "../../../lambda/runtime/create-github-runtime.ts";
-import { createHandler } from "../../../lambda/runtime/create-handler.ts";
-import { readLambdaEnvironment } from "../../../lambda/runtime/read-lambda-environment.ts";
-import {
-  createGitHubEmulator,
-  type GitHubEmulator,
-} from "../../support/github-emulator/create-github-emulator.ts";
-import { generateAppKeyPair } from "../../support/github-emulator/generate-app-key-pair.ts";
+import type { UpdateManifestsInput } from "../../lambda/core/update/update-manifests.ts";
+import { createGitHubRuntime } from "../../lambda/runtime/create-github-runtime.ts";
+import { createHandler } from "../../lambda/runtime/create-handler.ts";
+import { readLambdaEnvironment } from "../../lambda/runtime/read-lambda-environment.ts";
+import { APP_KEYS } from "./app-keys.ts";
+import { APP_ID, GITOPS_NAME, GITOPS_OWNER, INSTALLATION_ID, SECRET_ARN } from "./constants.ts";
+import { createGitHubEmulator, type GitHubEmulator } from "./github-emulator/create-github-emulator.ts";
 
-export const keys = generateAppKeyPair();
 /** A line from the middle of the private key: it must never show up in any output. */
-export const KEY_MARKER = keys.privateKeyPkcs1.split("\n")[5] ?? "unreachable";
-export const APP_ID = 4242;
-export const INSTALLATION_ID = 777;
-export const SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-app-AbCdEf";
 
 /** Secrets Manager and ECR as the sources see them (aws-sdk-client-mock intercepts every client). */
 export const secrets = mockClient(SecretsManagerClient);
@@ -37,7 +30,7 @@ export function resetAws(): void {
   ecr.reset();
   secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
     ARN: SECRET_ARN,
-    SecretString: JSON.stringify({ appId: String(APP_ID), privateKey: keys.privateKeyPkcs1 }),
+    SecretString: JSON.stringify({ appId: String(APP_ID), privateKey: APP_KEYS.privateKeyPkcs1 }),
   });
   ecr.on(DescribeImagesCommand).rejects(new ImageNotFoundException({ $metadata: {}, message: "not found" }));
   // Pushed images are unknown too, unless a test stores one (storeImage): commits go without provenance.
@@ -63,16 +56,16 @@ export async function startGitHubScenario(
   update: Pick<UpdateManifestsInput, "maxAttempts"> & { readonly realPauses?: boolean } = {},
 ) {
   const gh = await createGitHubEmulator({
-    owner: "wafflestudio",
-    repo: "gitops",
+    owner: GITOPS_OWNER,
+    repo: GITOPS_NAME,
     files,
     appId: APP_ID,
-    publicKey: keys.publicKey,
+    publicKey: APP_KEYS.publicKey,
     installationId: INSTALLATION_ID,
   });
   emulators.push(gh);
   const config = readLambdaEnvironment({
-    GITOPS_REPO: "wafflestudio/gitops",
+    GITOPS_REPO: `${GITOPS_OWNER}/${GITOPS_NAME}`,
     GITHUB_APP_SECRET_ARN: SECRET_ARN,
     GITHUB_API_URL: gh.url,
     ...env,

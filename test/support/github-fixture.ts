@@ -4,21 +4,16 @@ import {
   type GitHubAppOctokit,
   type GitHubAppOctokitOptions,
 } from "../../lambda/github/create-github-app-octokit.ts";
+import { APP_KEYS } from "./app-keys.ts";
+import { APP_ID, GITOPS_NAME, GITOPS_OWNER, INSTALLATION_ID } from "./constants.ts";
 import {
   createGitHubEmulator,
   type GitHubEmulator,
   type GitHubEmulatorOptions,
   type LoggedRequest,
-} from "../support/github-emulator/create-github-emulator.ts";
-import { generateAppKeyPair } from "../support/github-emulator/generate-app-key-pair.ts";
-
-export const OWNER = "wafflestudio";
-export const REPO = "gitops";
-export const APP_ID = 4242;
-export const INSTALLATION_ID = 777;
+} from "./github-emulator/create-github-emulator.ts";
 
 /** One key pair per test process: generating RSA keys is the slow part of a fixture. */
-export const KEYS = generateAppKeyPair();
 
 export interface GitHubFixture {
   readonly emulator: GitHubEmulator;
@@ -42,21 +37,21 @@ export async function startGitHub(
   } = {},
 ): Promise<GitHubFixture> {
   const emulator = await createGitHubEmulator({
-    owner: OWNER,
-    repo: REPO,
+    owner: GITOPS_OWNER,
+    repo: GITOPS_NAME,
     files,
     appId: APP_ID,
-    publicKey: KEYS.publicKey,
+    publicKey: APP_KEYS.publicKey,
     installationId: INSTALLATION_ID,
     ...options.emulator,
   });
   const warnings: string[] = [];
   const octokit = createGitHubAppOctokit({
     appId: APP_ID,
-    privateKey: KEYS.privateKeyPkcs1,
+    privateKey: APP_KEYS.privateKeyPkcs1,
     ...(options.discoverInstallation === true ? {} : { installationId: INSTALLATION_ID }),
-    owner: OWNER,
-    repo: REPO,
+    owner: GITOPS_OWNER,
+    repo: GITOPS_NAME,
     baseUrl: emulator.url,
     retry: { retryAfterBaseValue: 1 },
     throttle: { retryAfterBaseValue: 1 },

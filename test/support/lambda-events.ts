@@ -1,6 +1,5 @@
-import { ecrEvent } from "../../support/ecr-event.ts";
-
-export const REGISTRY = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com";
+import { SEOUL_REGISTRY } from "./constants.ts";
+import { ecrEvent } from "./ecr-event.ts";
 
 /** An ECR push event for `repository:tag` with its own event id. */
 export function pushEvent(
@@ -31,7 +30,7 @@ export function sqsBatch(bodies: readonly (Record<string, unknown> | string)[]):
   };
 }
 
-/** A Deployment manifest whose container runs `image` (ECR repository:tag under {@link REGISTRY}). */
+/** A Deployment manifest whose container runs `image` (ECR repository:tag under {@link SEOUL_REGISTRY}). */
 export function deployment(name: string, image: string, eol = "\n"): string {
   return [
     "apiVersion: apps/v1",
@@ -43,7 +42,7 @@ export function deployment(name: string, image: string, eol = "\n"): string {
     "    spec:",
     "      containers:",
     `        - name: ${name}`,
-    `          image: ${REGISTRY}/${image}`,
+    `          image: ${SEOUL_REGISTRY}/${image}`,
     "",
   ].join(eol);
 }
