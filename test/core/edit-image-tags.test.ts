@@ -422,11 +422,13 @@ describe("editImageTags: files that do not parse", () => {
 });
 
 describe("editImageTags: the safety net", () => {
-  it("throws UnsafeEditError rather than write a block-scalar tag whose value would keep a newline", () => {
-    // `|` keeps the final line break, so the tag reads "45\n"; splicing "46" in would give "46\n".
-    const text = `images:\n- name: ${IMG}\n  newTag: |\n    45\n`;
-    expect(() => editImageTags("k.yaml", text, EDIT)).toThrow(UnsafeEditError);
-    expect(() => editImageTags("k.yaml", text, EDIT)).toThrow(/k\.yaml.*images\[0\]\.newTag/);
+  it("refuses a multi-line block scalar it cannot rewrite in place, naming file and path", () => {
+    const text = `images:\n- name: ${IMG}\n  newTag: |\n    45\n    45-b\n`;
+    expect(editImageTags("k.yaml", text, EDIT)).toMatchObject({
+      kind: "unsupported",
+      line: 3,
+      message: expect.stringMatching(/images\[0\]\.newTag/),
+    });
   });
 
   it("does not take a split-form repository that already names a registry", () => {

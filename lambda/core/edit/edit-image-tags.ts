@@ -1,8 +1,9 @@
-import { type Document, parseAllDocuments } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
 import { findImageTargets, type ImageTarget } from "./find-image-targets.ts";
 import type { ImageEdit } from "./image-edit.ts";
 import type { ManifestChange } from "./manifest-change.ts";
+import { NestingTooDeepError } from "./nesting-too-deep-error.ts";
+import { parseManifest } from "./parse-manifest.ts";
 import { type Splice, scalarSplice } from "./scalar-splice.ts";
 import { UnsafeEditError } from "./unsafe-edit-error.ts";
 import { type AllowedChange, verifyEdit } from "./verify-edit.ts";
@@ -10,19 +11,19 @@ import { formatYamlPath } from "./yaml-path.ts";
 
 /**
  * `edited`: the new text and what changed (`changes` empty ⇒ `text` is the input, untouched).
- * `unparseable`: the file is not valid YAML (a Helm template, broken indentation, duplicate keys…);
- * `line` is 1-based.
+ * The file was not edited, and `line` (1-based) and `message` say where and why:
+ * `unparseable`: not valid YAML (a Helm template, broken indentation, duplicate keys, an alias bomb…);
+ * `too-deep`: collections nest deeper than heimdall walks safely;
+ * `unsupported`: a reference is written in a form heimdall cannot rewrite exactly, or the file holds a
+ * byte order mark that Kubernetes' YAML readers and heimdall's read differently.
  */
 export type EditOutcome =
   | { readonly kind: "edited"; readonly text: string; readonly changes: readonly ManifestChange[] }
-  | { readonly kind: "unparseable"; readonly line: number; readonly message: string };
-
-const PARSE_OPTIONS = {
-  keepSourceTokens: true,
-  uniqueKeys: true,
-  prettyErrors: true,
-  logLevel: "silent",
-} as const;
+  | {
+      readonly kind: "unparseable" | "too-deep" | "unsupported";
+      readonly line: number;
+      readonly message: string;
+    };
 
 /**
  * Rewrites every reference to the pushed image in one YAML file, formatting-exact: only the
@@ -33,8 +34,13 @@ const PARSE_OPTIONS = {
  * Rewritten: the value of any `image` key (through aliases too), kustomize `images:` entries
  * (`newTag`, and `digest` when present) and Helm-style `repository:` + `tag:` pairs — only for
  * `registries` × `repository` exactly (`ns/app-worker`, `other/ns/app` and other registries are
- * not touched). A digest-pinned reference gets the new tag and digest; an untagged one gets the tag.
- * A value already equal to the new one is left alone, so a duplicate event changes nothing.
+ * not touched). A digest-pinned reference — or tag field, `tag: 1.4@sha256:…` — gets the new tag and
+ * digest; an untagged one gets the tag. A value already equal to the new one is left alone, so a
+ * duplicate event changes nothing. A double-quoted value keeps its escapes up to where it changes; a
+ * one-line block scalar keeps its header and final line breaks.
+ *
+ * Files it will not edit come back as `unparseable`, `too-deep` or `unsupported` with a line and a
+ * reason (see {@link EditOutcome}); nesting is bounded while parsing, before anything recursive runs.
  *
  * Fast path: a text that does not contain `edit.imageRepository` is returned unparsed. This is exact, not
  * a heuristic: a scalar only matches when its *source* spells the repository (an escaped or
@@ -58,22 +64,14 @@ export function editImageTags(file: string, text: string, edit: ImageEdit): Edit
   // splice the text after it and put it back unchanged.
   const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
   const outcome = editBody(file, text.slice(bom.length), edit);
-  if (outcome.kind === "unparseable") return outcome;
+  if (outcome.kind !== "edited") return outcome;
   return { ...outcome, text: outcome.changes.length === 0 ? text : bom + outcome.text };
 }
 
 function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
-  const documents: readonly Document[] = parseAllDocuments(text, PARSE_OPTIONS);
-  for (const document of documents) {
-    const error = document.errors[0];
-    if (error !== undefined) {
-      return {
-        kind: "unparseable",
-        line: error.linePos?.[0].line ?? lineOf(text, error.pos[0]),
-        message: firstLine(error.message),
-      };
-    }
-  }
+  const parsed = parseManifest(text);
+  if (parsed.kind !== "parsed") return parsed;
+  const { documents } = parsed;
 
   const targets: { document: number; target: ImageTarget }[] = [];
   try {
@@ -81,8 +79,9 @@ function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
       for (const target of findImageTargets(document, text, edit)) targets.push({ document: index, target });
     });
   } catch (error) {
-    if (!(error instanceof AliasExpansionError)) throw error;
-    return { kind: "unparseable", line: 1, message: error.message };
+    if (error instanceof AliasExpansionError) return { kind: "unparseable", line: 1, message: error.message };
+    if (error instanceof NestingTooDeepError) return { kind: "too-deep", line: 1, message: error.message };
+    throw error;
   }
   if (targets.length === 0) return { kind: "edited", text, changes: [] };
 
@@ -90,23 +89,38 @@ function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
   for (const { target } of targets) {
     const splice = scalarSplice(text, target.node, target.newValue);
     if (splice === undefined) {
-      throw new UnsafeEditError(
-        `refusing to edit ${file}: the value at ${formatYamlPath(target.path)} is a multi-line block scalar heimdall cannot rewrite in place; write it as a one-line scalar`,
-      );
+      const line = parsed.lines.linePos(target.node.range?.[0] ?? 0).line;
+      return {
+        kind: "unsupported",
+        line,
+        message: `the value at ${formatYamlPath(target.path)} (line ${line}) is written in a form heimdall cannot rewrite exactly (a multi-line block scalar, or escapes it cannot follow); write it as a one-line scalar`,
+      };
     }
     splices.push(splice);
   }
   const edited = applySplices(file, text, splices);
 
-  const allowed: AllowedChange[] = targets.flatMap(({ document, target }) =>
-    target.reachedAt.map((path) => ({
+  const reparsed = parseManifest(edited);
+  if (reparsed.kind !== "parsed") {
+    throw new UnsafeEditError(
+      `refusing to edit ${file}: the edited text no longer parses (${reparsed.message}); the file was left unchanged — report this as a heimdall bug`,
+    );
+  }
+  const allowed: AllowedChange[] = targets.flatMap(({ document, target }) => {
+    // A block scalar's final line breaks are not part of the reference, but they are part of its value.
+    const value = target.node.value;
+    const breaks =
+      typeof value === "string" && value.startsWith(target.oldValue)
+        ? value.slice(target.oldValue.length)
+        : "";
+    return target.reachedAt.map((path) => ({
       document,
       path,
-      oldValue: target.node.value,
-      newValue: target.newValue,
-    })),
-  );
-  verifyEdit(file, documents, parseAllDocuments(edited, PARSE_OPTIONS), allowed);
+      oldValue: value,
+      newValue: target.newValue + breaks,
+    }));
+  });
+  verifyEdit(file, documents, reparsed.documents, allowed);
 
   // An anchored scalar changes at every path that reaches it (the anchor and each alias, even under
   // keys that are not images): report them all, so the commit and logs say everything that moved.
@@ -146,14 +160,4 @@ function applySplices(file: string, text: string, splices: readonly Splice[]): s
     at = splice.end;
   }
   return result + text.slice(at);
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
 }

@@ -8,12 +8,14 @@ import {
   type Node,
   type Pair,
   type Scalar,
+  type YAMLMap,
 } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
 import type { ImageEdit } from "./image-edit.ts";
 import type { ChangedField, MatcherName, TagAndDigest } from "./manifest-change.ts";
 import type { MappingView, MatchQuery } from "./matchers/image-matcher.ts";
 import { IMAGE_MATCHERS } from "./matchers/image-matchers.ts";
+import { MAX_NESTING_DEPTH, NestingTooDeepError } from "./nesting-too-deep-error.ts";
 import type { YamlPathSegment } from "./yaml-path.ts";
 
 /** A scalar that must get a new value, and every path through which the document reaches it. */
@@ -44,9 +46,15 @@ const MAX_ALIASED_VISITS = 50_000;
  *
  * The walk visits every mapping once per path that reaches it and shows it to each of
  * `IMAGE_MATCHERS` (the `image:` key, kustomize `images:`, Helm `repository:`/`tag:`). Aliases are
- * followed, so `image: *img` targets the anchored scalar once, with every path that reaches it.
+ * followed, so `image: *img` targets the anchored scalar once, with every path that reaches it. A mapping
+ * with a merge key (`<<: *base`) is shown as a merging reader (go-yaml: Helm, kustomize, kubectl) sees it:
+ * its own keys win over merged ones, the first merged map over later ones — so the scalar a target names
+ * is the one where the effective value is written.
  * Only scalars whose source text spells the repository literally match; that is what makes the
  * caller's "text does not contain the repository" fast path exact.
+ *
+ * Throws `AliasExpansionError` when aliases expand beyond 50,000 nodes and `NestingTooDeepError` when
+ * they nest deeper than `MAX_NESTING_DEPTH`.
  *
  * @example
  * const doc = parseDocument("image: reg.example/ns/app:1\n", { keepSourceTokens: true });
@@ -83,6 +91,44 @@ export function findImageTargets(document: Document, source: string, query: Imag
     return target === undefined || stack.includes(target) ? undefined : target;
   };
 
+  // Keys as text. In YAML 1.1 documents the merge key `<<` is parsed to a symbol; name it by its source.
+  const ownEntries = (map: YAMLMap, stack: readonly Node[]): Map<string, Pair> => {
+    const entries = new Map<string, Pair>();
+    for (const pair of map.items) {
+      const key = resolve(pair.key, stack);
+      if (isScalar(key))
+        entries.set(typeof key.value === "symbol" ? (key.source ?? "<<") : String(key.value), pair);
+    }
+    return entries;
+  };
+
+  // What a merging reader (go-yaml, so Helm, kustomize, kubectl) sees under `<<`: the merged maps' entries,
+  // the first map listed winning, each with its own merges applied.
+  const mergedEntries = (own: ReadonlyMap<string, Pair>, stack: readonly Node[]): Map<string, Pair> => {
+    const merged = new Map<string, Pair>();
+    const value = own.get("<<")?.value;
+    if (value === undefined) return merged;
+    const resolved = resolve(value, stack);
+    for (const source of isSeq(resolved) ? resolved.items : [value]) {
+      if (!isAlias(source)) continue;
+      const map = resolve(source, stack);
+      if (!isMap(map)) continue;
+      countAliasedVisit();
+      const inner = [...stack, map];
+      const entries = ownEntries(map, inner);
+      for (const [key, pair] of [...entries, ...mergedEntries(entries, inner)]) {
+        if (key !== "<<" && !merged.has(key)) merged.set(key, pair);
+      }
+    }
+    return merged;
+  };
+
+  const countAliasedVisit = (): void => {
+    if (++visits > MAX_ALIASED_VISITS) {
+      throw new AliasExpansionError(`aliases expand to more than ${MAX_ALIASED_VISITS} nodes`);
+    }
+  };
+
   const walk = (
     raw: unknown,
     path: YamlPathSegment[],
@@ -92,10 +138,13 @@ export function findImageTargets(document: Document, source: string, query: Imag
   ): void => {
     const node = resolve(raw, stack);
     if (node === undefined) return;
-    const expanded = aliased || isAlias(raw);
-    if (expanded && ++visits > MAX_ALIASED_VISITS) {
-      throw new AliasExpansionError(`aliases expand to more than ${MAX_ALIASED_VISITS} nodes`);
+    if (path.length > MAX_NESTING_DEPTH) {
+      throw new NestingTooDeepError(
+        `collections nest more than ${MAX_NESTING_DEPTH} levels deep through aliases`,
+      );
     }
+    const expanded = aliased || isAlias(raw);
+    if (expanded) countAliasedVisit();
     if (isScalar(node)) {
       const paths = reached.get(node) ?? [];
       paths.push(path);
@@ -111,18 +160,17 @@ export function findImageTargets(document: Document, source: string, query: Imag
       return;
     }
     if (!isMap(node)) return;
-    const pairs = new Map<string, Pair>();
-    for (const pair of node.items) {
-      const key = resolve(pair.key, inner);
-      // In YAML 1.1 documents the merge key `<<` is parsed to a symbol; name it by its source.
-      if (isScalar(key))
-        pairs.set(typeof key.value === "symbol" ? (key.source ?? "<<") : String(key.value), pair);
-    }
+    const own = ownEntries(node, inner);
+    // A key written in the map wins over a merged one: matchers see what a merging reader sees.
+    const merged = mergedEntries(own, inner);
+    for (const key of own.keys()) merged.delete(key);
+    const entries = new Map([...own, ...merged]);
+    entries.delete("<<");
     const mapping: MappingView = {
       path,
       parentKey,
-      has: (key) => pairs.has(key),
-      get: (key) => resolve(pairs.get(key)?.value, inner),
+      has: (key) => entries.has(key),
+      get: (key) => resolve(entries.get(key)?.value, inner),
     };
     for (const matcher of IMAGE_MATCHERS) {
       for (const match of matcher.match(mapping, matchQuery)) {
@@ -131,16 +179,10 @@ export function findImageTargets(document: Document, source: string, query: Imag
         found.set(match.node, { ...change, path: [...path, key], matcher: matcher.name });
       }
     }
-    for (const [key, pair] of pairs) {
-      walk(pair.value, [...path, key], key, inner, expanded);
-      if (key === "<<") {
-        // A merge key (YAML 1.1, go-yaml) puts the merged values at this map's own path; record
-        // those paths too so verification accepts them whether or not the parser merges.
-        const merged = resolve(pair.value, inner);
-        const sources = isSeq(merged) ? merged.items : [pair.value];
-        for (const source of sources) if (isAlias(source)) walk(source, path, parentKey, inner, true);
-      }
-    }
+    // The `<<` entry itself is walked too: a reader that does not merge (YAML 1.2) sees the merged maps
+    // under `<<`, and verification must accept those paths. Reports leave them out.
+    for (const [key, pair] of own) walk(pair.value, [...path, key], key, inner, expanded);
+    for (const [key, pair] of merged) walk(pair.value, [...path, key], key, inner, true);
   };
 
   walk(document.contents, [], undefined, [], false);

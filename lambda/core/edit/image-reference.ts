@@ -70,6 +70,23 @@ export function parseImageReference(value: string): ImageReference | undefined {
 }
 
 /**
+ * Parses the value of a tag field (Helm `tag:`, kustomize `newTag:`) that may pin a digest after the tag:
+ * `3.14.3` → tag only, `3.14.3@sha256:…` → tag and digest; `undefined` when it is neither (an empty value,
+ * a digest alone, spaces…).
+ *
+ * @example
+ * parseTagAndDigest("3.14.3@sha256:5f1c…"); // { tag: "3.14.3", digest: "sha256:5f1c…" }
+ * parseTagAndDigest("46");                  // { tag: "46", digest: undefined }
+ */
+export function parseTagAndDigest(value: string): { tag: string; digest: string | undefined } | undefined {
+  const at = value.indexOf("@");
+  const tag = at === -1 ? value : value.slice(0, at);
+  const digest = at === -1 ? undefined : value.slice(at + 1);
+  if (!TAG.test(tag) || (digest !== undefined && !DIGEST.test(digest))) return undefined;
+  return { tag, digest };
+}
+
+/**
  * Writes `ref` back as text: the inverse of {@link parseImageReference} for everything it returns.
  *
  * @example

@@ -1,4 +1,5 @@
 import { Scalar } from "yaml";
+import { decodeDoubleQuoted } from "./double-quoted-units.ts";
 import { readsAsPlainString } from "./reads-as-plain-string.ts";
 
 /** Replace `source.slice(start, end)` with `text`. */
@@ -11,12 +12,14 @@ export interface Splice {
 /**
  * The smallest source edit that makes the parsed `node` read as `value`, keeping its quoting style:
  * plain stays plain (or becomes double-quoted when the plain form would read as a number, boolean,
- * timestamp… under YAML 1.2 or 1.1), single stays single, double stays double. A block scalar keeps
- * its header and indentation; only its one content line is replaced. Everything outside the
+ * timestamp… under YAML 1.2 or 1.1), single stays single, double stays double. A double-quoted scalar
+ * keeps its source up to where the value changes, escapes and line continuations included; only the rest
+ * is written anew. A block scalar keeps its header, indentation and final line breaks; only its one
+ * content line is replaced (`value` is then the line, without the breaks). Everything outside the
  * returned range — trailing comment, spacing, line ending — stays byte-identical.
  *
- * Returns `undefined` when the scalar cannot be rewritten in place (a multi-line block scalar);
- * the caller treats that as an unsafe edit.
+ * Returns `undefined` when the scalar cannot be rewritten in place (a multi-line block scalar, a
+ * double-quoted scalar whose escapes it cannot follow); the caller skips the file with a warning.
  *
  * @example
  * // source "tag: 45  # pinned\n", node = the scalar 45
@@ -29,8 +32,7 @@ export function scalarSplice(source: string, node: Scalar, value: string): Splic
     case Scalar.QUOTE_SINGLE:
       return { start, end, text: `'${value.replaceAll("'", "''")}'` };
     case Scalar.QUOTE_DOUBLE:
-      // JSON string escapes are all valid YAML double-quoted escapes.
-      return { start, end, text: JSON.stringify(value) };
+      return doubleQuotedSplice(source, start, end, node, value);
     case Scalar.BLOCK_LITERAL:
     case Scalar.BLOCK_FOLDED:
       return blockSplice(source, start, end, node, value);
@@ -46,6 +48,33 @@ export function scalarSplice(source: string, node: Scalar, value: string): Splic
 // Characters that would end or change a plain scalar in block or flow context.
 function plainSafe(value: string): boolean {
   return /^[A-Za-z0-9_./+-][A-Za-z0-9_./@:+-]*$/.test(value) && !value.includes(": ") && !value.endsWith(":");
+}
+
+function doubleQuotedSplice(
+  source: string,
+  start: number,
+  end: number,
+  node: Scalar,
+  value: string,
+): Splice | undefined {
+  const units = decodeDoubleQuoted(source.slice(start, end));
+  if (units === undefined || typeof node.value !== "string") return undefined;
+  if (units.map((unit) => unit.text).join("") !== node.value) return undefined;
+  const old = node.value;
+  let same = 0;
+  while (same < old.length && same < value.length && old[same] === value[same]) same++;
+  // Keep whole units up to where the value first differs.
+  let kept = 0;
+  let from = end - 1; // the closing quote
+  for (const unit of units) {
+    if (kept + unit.text.length > same) {
+      from = start + unit.start;
+      break;
+    }
+    kept += unit.text.length;
+  }
+  // JSON string escapes are all valid YAML double-quoted escapes.
+  return { start: from, end: end - 1, text: JSON.stringify(value.slice(kept)).slice(1, -1) };
 }
 
 function blockSplice(

@@ -5,7 +5,9 @@ import { type EditOutcome, editImageTags } from "../edit/edit-image-tags.ts";
 import type { ManifestChange } from "../edit/manifest-change.ts";
 import { UnsafeEditError } from "../edit/unsafe-edit-error.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
+import { editSkipWarning } from "./edit-skip-warning.ts";
 import type { ImageReport, SkippedReference } from "./outcomes.ts";
+import { unreadFileWarning } from "./unread-file-warning.ts";
 import type { UpdateWarning } from "./update-warning.ts";
 
 /** The whole update as data: per-image outcomes, every changed scalar, and the files' new text. */
@@ -17,6 +19,9 @@ export interface UpdatePlan {
   /** Changes the `order: semver` rule already judged: the push-time stale check leaves them alone. */
   readonly versionChecked: ReadonlySet<ManifestChange>;
 }
+
+/** The size above which a manifest is skipped unread (`too-large`) unless the caller sets another: 1 MiB. */
+export const DEFAULT_MAX_FILE_BYTES = 1_048_576;
 
 /** How the targets that cover one file let a push edit it. */
 interface FileCover {
@@ -36,9 +41,11 @@ const DIGEST_PROBE = `sha256:${"0".repeat(64)}`;
  * Plans the edits `pushes` make to `files` under `config` — pure: text in, changes as data out.
  *
  * Pushes are applied in order to the evolving text, so two images in one file both land. A file that
- * does not parse, is not valid UTF-8, or whose edit would change anything but the intended values, is
- * left as it is and reported in `warnings`; the other files still update. Files are visited in path order
- * so the result (and the commit it becomes) is deterministic.
+ * mentions the image but is larger than `maxFileBytes` (UTF-8 bytes, default {@link DEFAULT_MAX_FILE_BYTES};
+ * checked before anything is parsed), is not valid UTF-8, does not parse, nests too deep, spells a
+ * reference in a way that cannot be edited exactly, or whose edit would change anything but the intended
+ * values, is left as it is and reported in `warnings` with its code; the other files still update. Files
+ * are visited in path order so the result (and the commit it becomes) is deterministic.
  *
  * The operator's policy is applied per file: a file a `paused` target covers is left as it is (its
  * references are reported as `skipped`, and a push with nothing else to change is `paused`); under
@@ -57,7 +64,10 @@ export function planUpdate(input: {
   readonly config: HeimdallConfig;
   /** Each push's targets under `config`, when the caller resolved them already (once per round). */
   readonly resolutions?: ReadonlyMap<EcrPush, TargetResolution>;
+  /** Manifests larger than this many UTF-8 bytes are skipped with a `too-large` warning. */
+  readonly maxFileBytes?: number | undefined;
 }): UpdatePlan {
+  const maxFileBytes = input.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const paths = [...input.files.keys()].sort();
   const current = new Map(input.files);
   const warnings = new Map<string, UpdateWarning>();
@@ -77,7 +87,7 @@ export function planUpdate(input: {
       const cover = coverOf(path, resolution);
       const text = current.get(path);
       if (cover === undefined || text === undefined) continue;
-      const edited = editFile(path, text, push, cover, warnings);
+      const edited = editFile(path, text, push, cover, warnings, maxFileBytes);
       if (edited === undefined || edited.changes.length === 0) continue;
       if (cover.paused !== undefined) {
         skipped.push(...edited.changes.map((change) => skip(change, "paused", cover.paused ?? "")));
@@ -118,14 +128,13 @@ function editFile(
   push: EcrPush,
   cover: FileCover,
   warnings: Map<string, UpdateWarning>,
+  maxFileBytes: number,
 ): Extract<EditOutcome, { kind: "edited" }> | undefined {
-  if (text.includes("\uFFFD") && text.includes(push.imageRepository)) {
-    // U+FFFD is what a non-UTF-8 byte decodes to: writing the text back would corrupt those bytes.
-    warnings.set(path, {
-      code: "not-utf8",
-      file: path,
-      message: `skipped ${path}: not valid UTF-8 (it holds U+FFFD) — heimdall only edits UTF-8 files, to keep every other byte`,
-    });
+  // A file that does not mention the image cannot change: it is neither read nor warned about.
+  if (!text.includes(push.imageRepository)) return undefined;
+  const refusal = unreadFileWarning(path, text, maxFileBytes);
+  if (refusal !== undefined) {
+    warnings.set(path, refusal);
     return undefined;
   }
   let outcome: EditOutcome;
@@ -141,13 +150,8 @@ function editFile(
     warnings.set(path, { code: "unsafe-edit", file: path, message: `skipped ${path}: ${error.message}` });
     return undefined;
   }
-  if (outcome.kind === "unparseable") {
-    warnings.set(path, {
-      code: "unparseable",
-      file: path,
-      line: outcome.line,
-      message: `skipped ${path}:${outcome.line}: not valid YAML (${outcome.message})`,
-    });
+  if (outcome.kind !== "edited") {
+    warnings.set(path, editSkipWarning(path, outcome));
     return undefined;
   }
   const needsDigest = outcome.changes.find((change) => change.to.digest === DIGEST_PROBE);

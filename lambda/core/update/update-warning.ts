@@ -3,7 +3,11 @@
  * the code so it can be filtered on, the message says the details.
  *
  * - `not-utf8`: a manifest is not valid UTF-8 and was skipped (rewriting it would corrupt bytes).
- * - `unparseable`: a manifest is not valid YAML (or too deep, or expands aliases too far) and was skipped.
+ * - `unparseable`: a manifest is not valid YAML (or expands aliases too far) and was skipped.
+ * - `too-deep`: a manifest nests collections deeper than heimdall walks safely and was skipped.
+ * - `too-large`: a manifest is larger than the size limit and was skipped before it was parsed.
+ * - `unsupported-yaml`: a manifest spells a reference in a way heimdall cannot edit exactly (a byte order
+ *   mark inside the file, a multi-line block scalar, escapes it cannot map) and was skipped.
  * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
  * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
@@ -14,6 +18,9 @@
 export type WarningCode =
   | "not-utf8"
   | "unparseable"
+  | "too-deep"
+  | "too-large"
+  | "unsupported-yaml"
   | "unsafe-edit"
   | "stale-check-skipped"
   | "provenance-unavailable"

@@ -1,10 +1,15 @@
 import { isScalar } from "yaml";
+import { parseTagAndDigest } from "../image-reference.ts";
+import type { TagAndDigest } from "../manifest-change.ts";
 import type { ImageMatch, MappingView, MatchQuery } from "./image-matcher.ts";
+import { stringScalar } from "./string-scalar.ts";
 
 /**
  * The match for a field that holds only a tag or only a digest (kustomize `newTag`/`digest`, Helm
  * `tag`/`digest`) once a matcher has recognised the entry as the pushed image: the field gets the pushed
- * tag or digest. `undefined` when the key has no scalar with source to rewrite (`tag:` with nothing after it).
+ * tag or digest. A tag field that pins a digest after the tag (`3.14.3@sha256:…`) stays pinned: it gets
+ * the pushed tag and the pushed digest. `undefined` when the key has no scalar with source to rewrite
+ * (`tag:` with nothing after it).
  *
  * @example
  * bareFieldMatch(mapping, "newTag", "tag", query); // { key: "newTag", oldValue: "45", newValue: "46", … }
@@ -18,9 +23,24 @@ export function bareFieldMatch(
   const node = mapping.get(key);
   if (!isScalar(node) || node.range === undefined || node.range === null) return undefined;
   if (node.range[0] === node.range[1]) return undefined;
-  const oldValue = typeof node.value === "string" ? node.value : query.sourceOf(node);
-  const newValue = field === "tag" ? query.tag : query.digest;
-  const spelled = (value: string) =>
-    field === "tag" ? { tag: value, digest: undefined } : { tag: undefined, digest: value };
-  return { node, key, oldValue, newValue, field, from: spelled(oldValue), to: spelled(newValue) };
+  const oldValue = stringScalar(node)?.value ?? query.sourceOf(node);
+  if (field === "digest") {
+    const spelled = (digest: string): TagAndDigest => ({ tag: undefined, digest });
+    return {
+      node,
+      key,
+      oldValue,
+      newValue: query.digest,
+      field,
+      from: spelled(oldValue),
+      to: spelled(query.digest),
+    };
+  }
+  const pinned = parseTagAndDigest(oldValue);
+  if (pinned?.digest !== undefined) {
+    const to = { tag: query.tag, digest: query.digest };
+    return { node, key, oldValue, newValue: `${to.tag}@${to.digest}`, field, from: pinned, to };
+  }
+  const to = { tag: query.tag, digest: undefined };
+  return { node, key, oldValue, newValue: query.tag, field, from: { tag: oldValue, digest: undefined }, to };
 }

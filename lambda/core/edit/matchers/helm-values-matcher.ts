@@ -15,7 +15,8 @@ export const helmValuesMatcher: ImageMatcher = {
   name: "helm",
   match(mapping, query) {
     const repository = stringScalar(mapping.get("repository"));
-    if (repository === undefined || !mapping.has("tag") || !query.spellsRepository(repository)) return [];
+    if (repository === undefined || !mapping.has("tag") || !query.spellsRepository(repository.node))
+      return [];
     const ref = parseImageReference(repository.value);
     if (ref === undefined || ref.tag !== undefined || ref.digest !== undefined) return [];
     // Split form: `registry:` beside a repository that must not name a registry itself.

@@ -1,6 +1,6 @@
-import { isScalar } from "yaml";
 import { formatImageReference, parseImageReference } from "../image-reference.ts";
 import type { ImageMatcher } from "./image-matcher.ts";
+import { stringScalar } from "./string-scalar.ts";
 
 /**
  * The value of any `image` key that is a reference to the pushed image, on a registry that counts:
@@ -13,9 +13,10 @@ import type { ImageMatcher } from "./image-matcher.ts";
 export const imageKeyMatcher: ImageMatcher = {
   name: "image-key",
   match(mapping, query) {
-    const node = mapping.get("image");
-    if (!isScalar(node) || typeof node.value !== "string") return [];
-    const ref = parseImageReference(node.value);
+    const image = stringScalar(mapping.get("image"));
+    if (image === undefined) return [];
+    const { node, value } = image;
+    const ref = parseImageReference(value);
     if (ref === undefined || ref.imageRepository !== query.imageRepository) return [];
     if (!query.registryMatches(ref.registry) || !query.spellsRepository(node)) return [];
     const digest = ref.digest === undefined ? undefined : query.digest;
@@ -23,7 +24,7 @@ export const imageKeyMatcher: ImageMatcher = {
       {
         node,
         key: "image",
-        oldValue: node.value,
+        oldValue: value,
         newValue: formatImageReference({ ...ref, tag: query.tag, digest }),
         field: "image",
         from: { tag: ref.tag, digest: ref.digest },

@@ -16,7 +16,7 @@ export const kustomizeImagesMatcher: ImageMatcher = {
   match(mapping, query) {
     if (mapping.parentKey !== "images[]") return [];
     const name = stringScalar(mapping.get(mapping.has("newName") ? "newName" : "name"));
-    if (name === undefined || !query.spellsRepository(name)) return [];
+    if (name === undefined || !query.spellsRepository(name.node)) return [];
     const ref = parseImageReference(name.value);
     if (ref === undefined || ref.tag !== undefined || ref.digest !== undefined) return [];
     if (ref.imageRepository !== query.imageRepository || !query.registryMatches(ref.registry)) return [];

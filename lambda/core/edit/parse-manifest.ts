@@ -1,0 +1,90 @@
+import { Composer, type CST, type Document, Lexer, LineCounter, Parser } from "yaml";
+import { MAX_NESTING_DEPTH } from "./nesting-too-deep-error.ts";
+
+/**
+ * A manifest parsed for editing: its documents (with source tokens and ranges), the lexer's tokens (what
+ * verification compares the edited text with), and the line index for messages. Or why it cannot be edited:
+ * `unparseable` (not YAML), `too-deep` (nesting beyond {@link MAX_NESTING_DEPTH}), `unsupported` (YAML this
+ * parser reads differently from Kubernetes' parsers). `line` is 1-based.
+ */
+export type ParsedManifest =
+  | {
+      readonly kind: "parsed";
+      readonly documents: readonly Document[];
+      readonly lexemes: readonly string[];
+      readonly lines: LineCounter;
+    }
+  | {
+      readonly kind: "unparseable" | "too-deep" | "unsupported";
+      readonly line: number;
+      readonly message: string;
+    };
+
+const COMPOSE_OPTIONS = { keepSourceTokens: true, uniqueKeys: true, logLevel: "silent" } as const;
+const BOM = 0xfeff;
+
+/**
+ * Parses `text` (without a leading byte order mark) the way `parseAllDocuments` would, in stages, so that
+ * hostile input is refused before it costs more than its size: the lexer and the CST parser run without
+ * recursion, and parsing stops as soon as the CST nests deeper than {@link MAX_NESTING_DEPTH} — only then
+ * does the recursive composer run.
+ *
+ * A byte order mark that starts a line inside the file is refused as `unsupported`: Kubernetes' YAML
+ * readers skip it there, while this parser would read it as part of a key (`\uFEFFimage`) and miss the
+ * reference. One the lexer reads as a byte order mark (before `---`) is fine.
+ *
+ * @example
+ * parseManifest("image: reg.example/ns/app:1\n"); // { kind: "parsed", documents: [Document], … }
+ * parseManifest(`a: ${"[".repeat(5000)}`);         // { kind: "too-deep", line: 1, message: "…" }
+ */
+export function parseManifest(text: string): ParsedManifest {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  const parser = new Parser(lines.addNewLine);
+  const lexemes: string[] = [];
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    const offset = parser.offset;
+    if (lexeme.length > 1 && lexeme.charCodeAt(0) === BOM && atLineStart(text, offset)) {
+      return {
+        kind: "unsupported",
+        line: lines.linePos(offset).line,
+        message: `a byte order mark (U+FEFF) starts line ${lines.linePos(offset).line} inside the file; heimdall reads it differently from Kubernetes — remove it (only the first byte of a file may be one)`,
+      };
+    }
+    lexemes.push(lexeme);
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_NESTING_DEPTH) {
+      const line = lines.linePos(parser.offset).line;
+      return {
+        kind: "too-deep",
+        line,
+        message: `collections nest more than ${MAX_NESTING_DEPTH} levels deep (at line ${line})`,
+      };
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
+
+  const documents = [...new Composer(COMPOSE_OPTIONS).compose(tokens)];
+  for (const document of documents) {
+    const error = document.errors[0];
+    if (error !== undefined) {
+      const { line, col } = lines.linePos(Math.max(0, error.pos[0]));
+      return {
+        kind: "unparseable",
+        line,
+        message: `${firstLine(error.message)} at line ${line}, column ${col}`,
+      };
+    }
+  }
+  return { kind: "parsed", documents, lexemes, lines };
+}
+
+function atLineStart(text: string, offset: number): boolean {
+  const before = text.charCodeAt(offset - 1);
+  return offset === 0 || before === 10 || before === 13;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}
