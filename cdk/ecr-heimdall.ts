@@ -12,6 +12,7 @@ import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { buildSync } from "esbuild";
 import { FUNCTION_TIMEOUT_SECONDS } from "../lambda/runtime/function-timeout.ts";
+import { UPDATE_EVENT_SOURCE } from "../lambda/runtime/update-event.ts";
 import { LAMBDA_BUNDLE_FILE, lambdaBundleOptions } from "../scripts/lambda-bundle-options.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
@@ -45,8 +46,8 @@ export const BATCH_SIZE = 10;
  *
  * Least privilege: the role carries only its own log group, `GetSecretValue` on the one secret,
  * `ecr:DescribeImages` on the prefixed repositories (only with `staleEventCheck`), `ecr:BatchGetImage`
- * and `ecr:GetDownloadUrlForLayer` on the same repositories (the commit's source link), and consume
- * rights on its queue. No managed policies.
+ * and `ecr:GetDownloadUrlForLayer` on the same repositories (the commit's source link), `events:PutEvents`
+ * on the default bus for source `ecr-heimdall` only, and consume rights on its queue. No managed policies.
  *
  * @example
  * new EcrHeimdall(stack, "SnuttGitops", {
@@ -157,6 +158,17 @@ export class EcrHeimdall extends Construct {
       }),
     );
     this.grantImageReads(role, prefixes, staleEventCheck);
+    // One `Heimdall Update` event per push outcome, on this account's default bus, under heimdall's own source.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: "PublishUpdateEvents",
+        actions: ["events:PutEvents"],
+        resources: [
+          Stack.of(this).formatArn({ service: "events", resource: "event-bus", resourceName: "default" }),
+        ],
+        conditions: { StringEquals: { "events:source": UPDATE_EVENT_SOURCE } },
+      }),
+    );
 
     const environment: Record<string, string> = {
       GITOPS_REPO: props.gitopsRepo,

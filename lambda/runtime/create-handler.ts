@@ -14,6 +14,7 @@ import {
   type UpdateReport,
   updateManifests,
 } from "../core/index.ts";
+import { announceOutcomes, type UpdateEvents } from "./announce-outcomes.ts";
 import { recordSummary } from "./record-summary.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 import { splitLambdaEvent } from "./split-lambda-event.ts";
@@ -41,6 +42,8 @@ export interface HandlerDependencies {
   readonly update?: Pick<UpdateManifestsInput, "maxAttempts" | "sleep" | "random">;
   /** Time kept back from the invocation's remaining time; default {@link DEADLINE_SAFETY_MARGIN_MS}. */
   readonly safetyMarginMs?: number;
+  /** When set, each event's outcome is also published as a `Heimdall Update` event (see `announceOutcomes`). */
+  readonly events?: UpdateEvents;
 }
 
 /**
@@ -170,6 +173,18 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
           file: warning.file,
           ...line,
           warning: redactSecrets(warning.message),
+        });
+      }
+      if (deps.events !== undefined) {
+        // A notification never fails a deploy, nor keeps the handler past its deadline.
+        await beforeDeadline(
+          announceOutcomes(deps, deps.events, summaries),
+          deadline === undefined ? undefined : deadline + margin / 2 - now(),
+        ).catch((error: unknown) => {
+          deps.logger.warn("update events not published", {
+            failed: summaries.length,
+            reasons: [describe(error)],
+          });
         });
       }
     } finally {
