@@ -1,3 +1,6 @@
+import type { HeimdallConfig } from "../config/heimdall-config.ts";
+import { resolveTargets, type TargetResolution } from "../config/resolve-targets.ts";
+import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import { sleep as defaultSleep } from "../sleep.ts";
 import { COMMIT_BACKOFF_BASE_MS, nextCommitBackoff } from "./commit-backoff.ts";
@@ -6,13 +9,13 @@ import { renderCommitMessage } from "./commit-message.ts";
 import { DeadlineExceededError } from "./deadline-exceeded-error.ts";
 import { findProvenance } from "./find-provenance.ts";
 import { findStalePushes } from "./find-stale-pushes.ts";
-import type { GitOpsRepository } from "./gitops-repository.ts";
+import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
 import type { ImageProvenanceReader, ProvenanceAnswer } from "./image-provenance-reader.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
-import { type ReadRound, readRound } from "./read-round.ts";
+import { type GitOpsRead, readGitOps } from "./read-gitops.ts";
 import { releaseOrder } from "./release-order.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
@@ -32,6 +35,11 @@ export interface UpdateManifestsInput {
   readonly dryRun?: boolean;
   /** Use this config instead of the repository's `.heimdall.yaml` (the CLI's `--config`). */
   readonly configOverride?: { readonly path: string; readonly text: string };
+  /**
+   * Set by the reconcile: why each push (rebuilt from ECR) is applied. The commit is then titled
+   * `Automated commit by ECR reconcile (…)` and its body names each image and why.
+   */
+  readonly repairReasons?: ReadonlyMap<EcrPush, string>;
   /**
    * When the update must be over, in ms since the epoch on `now`'s clock (the Lambda: its remaining time
    * minus a safety margin). Every read, commit, stale check and pause gets it; no round starts that
@@ -98,7 +106,17 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
   let conflicts = 0;
   let pause = COMMIT_BACKOFF_BASE_MS;
   let slowestRoundMs = 0;
-  let previous: ReadRound | undefined;
+  let previous: GitOpsRead | undefined;
+  // Each push's targets, resolved once per config: a round whose config did not change reuses them.
+  const resolved = new WeakMap<HeimdallConfig, ReadonlyMap<EcrPush, TargetResolution>>();
+  const resolutionsFor = (config: HeimdallConfig): ReadonlyMap<EcrPush, TargetResolution> => {
+    let resolutions = resolved.get(config);
+    if (resolutions === undefined) {
+      resolutions = new Map(input.pushes.map((push) => [push, resolveTargets(push, config)] as const));
+      resolved.set(config, resolutions);
+    }
+    return resolutions;
+  };
   const provenance = input.provenance === undefined ? undefined : askOncePerPush(input.provenance);
 
   if (timed !== undefined && timed.now() >= timed.deadline) {
@@ -108,15 +126,21 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
   }
   for (let attempt = 1; ; attempt++) {
     const started = timed?.now() ?? 0;
-    const round = await readRound(input, previous);
-    previous = round;
-    const { snapshot, config, resolutions } = round;
+    const read = await readGitOps(
+      input.gitops,
+      (config) => rootsToRead(input.pushes, config, resolutionsFor(config)),
+      input.configOverride,
+      { ...(previous === undefined ? {} : { previous }), ...(deadline === undefined ? {} : { deadline }) },
+    );
+    previous = read;
+    const { snapshot, config } = read;
+    const resolutions = resolutionsFor(config);
     const pushes = newestPushPerRepository(
       input.pushes,
       (push) => resolutions.get(push)?.kind === "targets",
       releaseOrder(config, resolutions),
     );
-    const plan = await planRound(pushes, round, input.clock, deadline);
+    const plan = await planRound(pushes, { snapshot, config, resolutions }, input.clock, deadline);
     const base = { ...plan, headOid: snapshot.headOid, attempts: attempt, conflicts };
     if (plan.files.length === 0 || input.dryRun === true) {
       const outcome =
@@ -142,6 +166,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       pushes: images.filter((image) => image.outcome === "updated").map((image) => image.push),
       changes: plan.changes,
       ...(found === undefined ? {} : { provenance: found.provenance }),
+      ...(input.repairReasons === undefined ? {} : { repairReasons: input.repairReasons }),
     });
     try {
       const result = await input.gitops.commit({
@@ -196,7 +221,11 @@ function askOncePerPush(reader: ImageProvenanceReader): ImageProvenanceReader {
 
 async function planRound(
   pushes: readonly EcrPush[],
-  round: ReadRound,
+  round: {
+    readonly snapshot: GitOpsSnapshot;
+    readonly config: HeimdallConfig;
+    readonly resolutions: ReadonlyMap<EcrPush, TargetResolution>;
+  },
   clock: ImagePushClock | undefined,
   deadline: number | undefined,
 ): Promise<UpdatePlan> {
