@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { createUpdateEventPublisher } from "./aws/create-update-event-publisher.ts";
 import { createGitHubRuntime } from "./runtime/create-github-runtime.ts";
 import { createHandler } from "./runtime/create-handler.ts";
 import { type LambdaSettings, readLambdaEnvironment } from "./runtime/read-lambda-environment.ts";
@@ -17,14 +18,16 @@ try {
   throw error;
 }
 // Several GitOps repositories = several stacks' functions in one namespace: keep their series apart.
-metrics.setDefaultDimensions({ gitopsRepo: `${config.gitopsRepo.owner}/${config.gitopsRepo.repo}` });
-logger.appendPersistentKeys({ gitopsRepo: `${config.gitopsRepo.owner}/${config.gitopsRepo.repo}` });
+const gitopsRepo = `${config.gitopsRepo.owner}/${config.gitopsRepo.repo}`;
+metrics.setDefaultDimensions({ gitopsRepo });
+logger.appendPersistentKeys({ gitopsRepo });
 
 /**
  * The Lambda entry point (`index.handler`: `dist/lambda/index.mjs` from `npm run build`, byte for byte the
  * CDK asset): one EventBridge ECR push event, or an SQS batch of them, applied to the GitOps repository as
  * at most one commit. Returns `{ batchItemFailures }` for SQS; throws for a direct invocation that should be retried. The secret,
- * Octokit, repository adapter and ECR clock are built on the first event and reused while warm.
+ * Octokit, repository adapter and ECR clock are built on the first event and reused while warm. Each
+ * event's outcome is also published as a `Heimdall Update` event on the default EventBridge bus.
  * See `createHandler` for the failure semantics.
  *
  * @example
@@ -32,4 +35,9 @@ logger.appendPersistentKeys({ gitopsRepo: `${config.gitopsRepo.owner}/${config.g
  * await handler({ Records: [{ eventSource: "aws:sqs", messageId: "m1", body: JSON.stringify(ecrEvent) }] }, context);
  * // { batchItemFailures: [] }
  */
-export const handler = createHandler({ resolve: createGitHubRuntime(config, { logger }), logger, metrics });
+export const handler = createHandler({
+  resolve: createGitHubRuntime(config, { logger }),
+  logger,
+  metrics,
+  events: { publisher: createUpdateEventPublisher(), gitopsRepo },
+});

@@ -1,8 +1,5 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
-
-// <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn] — the host is the only place the region and
-// registry id of a manifest's image are written down.
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/;
+import { ECR } from "../core/index.ts";
 
 /** The ECR client to ask about images in one registry, with the registry's account id and region. */
 export interface EcrRegistryClient {
@@ -38,9 +35,8 @@ export function createEcrRegistryClients(
       return client;
     });
   return (registry) => {
-    const host = ECR_HOST.exec(registry);
-    if (host === null) return undefined;
-    const [, registryId = "", region = ""] = host;
-    return { client: forRegion(region), registryId, region };
+    const host = ECR.parseRegistryHost(registry);
+    if (host === undefined) return undefined;
+    return { client: forRegion(host.region), registryId: host.account, region: host.region };
   };
 }

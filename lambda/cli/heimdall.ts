@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import {
   type EcrPush,
   HeimdallError,
@@ -12,30 +11,9 @@ import {
 import { createLocalGitOps } from "../local/create-local-gitops.ts";
 import { exitCodeFor } from "./exit-code-for.ts";
 import { formatReport } from "./format-report.ts";
+import { readCommandLine } from "./read-command-line.ts";
+import { USAGE } from "./usage.ts";
 import { UsageError } from "./usage-error.ts";
-
-/** `heimdall --help`. */
-export const USAGE = `heimdall — apply an ECR push to a GitOps repository, exactly as the Lambda does.
-
-Usage:
-  heimdall apply --event <file|-> [--repo <dir>] [--config <file>] [--dry-run]
-  heimdall apply --image <reference> [--repo <dir>] [--config <file>] [--dry-run]
-  heimdall --help
-
-  --event <file|->   the EventBridge "ECR Image Action" event as JSON ("-" reads stdin)
-  --image <reference>
-                     the pushed image instead of an event, for a rollback or promotion by hand:
-                     <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>[@sha256:<digest>]
-                     (without the digest, references that need one are skipped with a warning)
-  --repo <dir>       a local git checkout of the GitOps repository (default: current directory);
-                     the commit goes on the checked-out branch with the repository's git identity
-  --config <file>    use this heimdall config instead of the repository's .heimdall.yaml
-  --dry-run          print the unified diff; write and commit nothing
-
-Exit status: 0 updated, no change, ignored, paused, stale or tag refused (the reason is printed);
-2 invalid input (flags, event, image reference, repository name, tag or config; nothing was
-changed); 1 anything else. Makes no network calls.
-`;
 
 /** Where the CLI talks to; injectable so tests run it in-process. */
 export interface CliIO {
@@ -57,7 +35,10 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
   const err = io.stderr ?? ((text: string) => process.stderr.write(text));
   const cwd = io.cwd ?? process.cwd();
   try {
-    const args = parseCommandLine(argv);
+    const args = readCommandLine(argv);
+    if (typeof args === "object" && "problem" in args) {
+      throw new UsageError(args.problem, args.cause === undefined ? {} : { cause: args.cause });
+    }
     if (args === "help") {
       out(USAGE);
       return 0;
@@ -97,53 +78,6 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
     err(`heimdall: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-}
-
-/** What `apply` was asked to do; the push comes from exactly one of `--event` and `--image`. */
-type ApplyArgs = { repo: string; config: string | undefined; dryRun: boolean } & (
-  | { source: "event"; event: string }
-  | { source: "image"; image: string }
-);
-
-function parseCommandLine(argv: readonly string[]): "help" | ApplyArgs {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (cause) {
-    throw new UsageError(`${(cause as Error).message} — see heimdall --help`, { cause });
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true || positionals[0] === "help" || positionals.length === 0) return "help";
-  if (positionals[0] !== "apply" || positionals.length > 1) {
-    throw new UsageError(
-      `unknown command '${positionals.join(" ")}' — the command is 'apply'; see heimdall --help`,
-    );
-  }
-  const common = { repo: values.repo ?? ".", config: values.config, dryRun: values["dry-run"] === true };
-  if (values.event !== undefined && values.image !== undefined) {
-    throw new UsageError("apply takes --event or --image, not both — see heimdall --help");
-  }
-  if (values.image !== undefined) return { ...common, source: "image", image: values.image };
-  if (values.event === undefined) {
-    throw new UsageError("apply needs --event <file|-> or --image <reference> — see heimdall --help");
-  }
-  return { ...common, source: "event", event: values.event };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      event: { type: "string" },
-      image: { type: "string" },
-      repo: { type: "string" },
-      config: { type: "string" },
-      "dry-run": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }
 
 async function readInput(path: string, what: string): Promise<string> {

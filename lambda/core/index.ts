@@ -5,10 +5,13 @@
  * - `config/` — `.heimdall.yaml` parsed and validated; which files a push may edit.
  * - `edit/`   — one YAML file's image references rewritten byte-exactly, as {@link ManifestChange} data.
  * - `update/` — the `updateManifests` use case: read → plan → stale check → one guarded commit.
+ * - `reconcile/` — the `reconcile` use case: every managed reference judged against ECR; missed pushes
+ *   applied through `updateManifests`, a person's rollback or pin left alone.
  *
  * Nothing under `core/` touches the file system, the network or the environment variables
  * (`test/core/core-purity.test.ts` enforces it); IO arrives through the ports
- * {@link GitOpsRepository}, {@link ImagePushClock} and {@link ImageProvenanceReader}.
+ * {@link GitOpsRepository}, {@link ImagePushClock}, {@link ImageProvenanceReader}, {@link ImageCatalog} and
+ * {@link ReferenceHistory}.
  */
 
 export {
@@ -26,11 +29,27 @@ export type { TargetPolicy } from "./config/read-target-policy.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
 export type { ChangedField, ManifestChange, MatcherName, TagAndDigest } from "./edit/manifest-change.ts";
 export type { EcrPush } from "./event/ecr-push.ts";
+export { ECR } from "./event/ecr-syntax.ts";
 export { InvalidEventError } from "./event/invalid-event-error.ts";
 export { type ParsedEcrEvent, parseEcrEvent } from "./event/parse-ecr-event.ts";
+export {
+  parseReconcileRequest,
+  RECONCILE_DETAIL_TYPE,
+  RECONCILE_SOURCE,
+  type ReconcileRequest,
+} from "./event/parse-reconcile-request.ts";
 export { pushFromImageReference } from "./event/push-from-image-reference.ts";
 export { HeimdallError } from "./heimdall-error.ts";
 export { type Memoized, memoizeUntilSuccess } from "./memoize-until-success.ts";
+export type { CatalogAnswer, CatalogImage, ImageCatalog } from "./reconcile/image-catalog.ts";
+export type { ReconcileItem, Repair } from "./reconcile/plan-reconcile.ts";
+export { type ReconcileInput, type ReconcileReport, reconcile } from "./reconcile/reconcile.ts";
+export type {
+  LastChange,
+  LastChangesRequest,
+  LineChanges,
+  ReferenceHistory,
+} from "./reconcile/reference-history.ts";
 export { sleep } from "./sleep.ts";
 
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
@@ -50,6 +69,7 @@ export type {
   ProvenanceAnswer,
 } from "./update/image-provenance-reader.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
+export { oneLine } from "./update/one-line.ts";
 export type {
   ImageOutcome,
   ImageReport,

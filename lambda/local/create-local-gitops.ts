@@ -6,7 +6,11 @@ import {
   type GitOpsRepository,
   type GitOpsSnapshot,
   isYamlFile,
+  type LastChange,
+  type LastChangesRequest,
+  type LineChanges,
   type ReadRequest,
+  type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
@@ -21,11 +25,14 @@ import { runGit } from "./run-git.ts";
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
  * since the read (`StaleHeadError`), so it never overwrites anyone's work.
  *
+ * `lastChanges` (for the reconcile) blames the working tree, like the read: a line changed but not committed
+ * counts as changed now — someone is at work on it.
+ *
  * @example
  * const repo = createLocalGitOps({ dir: "/src/gitops" });
  * const snapshot = await repo.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
  */
-export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepository {
+export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepository & ReferenceHistory {
   const { dir } = options;
 
   async function head(): Promise<string> {
@@ -93,5 +100,52 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       await runGit(dir, ["commit", "--quiet", "-F", "-", "--", ...paths], { input: message });
       return { oid: await head() };
     },
+
+    async lastChanges(request: LastChangesRequest): Promise<LineChanges> {
+      const answer = new Map<string, ReadonlyMap<number, LastChange>>();
+      for (const [path, lines] of request.lines) {
+        const ranges = toRanges(lines).flatMap(([from, to]) => ["-L", `${from},${to}`]);
+        // A file git cannot blame (deleted since the read, untracked) gets no answer: its references are left.
+        const porcelain = await runGit(dir, ["blame", "--porcelain", ...ranges, "--", path]).catch(() => "");
+        answer.set(path, parseBlame(porcelain));
+      }
+      return answer;
+    },
   };
+}
+
+/** Sorted 1-based lines → `[from, to]` runs of consecutive lines. */
+function toRanges(lines: readonly number[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const line of [...new Set(lines)].sort((a, b) => a - b)) {
+    const last = ranges.at(-1);
+    if (last !== undefined && line === last[1] + 1) last[1] = line;
+    else ranges.push([line, line]);
+  }
+  return ranges;
+}
+
+/** `git blame --porcelain` → final line → the commit that last changed it and its committer time. */
+function parseBlame(porcelain: string): Map<number, LastChange> {
+  const times = new Map<string, number>();
+  const owners = new Map<number, string>();
+  let commit = "";
+  let line = 0;
+  for (const text of porcelain.split("\n")) {
+    const header = /^([0-9a-f]{40}) \d+ (\d+)(?: \d+)?$/.exec(text);
+    if (header !== null) {
+      commit = header[1] ?? "";
+      line = Number(header[2]);
+    } else if (text.startsWith("committer-time ")) {
+      times.set(commit, Number(text.slice("committer-time ".length)));
+    } else if (text.startsWith("\t")) {
+      owners.set(line, commit);
+    }
+  }
+  const changes = new Map<number, LastChange>();
+  for (const [number, owner] of owners) {
+    const seconds = times.get(owner);
+    if (seconds !== undefined) changes.set(number, { at: new Date(seconds * 1000), commit: owner });
+  }
+  return changes;
 }

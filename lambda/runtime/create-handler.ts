@@ -13,6 +13,7 @@ import {
   type UpdateReport,
   updateManifests,
 } from "../core/index.ts";
+import { announceOutcomes, type UpdateEvents } from "./announce-outcomes.ts";
 import { recordSummary } from "./record-summary.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 import { splitLambdaEvent } from "./split-lambda-event.ts";
@@ -38,6 +39,8 @@ export interface HandlerDependencies {
   readonly now?: () => number;
   /** Passed through to `updateManifests` (retry pacing in tests). */
   readonly update?: Pick<UpdateManifestsInput, "maxAttempts" | "sleep" | "random">;
+  /** When set, each event's outcome is also published as a `Heimdall Update` event (see `announceOutcomes`). */
+  readonly events?: UpdateEvents;
 }
 
 /** Result of a direct (EventBridge) invocation: one entry per event, mainly for humans invoking by hand. */
@@ -143,6 +146,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
           warning: redactSecrets(warning.message),
         });
       }
+      if (deps.events !== undefined) await announceOutcomes(deps, deps.events, summaries);
     } finally {
       deps.metrics.publishStoredMetrics();
     }

@@ -41,6 +41,8 @@ export interface EventSummary {
   readonly skipped?: readonly string[];
   /** Files this event's image changed. */
   readonly files?: readonly string[];
+  /** The tags the changed references held before (`updated` events), e.g. `["45"]`. */
+  readonly previousTags?: readonly string[];
   readonly commitSha?: string;
   readonly commitUrl?: string;
   /** From the image's OCI labels (`updated` events whose image has them): the commit it was built from… */
@@ -115,14 +117,22 @@ export function summarizeReport(
     switch (image.outcome) {
       case "updated": {
         const files = [...new Set(image.changes.map((change) => change.file))];
-        const source = sourceFields(image.provenance);
-        if (report.commit === undefined) return { ...base, ...details, outcome: "updated", files, ...source };
+        const previousTags = [
+          ...new Set(
+            image.changes.flatMap((change) => (change.from.tag === undefined ? [] : [change.from.tag])),
+          ),
+        ];
+        const changed = {
+          files,
+          ...(previousTags.length === 0 ? {} : { previousTags }),
+          ...sourceFields(image.provenance),
+        };
+        if (report.commit === undefined) return { ...base, ...details, outcome: "updated", ...changed };
         return {
           ...base,
           ...details,
           outcome: "updated",
-          files,
-          ...source,
+          ...changed,
           commitSha: report.commit.oid,
           ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
           pushToCommitLatencyMs: Math.max(0, committedAt - push.time.getTime()),

@@ -27,9 +27,15 @@ export async function runLambdaBench(options: { runs: number }): Promise<BenchRo
     // Under the project so that an external SDK resolves from node_modules, as it does on Lambda.
     const outdir = join(ROOT, "dist/bench", externalSdk ? "external-sdk" : "bundled-sdk");
     const built = await buildLambda({ outdir, externalSdk });
+    const kib = built.bytes / 1024;
     rows.push({
-      name: `bundle (minified, as deployed), AWS SDK ${externalSdk ? "external" : "bundled"}`,
-      value: `${(built.bytes / 1024).toFixed(0)} KiB, cold import ${medianColdImportMs(built.file, options.runs).toFixed(0)} ms (median of ${options.runs} fresh node processes)`,
+      name: externalSdk
+        ? "Lambda bundle with the AWS SDK left to the runtime (for comparison)"
+        : "Lambda bundle as deployed (minified, AWS SDK bundled)",
+      value:
+        `${kib.toFixed(0)} KiB${externalSdk ? "" : ` (${((kib / 1024) * 100).toFixed(0)}% of the 1 MiB goal)`}, ` +
+        `cold import ${medianColdImportMs(built.file, options.runs).toFixed(0)} ms (median of ${options.runs} fresh node processes` +
+        `${externalSdk ? "" : "; goal ≤ 100 ms idle"})`,
     });
     await rm(outdir, { recursive: true, force: true });
   }

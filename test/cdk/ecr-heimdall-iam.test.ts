@@ -37,6 +37,26 @@ describe("IAM", () => {
     Resource: resources,
     Sid: "ReadImageProvenance",
   });
+  const putEvents = {
+    Action: "events:PutEvents",
+    Condition: { StringEquals: { "events:source": "ecr-heimdall" } },
+    Effect: "Allow",
+    Resource: {
+      "Fn::Join": [
+        "",
+        [
+          "arn:",
+          { Ref: "AWS::Partition" },
+          ":events:",
+          { Ref: "AWS::Region" },
+          ":",
+          { Ref: "AWS::AccountId" },
+          ":event-bus/default",
+        ],
+      ],
+    },
+    Sid: "PublishUpdateEvents",
+  };
   const policyOf = (heimdall: EcrHeimdall) => {
     const role = t.child(heimdall, "FunctionRole");
     const policies = t.template.findResources("AWS::IAM::Policy", { Properties: { Roles: [t.ref(role)] } });
@@ -63,6 +83,7 @@ describe("IAM", () => {
           Sid: "ReadImagePushTimes",
         },
         provenance([ecrArn("snutt-dev/*"), ecrArn("snutt-prod/*")]),
+        putEvents,
         queueConsume(t.snutt),
       ],
     });
@@ -81,6 +102,7 @@ describe("IAM", () => {
         },
         { Action: "ecr:DescribeImages", Effect: "Allow", Resource: ecrArn("*"), Sid: "ReadImagePushTimes" },
         provenance(ecrArn("*")),
+        putEvents,
         queueConsume(t.other),
       ],
     });
@@ -90,7 +112,7 @@ describe("IAM", () => {
     const statements = (policyOf(t.quiet) as { Statement: { Action: unknown; Sid?: string }[] }).Statement;
     expect(statements.map((s) => s.Action)).not.toContain("ecr:DescribeImages");
     expect(statements.map((s) => s.Sid)).toContain("ReadImageProvenance");
-    expect(statements).toHaveLength(4);
+    expect(statements).toHaveLength(5);
   });
 
   it("attaches no managed policies and trusts only Lambda", () => {

@@ -6,13 +6,14 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../lambda/cli/heimdall.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
+import { SEOUL_REGISTRY } from "../support/constants.ts";
 import { ecrEvent } from "../support/ecr-event.ts";
 import { commitCount, createTempGitRepo, isClean, readTree, removeDir } from "../support/temp-git-repo.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const sample = join(root, "fixtures/app-of-apps");
 const manifest = "apps/snutt-dev/snutt-timetable/deployment.yaml";
-const IMAGE = "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com/snutt-dev/snutt-timetable";
+const IMAGE = `${SEOUL_REGISTRY}/snutt-dev/snutt-timetable`;
 const repos: string[] = [];
 
 afterAll(async () => {
@@ -239,11 +240,41 @@ describe("heimdall apply", () => {
     expect(result.stdout).toContain("heimdall apply --event <file|->");
   });
 
-  it("runs as the installed bin (what npx heimdall executes)", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      join(root, "lambda/cli/bin.mjs"),
-      "--help",
+  it("runs as the installed bin: the bundle package.json's bin names, built as npm install builds it", async () => {
+    const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as {
+      bin: { heimdall: string };
+      scripts: { prepare: string };
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.bin.heimdall).toBe("dist/cli/heimdall.mjs");
+    expect(pkg.scripts.prepare).toBe("node scripts/build-cli.mjs");
+    expect(pkg.dependencies.tsx).toBeUndefined(); // no TypeScript loader at run time
+
+    const out = await createTempGitRepo();
+    repos.push(out);
+    const exec = promisify(execFile);
+    await exec(process.execPath, [join(root, "scripts/build-cli.mjs"), join(out, "cli")]);
+    const bin = join(out, "cli/heimdall.mjs");
+    const help = await exec(bin, ["--help"]); // executable, with its #! line
+    expect(help.stdout).toContain("Exit status: 0 updated");
+
+    const repo = await sampleRepo();
+    const dryRun = await exec(process.execPath, [
+      bin,
+      "apply",
+      "--event",
+      join(sample, "event.json"),
+      "--repo",
+      repo,
+      "--dry-run",
     ]);
-    expect(stdout).toContain("Exit status: 0 updated");
+    expect(dryRun.stdout).toContain(`+++ b/${manifest}`);
+    expect(await commitCount(repo)).toBe(1);
+
+    const refused = await exec(process.execPath, [bin, "apply"]).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused).toMatchObject({ code: 2 });
+    expect((refused as { stderr: string }).stderr).toContain("apply needs --event");
   });
 });

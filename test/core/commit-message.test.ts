@@ -149,6 +149,50 @@ describe("renderCommitMessage for a batch", () => {
   });
 });
 
+describe("renderCommitMessage for a reconcile", () => {
+  const pushes = [push("snutt-dev/snutt-timetable", "46"), push("k8s-monitoring", "1.2.3")];
+  const changes = [
+    change("apps/snutt-dev/snutt-timetable/deployment.yaml", `${TIMETABLE}:45`, `${TIMETABLE}:46`),
+    change("apps/k8s-monitoring/grafana/values.yml", "1.2.2", "1.2.3", { path: "image.tag" }),
+  ];
+  const repairReasons = new Map(pushes.map((pushed) => [pushed, `${pushed.tag} was missed`]));
+
+  it("says reconcile whatever the template, and names each image and why, even one", () => {
+    const [only] = pushes;
+    const one = renderCommitMessage({
+      template: "deploy {repository}",
+      pushes: pushes.slice(0, 1),
+      changes: changes.slice(0, 1),
+      repairReasons,
+    });
+    expect(one).toEqual({
+      headline: `Automated commit by ECR reconcile (snutt-dev/snutt-timetable:${only?.tag})`,
+      body: [
+        "snutt-dev/snutt-timetable:46: 46 was missed",
+        "",
+        "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+        "",
+        `Image-Digest: ${PUSH_DIGEST}`,
+      ].join("\n"),
+    });
+    expect(renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes, changes, repairReasons })).toEqual(
+      {
+        headline: "Automated commit by ECR reconcile (2 images)",
+        body: [
+          "k8s-monitoring:1.2.3: 1.2.3 was missed",
+          "snutt-dev/snutt-timetable:46: 46 was missed",
+          "",
+          "apps/k8s-monitoring/grafana/values.yml: image.tag 1.2.2 → 1.2.3",
+          "apps/snutt-dev/snutt-timetable/deployment.yaml: spec.template.spec.containers[0].image 45 → 46",
+          "",
+          `Image-Digest: ${PUSH_DIGEST}`,
+          `Image-Digest: ${PUSH_DIGEST}`,
+        ].join("\n"),
+      },
+    );
+  });
+});
+
 describe("renderCommitMessage change lines", () => {
   function body(changes: readonly ManifestChange[]): string {
     const message = renderCommitMessage({

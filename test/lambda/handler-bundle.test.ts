@@ -34,6 +34,7 @@ afterEach(async () => {
   aws.images.clear();
   aws.manifests.clear();
   aws.blobs.clear();
+  aws.events.length = 0;
   await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
 });
 afterAll(async () => {
@@ -64,6 +65,7 @@ async function gitops(files: Record<string, string>) {
     AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
     AWS_ENDPOINT_URL_ECR: aws.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
     AWS_EC2_METADATA_DISABLED: "true",
   };
   const initial = (await gh.commits()).length;
@@ -115,6 +117,24 @@ describe("the deployed bundle (scripts/lambda-bundle-options.ts, as npm run buil
       durationMs: expect.any(Number),
     });
     expect(duplicate).toMatchObject({ outcome: "no-change", correlation_id: event.id });
+    // Each outcome is announced on the default bus, one Heimdall Update event per incoming event.
+    expect(aws.events.map((entry) => [entry.Source, entry.DetailType, entry.EventBusName])).toEqual([
+      ["ecr-heimdall", "Heimdall Update", undefined],
+      ["ecr-heimdall", "Heimdall Update", undefined],
+    ]);
+    expect(aws.events.map((entry) => JSON.parse(String(entry.Detail)))).toEqual([
+      expect.objectContaining({
+        gitopsRepo: "wafflestudio/gitops",
+        outcome: "updated",
+        eventId: event.id,
+        imageRepository: "snutt-dev/snutt-timetable",
+        tag: "46",
+        previousTags: ["45"],
+        files: [TIMETABLE],
+        commitSha: commit?.oid,
+      }),
+      expect.objectContaining({ outcome: "no-change", eventId: event.id }),
+    ]);
     expect(metricTotal(run.lines, "Updates")).toBe(1);
     expect(metricTotal(run.lines, "NoChange")).toBe(1);
     expect(metricTotal(run.lines, "PushToCommitLatency")).toBeGreaterThan(0);

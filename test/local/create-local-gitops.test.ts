@@ -5,7 +5,7 @@ import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { LocalRepoError } from "../../lambda/local/local-repo-error.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
-import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
+import { commitCount, commitFilesAt, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
 
 const repos: string[] = [];
 afterAll(async () => {
@@ -120,5 +120,40 @@ describe("createLocalGitOps", () => {
     await expect(attempt).rejects.toBeInstanceOf(LocalRepoError);
     await expect(attempt).rejects.toThrow("HEAD of");
     expect(await readFile(join(dir, "apps/a/x.yaml"), "utf8")).toBe("tag: 1\n");
+  });
+});
+
+describe("createLocalGitOps lastChanges", () => {
+  it("names the commit that last changed each line; uncommitted lines count as changed now", async () => {
+    const dir = await createTempGitRepo();
+    const first = await commitFilesAt(
+      dir,
+      { "a.yaml": "one: 1\ntwo: 2\nthree: 3\n" },
+      "2026-11-20T10:00:00Z",
+    );
+    const second = await commitFilesAt(
+      dir,
+      { "a.yaml": "one: 1\ntwo: 22\nthree: 3\n" },
+      "2026-11-20T11:00:00Z",
+    );
+    await writeFile(join(dir, "a.yaml"), "one: 1\ntwo: 22\nthree: 33\n");
+    const before = Date.now();
+    const repo = createLocalGitOps({ dir });
+
+    const answer = await repo.lastChanges({
+      headOid: second,
+      lines: new Map([
+        ["a.yaml", [1, 2, 3]],
+        ["gone.yaml", [1]],
+      ]),
+    });
+
+    const lines = answer.get("a.yaml");
+    expect(lines?.get(1)).toEqual({ at: new Date("2026-11-20T10:00:00Z"), commit: first });
+    expect(lines?.get(2)).toEqual({ at: new Date("2026-11-20T11:00:00Z"), commit: second });
+    expect(lines?.get(3)?.commit).toBe("0".repeat(40));
+    expect(lines?.get(3)?.at.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(answer.get("gone.yaml")?.size ?? 0).toBe(0);
+    await removeDir(dir);
   });
 });

@@ -24,14 +24,16 @@ export interface FakeAwsJsonEndpoint {
    */
   readonly manifests: Map<string, { readonly manifest: string; readonly mediaType: string }>;
   readonly blobs: Map<string, Buffer>;
+  /** Entries received through EventBridge PutEvents, in order. */
+  readonly events: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
 /**
- * A tiny Secrets Manager + ECR (+ blob download) endpoint on 127.0.0.1 speaking the services' wire protocol (AWS JSON 1.1:
+ * A tiny Secrets Manager + ECR (+ blob download) + EventBridge endpoint on 127.0.0.1 speaking the services' wire protocol (AWS JSON 1.1:
  * POST `/`, operation in `X-Amz-Target`, errors as `{"__type", "message"}`), for code that cannot see
  * aws-sdk-client-mock — the built bundle in a child process, pointed here through
- * `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL_ECR`.
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL_ECR` / `AWS_ENDPOINT_URL_EVENTBRIDGE`.
  */
 export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
   const requests: AwsJsonRequest[] = [];
@@ -39,6 +41,7 @@ export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
   const images = new Map<string, Date>();
   const manifests = new Map<string, { readonly manifest: string; readonly mediaType: string }>();
   const blobs = new Map<string, Buffer>();
+  const events: Record<string, unknown>[] = [];
   let url = "";
 
   const answer = (response: ServerResponse, status: number, body: unknown) => {
@@ -108,6 +111,16 @@ export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
         ],
       });
     }
+    if (target === "AWSEvents.PutEvents") {
+      const entries = (body.Entries as Record<string, unknown>[] | undefined) ?? [];
+      events.push(...entries);
+      return answer(response, 200, {
+        FailedEntryCount: 0,
+        Entries: entries.map((_, index) => ({
+          EventId: `fake-event-${events.length - entries.length + index}`,
+        })),
+      });
+    }
     if (target === "AmazonEC2ContainerRegistry_V20150921.BatchGetImage") {
       const ids = body.imageIds as { imageDigest?: string }[] | undefined;
       const digest = ids?.[0]?.imageDigest ?? "";
@@ -158,6 +171,7 @@ export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
     images,
     manifests,
     blobs,
+    events,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

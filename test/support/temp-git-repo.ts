@@ -1,6 +1,8 @@
-import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { promisify } from "node:util";
 import { runGit } from "../../lambda/local/run-git.ts";
 
 /** A real git repository in a temp dir, seeded from `from` (a fixture tree) with one initial commit. */
@@ -38,4 +40,26 @@ export async function isClean(dir: string): Promise<boolean> {
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Writes `files` (path → text) into `dir` and commits them as `author` with author and committer time `at`
+ * (ISO), so a test can lay out a history next to ECR's push times.
+ */
+export async function commitFilesAt(
+  dir: string,
+  files: Readonly<Record<string, string>>,
+  at: string,
+  message = `change at ${at}`,
+  author = "Test User <test@example.invalid>",
+): Promise<string> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  const env = { ...process.env, GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at };
+  const git = (args: string[]) => promisify(execFile)("git", args, { cwd: dir, env });
+  await git(["add", "--all"]);
+  await git(["commit", "--quiet", "--author", author, "--message", message]);
+  return (await git(["rev-parse", "HEAD"])).stdout.trim();
 }

@@ -89,7 +89,15 @@ export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetRes
   }
   const refusals = matching.map((target) => refusal(target, push.tag));
   const accepting = matching.filter((_, index) => refusals[index] === undefined);
-  if (accepting.length === 0) return { kind: "tag-rejected", reason: rejection(push, matching, refusals) };
+  if (accepting.length === 0) {
+    return {
+      kind: "tag-rejected",
+      reason: rejection(
+        push,
+        refusals.filter((r) => r !== undefined),
+      ),
+    };
+  }
   const registriesOf = (target: HeimdallTarget) =>
     unique([push.registry, ...config.registries, ...target.registries]);
   const active = accepting.filter((target) => !target.paused);
@@ -115,32 +123,39 @@ export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetRes
 }
 
 /** Why `target` refuses `tag`, as a clause of the `tag-rejected` reason; `undefined` when it accepts it. */
-function refusal(target: HeimdallTarget, tag: string): string | undefined {
+interface Refusal {
+  /** Its `tags` regular expression refused the tag (the long-standing wording applies). */
+  readonly byTagFilter: boolean;
+  readonly text: string;
+}
+
+function refusal(target: HeimdallTarget, tag: string): Refusal | undefined {
   const { tags, range } = compile(target);
-  if (tags !== undefined && !tags.test(tag)) return `${target.name}.tags '${target.tags ?? ""}'`;
+  if (tags !== undefined && !tags.test(tag)) {
+    return { byTagFilter: true, text: `${target.name}.tags '${target.tags ?? ""}'` };
+  }
   if (target.order !== "semver" && range === undefined) return undefined;
   const version = parse(tag);
   if (version === null) {
     const why = target.order === "semver" ? "orders by semver" : `has semver '${target.semver ?? ""}'`;
-    return `${target.name} ${why} and '${tag}' is not a semantic version (write tags like 1.2.3 or v1.2.3)`;
+    const text = `${target.name} ${why} and '${tag}' is not a semantic version (write tags like 1.2.3 or v1.2.3)`;
+    return { byTagFilter: false, text };
   }
   if (range !== undefined && !range.test(version)) {
-    return `${target.name}.semver '${target.semver ?? ""}' does not include version ${version.version}`;
+    const text = `${target.name}.semver '${target.semver ?? ""}' does not include version ${version.version}`;
+    return { byTagFilter: false, text };
   }
   return undefined;
 }
 
-function rejection(
-  push: EcrPush,
-  matching: readonly HeimdallTarget[],
-  refusals: readonly (string | undefined)[],
-): string {
+function rejection(push: EcrPush, refusals: readonly Refusal[]): string {
   const of = `tag '${push.tag}' of '${push.imageRepository}'`;
+  const texts = refusals.map((refused) => refused.text);
   // Tag filters alone keep their long-standing wording; semver refusals say what each target wants.
-  if (matching.every((target, index) => refusals[index] === `${target.name}.tags '${target.tags ?? ""}'`)) {
-    return `${of} matches no tag filter of its targets (${refusals.join(", ")})`;
+  if (refusals.every((refused) => refused.byTagFilter)) {
+    return `${of} matches no tag filter of its targets (${texts.join(", ")})`;
   }
-  return `${of} is refused by every target that matches it: ${refusals.join("; ")}`;
+  return `${of} is refused by every target that matches it: ${texts.join("; ")}`;
 }
 
 /** The original tool's layout: the repository's first path segment is a folder under `apps/`. */

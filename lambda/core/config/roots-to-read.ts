@@ -1,17 +1,27 @@
 import type { EcrPush } from "../event/ecr-push.ts";
 import type { HeimdallConfig } from "./heimdall-config.ts";
 import { minimalRoots } from "./minimal-roots.ts";
+import { compilePathGlobs } from "./path-globs.ts";
 import { resolveTargets } from "./resolve-targets.ts";
 
 /**
- * The directories a read must cover for `pushes` under `config`: the static prefixes of every matching
- * target's path globs, minimal (no root inside another) and sorted. `""` means the whole tree; an empty
- * list means nothing needs reading (every push unmapped or its tag rejected).
+ * The directories a read must cover under `config`: for `pushes`, the static prefixes of every matching
+ * target's path globs; for `"all"` (the reconcile), those of every target, plus `apps` when the
+ * `apps/<namespace>/` convention applies. Minimal (no root inside another) and sorted. `""` means the whole
+ * tree; an empty list means nothing needs reading (every push unmapped or its tag rejected).
  *
  * @example
  * rootsToRead([snuttDevPush], DEFAULT_CONFIG); // ["apps/snutt-dev"]
+ * rootsToRead("all", DEFAULT_CONFIG); // ["apps"]
  */
-export function rootsToRead(pushes: readonly EcrPush[], config: HeimdallConfig): string[] {
+export function rootsToRead(pushes: readonly EcrPush[] | "all", config: HeimdallConfig): string[] {
+  if (pushes === "all") {
+    const convention = config.fallback === "convention" ? ["apps"] : [];
+    return minimalRoots([
+      ...config.targets.flatMap((target) => compilePathGlobs(target.paths).roots),
+      ...convention,
+    ]);
+  }
   const roots = new Set<string>();
   for (const push of pushes) {
     const resolution = resolveTargets(push, config);

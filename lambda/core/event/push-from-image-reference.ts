@@ -2,7 +2,6 @@ import type { EcrPush } from "./ecr-push.ts";
 import { ECR } from "./ecr-syntax.ts";
 import { InvalidEventError } from "./invalid-event-error.ts";
 
-const ECR_HOST = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const FORM = "<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>[@sha256:<digest>]";
 
 /**
@@ -37,9 +36,8 @@ export function pushFromImageReference(
   if (slash <= 0) fail("names no registry");
   const host = name.slice(0, slash);
   const path = name.slice(slash + 1);
-  const match = ECR_HOST.exec(host);
-  const [, account = "", region = ""] = match ?? [];
-  if (match === null || !ECR.region.test(region) || ECR.registryHost(account, region) !== host) {
+  const { account = "", region = "" } = ECR.parseRegistryHost(host) ?? {};
+  if (ECR.registryHost(account, region) !== host) {
     fail(`names '${host}', which is not an ECR registry host`);
   }
   const colon = path.lastIndexOf(":");

@@ -30,6 +30,11 @@ export const UNKNOWN_PROVENANCE = "unknown";
  *    `ECR-Event-Id`, and no `Image-Digest` when it named no digest.
  * Lines are joined with `\n`, no trailing newline.
  *
+ * A reconcile's repairs (`repairReasons`: why each push is applied) are titled
+ * `Automated commit by ECR reconcile (<repository>:<tag>)` or `(<n> images)` whatever the template; the body
+ * starts with one `<repository>:<tag>: <why>` line per image, even for one, and its trailers carry only the
+ * digest (a repair has no ECR event).
+ *
  * @example
  * renderCommitMessage({ template: DEFAULT_COMMIT_MESSAGE, pushes: [push], changes: [change],
  *   provenance: new Map([[push, { revision: "9f8e7d6c5b4a", source: "https://github.com/wafflestudio/snutt-timetable" }]]) });
@@ -44,12 +49,19 @@ export function renderCommitMessage(input: {
   changes: readonly ManifestChange[];
   /** The labels found per push; a push without an entry gets no `Source:` line. */
   provenance?: ReadonlyMap<EcrPush, ImageProvenance>;
+  /** Set by the reconcile: why each push (rebuilt from ECR, no event) is applied. */
+  repairReasons?: ReadonlyMap<EcrPush, string>;
 }): { headline: string; body: string } {
   const changeLines = [...new Set([...input.changes].sort(byLocation).map(describeChange))];
   const provenanceOf = (push: EcrPush) => input.provenance?.get(push) ?? {};
+  const reasons = input.repairReasons;
   const single = input.pushes.length === 1;
   const imageTemplate =
-    single || input.template !== DEFAULT_COMMIT_MESSAGE ? input.template : "{repository}:{tag}";
+    reasons !== undefined
+      ? "{repository}:{tag}"
+      : single || input.template !== DEFAULT_COMMIT_MESSAGE
+        ? input.template
+        : "{repository}:{tag}";
   // Sorted by what they render to: the order of pushes in a batch must not change the message.
   const images = input.pushes
     .map((push) => ({ push, line: fill(imageTemplate, push, provenanceOf(push)) }))
@@ -62,15 +74,26 @@ export function renderCommitMessage(input: {
       single ? `Source: ${source.text}` : `Source (${push.imageRepository}:${push.tag}): ${source.text}`,
     ];
   });
-  // A manual push (`heimdall apply --image`) has no ECR event, and maybe no digest: no trailer pretends otherwise.
+  // A manual push (`heimdall apply --image`) or a repair has no ECR event, and a manual one maybe no digest:
+  // no trailer pretends otherwise.
   const trailers = images.flatMap(({ push }) => [
     ...(push.digest === undefined ? [] : [`Image-Digest: ${push.digest}`]),
-    ...(push.manual === true ? [] : [`ECR-Event-Id: ${oneLine(push.eventId, 200)}`]),
+    ...(push.manual === true || reasons !== undefined ? [] : [`ECR-Event-Id: ${oneLine(push.eventId, 200)}`]),
   ]);
   const [only] = images;
+  const what = single && only !== undefined ? only.line : `${input.pushes.length} images`;
   const headline =
-    single && only !== undefined ? only.line : `Automated commit by ECR push (${input.pushes.length} images)`;
-  const imageLines = single ? [] : [...new Set(images.map(({ line }) => line))];
+    reasons !== undefined
+      ? `Automated commit by ECR reconcile (${what})`
+      : single && only !== undefined
+        ? only.line
+        : `Automated commit by ECR push (${input.pushes.length} images)`;
+  const imageLines =
+    reasons !== undefined
+      ? images.map(({ push, line }) => `${line}: ${oneLine(reasons.get(push) ?? "missed push", 1000)}`)
+      : single
+        ? []
+        : [...new Set(images.map(({ line }) => line))];
   const paragraphs = [imageLines, changeLines, sourceLines, trailers].filter((lines) => lines.length > 0);
   return { headline, body: paragraphs.map((lines) => lines.join("\n")).join("\n\n") };
 }

@@ -13,8 +13,20 @@ import type { ImageProvenance } from "./image-provenance-reader.ts";
  * - `stale`: it is older than what is deployed (pushed earlier, or under `order: semver` a lower version),
  *   so applying it would roll back.
  * - `paused`: every target that would take it is `paused: true`; nothing was written.
+ * - `repaired`: the reconcile found its push missed (newer than what is deployed and than the last change of
+ *   its references) and applied it as the push would have been.
+ * - `left`: the reconcile saw it differ from ECR's newest accepted image and left it alone, with why (a
+ *   rollback or pin committed after the push, several tags on the newest image, ECR could not answer…).
  */
-export type ImageOutcome = "updated" | "no-change" | "unmapped" | "tag-rejected" | "stale" | "paused";
+export type ImageOutcome =
+  | "updated"
+  | "no-change"
+  | "unmapped"
+  | "tag-rejected"
+  | "stale"
+  | "paused"
+  | "repaired"
+  | "left";
 
 /** The outcomes target resolution decides on its own, before any file is read. */
 export type UnresolvedOutcome = Extract<ImageOutcome, "unmapped" | "tag-rejected" | "paused">;

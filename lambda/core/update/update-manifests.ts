@@ -1,10 +1,4 @@
-import {
-  CONFIG_PATHS,
-  DEFAULT_CONFIG,
-  type HeimdallConfig,
-  parseHeimdallConfig,
-} from "../config/heimdall-config.ts";
-import { isUnderRoot } from "../config/is-under-root.ts";
+import type { HeimdallConfig } from "../config/heimdall-config.ts";
 import { resolveTargets } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
@@ -19,6 +13,7 @@ import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
+import { readGitOps } from "./read-gitops.ts";
 import { releaseOrder } from "./release-order.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
@@ -38,6 +33,11 @@ export interface UpdateManifestsInput {
   readonly dryRun?: boolean;
   /** Use this config instead of the repository's `.heimdall.yaml` (the CLI's `--config`). */
   readonly configOverride?: { readonly path: string; readonly text: string };
+  /**
+   * Set by the reconcile: why each push (rebuilt from ECR) is applied. The commit is then titled
+   * `Automated commit by ECR reconcile (…)` and its body names each image and why.
+   */
+  readonly repairReasons?: ReadonlyMap<EcrPush, string>;
   /** Read→plan→commit rounds before giving up on a branch that keeps moving. Default 5. */
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -86,7 +86,11 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
   const provenance = input.provenance === undefined ? undefined : askOncePerPush(input.provenance);
 
   for (let attempt = 1; ; attempt++) {
-    const { snapshot, config } = await readRepository(input, input.pushes);
+    const { snapshot, config } = await readGitOps(
+      input.gitops,
+      (config) => rootsToRead(input.pushes, config),
+      input.configOverride,
+    );
     const pushes = newestPushPerRepository(
       input.pushes,
       (push) => resolveTargets(push, config).kind === "targets",
@@ -118,6 +122,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       pushes: images.filter((image) => image.outcome === "updated").map((image) => image.push),
       changes: round.changes,
       ...(found === undefined ? {} : { provenance: found.provenance }),
+      ...(input.repairReasons === undefined ? {} : { repairReasons: input.repairReasons }),
     });
     try {
       const result = await input.gitops.commit({
@@ -141,26 +146,6 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       await sleep(Math.round(random() * Math.min(2000, 100 * 2 ** attempt)));
     }
   }
-}
-
-async function readRepository(
-  input: UpdateManifestsInput,
-  pushes: readonly EcrPush[],
-): Promise<{ snapshot: GitOpsSnapshot; config: HeimdallConfig }> {
-  const configPaths = input.configOverride === undefined ? CONFIG_PATHS : [];
-  const firstRoots = rootsToRead(pushes, DEFAULT_CONFIG);
-  let snapshot = await input.gitops.read({ roots: firstRoots, configPaths });
-  const configFile = input.configOverride ?? snapshot.config;
-  const config =
-    configFile === undefined ? DEFAULT_CONFIG : parseHeimdallConfig(configFile.path, configFile.text);
-  if (config !== DEFAULT_CONFIG) {
-    // The config can point at folders the first read (made before the config was known) did not cover.
-    const roots = rootsToRead(pushes, config);
-    if (!roots.every((root) => firstRoots.some((read) => read === root || isUnderRoot(root, read)))) {
-      snapshot = await input.gitops.read({ roots, configPaths: [] });
-    }
-  }
-  return { snapshot, config };
 }
 
 // Conflict rounds commit the same images again: their labels do not change, so ask once.

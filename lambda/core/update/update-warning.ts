@@ -10,6 +10,11 @@
  *   mark inside the file, a multi-line block scalar, escapes it cannot map) and was skipped.
  * - `unsafe-edit`: an edit would have changed more than the intended values; the file was left as it is.
  * - `stale-check-skipped`: ECR could not say when the deployed tag was pushed; the push applied unchecked.
+ * - `ecr-unanswered`: the reconcile could not list a referenced ECR repository (deleted, another account
+ *   without permission, unreachable); its references were left as they are.
+ * - `several-tags`: the newest image carries several tags the filter accepts and none is the manifest's; the
+ *   reconcile does not guess and left the reference.
+ * - `history-unanswered`: the reconcile could not learn when a reference last changed; it was left.
  * - `provenance-unavailable`: the image's source labels could not be read or are incomplete; the commit
  *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
  * - `digest-required`: a manual push named no digest, and a reference in the file needs one (it is pinned
@@ -23,6 +28,9 @@ export type WarningCode =
   | "unsupported-yaml"
   | "unsafe-edit"
   | "stale-check-skipped"
+  | "ecr-unanswered"
+  | "several-tags"
+  | "history-unanswered"
   | "provenance-unavailable"
   | "digest-required";
 

@@ -1,0 +1,71 @@
+import { DescribeImagesCommand, type ECRClient, type ImageDetail } from "@aws-sdk/client-ecr";
+import type { CatalogAnswer, CatalogImage, ImageCatalog } from "../core/index.ts";
+import { createEcrRegistryClients } from "./create-ecr-registry-clients.ts";
+
+/** DescribeImages' largest page. */
+const PAGE_SIZE = 1000;
+/** 50 pages = 50,000 tagged images; a partial listing could miss the newest, so beyond it ECR is not judged. */
+const MAX_PAGES = 50;
+
+/**
+ * An {@link ImageCatalog} backed by ECR `DescribeImages` (`tagStatus: TAGGED`, 1,000 per page, every page):
+ * which tagged images does `registry/repository` hold, with their tags and push times?
+ *
+ * The registry host names the account (`registryId`, so cross-account registries work) and the region; one
+ * client per region serves every call. Throttling and 5xx are retried by the SDK. Whatever still fails —
+ * the repository is gone, another account grants no permission, the host is not ECR's, ECR stays unreachable —
+ * is `{ kind: "unknown", reason }`: the reconcile leaves those references and warns, and the next scheduled
+ * run asks again. Nothing here throws for ECR's sake.
+ *
+ * @example
+ * const catalog = createEcrImageCatalog();
+ * await catalog.taggedImages({ registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com", imageRepository: "snutt-dev/api" });
+ * // { kind: "images", images: [{ digest: "sha256:…", tags: ["48"], pushedAt: 2026-11-20T10:05:00.000Z }, …] }
+ */
+export function createEcrImageCatalog(options?: {
+  readonly clientFor?: (region: string) => ECRClient;
+}): ImageCatalog {
+  const clientFor = createEcrRegistryClients(options?.clientFor);
+  return {
+    async taggedImages({ registry, imageRepository }): Promise<CatalogAnswer> {
+      const ecr = clientFor(registry);
+      if (ecr === undefined) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
+      const images: CatalogImage[] = [];
+      let nextToken: string | undefined;
+      try {
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const response = await ecr.client.send(
+            new DescribeImagesCommand({
+              registryId: ecr.registryId,
+              repositoryName: imageRepository,
+              filter: { tagStatus: "TAGGED" },
+              maxResults: PAGE_SIZE,
+              ...(nextToken === undefined ? {} : { nextToken }),
+            }),
+          );
+          images.push(...(response.imageDetails ?? []).flatMap(toCatalogImage));
+          nextToken = response.nextToken;
+          if (nextToken === undefined) return { kind: "images", images };
+        }
+        return { kind: "unknown", reason: `more than ${PAGE_SIZE * MAX_PAGES} tagged images` };
+      } catch (error) {
+        const name = error instanceof Error ? error.name : "UnknownError";
+        return {
+          kind: "unknown",
+          reason: `DescribeImages failed: ${name} (${WHY[name] ?? "ECR unavailable"})`,
+        };
+      }
+    },
+  };
+}
+
+const WHY: Record<string, string> = {
+  RepositoryNotFoundException: "the ECR repository does not exist",
+  AccessDeniedException: "the caller lacks ecr:DescribeImages on the repository",
+};
+
+function toCatalogImage(detail: ImageDetail): CatalogImage[] {
+  const tags = detail.imageTags ?? [];
+  if (detail.imageDigest === undefined || detail.imagePushedAt === undefined || tags.length === 0) return [];
+  return [{ digest: detail.imageDigest, tags, pushedAt: detail.imagePushedAt }];
+}

@@ -1,0 +1,127 @@
+import { rootsToRead } from "../config/roots-to-read.ts";
+import { HeimdallError } from "../heimdall-error.ts";
+import { CommitConflictError } from "../update/commit-conflict-error.ts";
+import type { GitOpsRepository, GitOpsSnapshot } from "../update/gitops-repository.ts";
+import type { ImageOutcome } from "../update/outcomes.ts";
+import type { UpdatePlan } from "../update/plan-update.ts";
+import { readGitOps } from "../update/read-gitops.ts";
+import { StaleHeadError } from "../update/stale-head-error.ts";
+import { type UpdateManifestsInput, type UpdateReport, updateManifests } from "../update/update-manifests.ts";
+import type { ImageCatalog } from "./image-catalog.ts";
+import { planReconcile, type ReconcilePlan } from "./plan-reconcile.ts";
+import type { ReferenceHistory } from "./reference-history.ts";
+
+/** What one reconcile needs: the GitOps repository with its history, ECR, and heimdall's own registry. */
+export interface ReconcileInput {
+  readonly gitops: GitOpsRepository;
+  readonly history: ReferenceHistory;
+  readonly catalog: ImageCatalog;
+  /** heimdall's own registry host: the Lambda's account and region, the CLI's `--registry` or STS caller. */
+  readonly registry: string;
+  /** Plan only: read, judge, edit in memory, never commit. */
+  readonly dryRun?: boolean;
+  /** Use this config instead of the repository's `.heimdall.yaml` (the CLI's `--config`). */
+  readonly configOverride?: UpdateManifestsInput["configOverride"];
+  /** Read→judge→commit rounds before giving up on a branch that keeps moving. Default 3. */
+  readonly maxAttempts?: number;
+  /** Passed to the update that commits the repairs. */
+  readonly update?: Pick<UpdateManifestsInput, "sleep" | "random">;
+}
+
+/**
+ * The result of {@link reconcile}, as data: what was repaired and left (and why), how many images were already
+ * current, the warnings, the repair's file edits and its commit.
+ */
+export interface ReconcileReport extends Omit<ReconcilePlan, "update" | "files" | "repairs"> {
+  /** `repaired` when a commit was made (or, on a dry run, would be); `no-change` otherwise. */
+  readonly outcome: Extract<ImageOutcome, "repaired" | "no-change">;
+  readonly repairs: ReconcilePlan["repairs"];
+  readonly files: UpdatePlan["files"];
+  readonly commit?: UpdateReport["commit"];
+  readonly headOid: string;
+  /** Read→judge→commit rounds made. */
+  readonly attempts: number;
+}
+
+/**
+ * The scheduled safety net: finds pushes whose events were lost or dead-lettered and applies them, never
+ * undoing a person's decision. See {@link planReconcile} for the rule.
+ *
+ * Repairs go through `updateManifests` — the same use case, edits, config and commit path as push events —
+ * over the snapshot just judged (no second read), as ONE commit titled
+ * `Automated commit by ECR reconcile (<repository>:<tag>)` or `(<n> images)`. Nothing missed → no commit.
+ * When the branch moves before the commit, the round is read and judged again (someone may just have rolled
+ * back), up to `maxAttempts` rounds, then {@link CommitConflictError}.
+ *
+ * @example
+ * const report = await reconcile({ gitops, history: gitops, catalog: createEcrImageCatalog(), registry });
+ * report.items.filter((item) => item.outcome === "repaired"); // [{ imageRepository: "snutt-dev/api", newestTag: "48", … }]
+ */
+export async function reconcile(input: ReconcileInput): Promise<ReconcileReport> {
+  const maxAttempts = input.maxAttempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const { snapshot, config } = await readGitOps(
+      input.gitops,
+      (config) => rootsToRead("all", config),
+      input.configOverride,
+    );
+    const plan = await planReconcile({ ...input, snapshot, config });
+    const { update, files: _, ...rest } = plan;
+    const base = { ...rest, files: update.files, warnings: [...plan.warnings, ...update.warnings] };
+    const report = { ...base, headOid: snapshot.headOid, attempts: attempt };
+    if (plan.repairs.length === 0 || input.dryRun === true) {
+      return { ...report, outcome: plan.repairs.length === 0 ? "no-change" : "repaired" };
+    }
+    try {
+      const written = await updateManifests({
+        ...input.update,
+        pushes: plan.repairs.map((repair) => repair.push),
+        gitops: frozenAt(snapshot, plan.files, input.gitops),
+        ...(input.configOverride === undefined ? {} : { configOverride: input.configOverride }),
+        repairReasons: new Map(plan.repairs.map((repair) => [repair.push, repair.reason])),
+        maxAttempts: 1,
+      });
+      return {
+        ...report,
+        outcome: written.commit === undefined ? "no-change" : "repaired",
+        files: written.files,
+        ...(written.commit === undefined ? {} : { commit: written.commit }),
+      };
+    } catch (error) {
+      if (!(error instanceof BranchMovedError)) throw error;
+      if (attempt >= maxAttempts) {
+        throw new CommitConflictError(
+          `the branch moved under every one of ${maxAttempts} reconcile rounds; nothing was committed — the next reconcile tries again`,
+          attempt,
+          { cause: error.cause },
+        );
+      }
+    }
+  }
+}
+
+/** The branch moved between the reconcile's read and its commit: judge again, do not re-apply blindly. */
+class BranchMovedError extends HeimdallError {}
+
+/**
+ * The repository as the reconcile judged it: reads answer that snapshot, holding only the files the repairs
+ * may edit (so nothing judged otherwise can change), and a moved branch ends the round instead of being
+ * re-applied on a head nobody judged.
+ */
+function frozenAt(
+  snapshot: GitOpsSnapshot,
+  files: ReadonlyMap<string, string>,
+  gitops: GitOpsRepository,
+): GitOpsRepository {
+  return {
+    read: async () => ({ ...snapshot, files }),
+    async commit(request) {
+      try {
+        return await gitops.commit(request);
+      } catch (error) {
+        if (error instanceof StaleHeadError) throw new BranchMovedError(error.message, { cause: error });
+        throw error;
+      }
+    },
+  };
+}
