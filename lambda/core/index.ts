@@ -53,7 +53,13 @@ export type {
 } from "./reconcile/reference-history.ts";
 export { sleep } from "./sleep.ts";
 
+export {
+  COMMIT_BACKOFF_BASE_MS,
+  COMMIT_BACKOFF_CAP_MS,
+  nextCommitBackoff,
+} from "./update/commit-backoff.ts";
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
+export { DeadlineExceededError } from "./update/deadline-exceeded-error.ts";
 export { describeChange } from "./update/describe-change.ts";
 export { describeSkipped } from "./update/describe-skipped.ts";
 export { describeSource, type SourceDescription } from "./update/describe-source.ts";
@@ -75,6 +81,7 @@ export type {
   ProvenanceAnswer,
 } from "./update/image-provenance-reader.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
+export { oneLine } from "./update/one-line.ts";
 export type {
   ImageOutcome,
   ImageReport,

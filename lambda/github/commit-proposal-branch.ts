@@ -1,6 +1,7 @@
 import type { Octokit } from "@octokit/core";
 import { type CommitResult, type ProposalRequest, StaleHeadError } from "../core/index.ts";
 import { GitHubApiError } from "./github-api-error.ts";
+import { requestOptions } from "./request-options.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Where the proposal commit is made, and the repository handle the ref mutations need. */
@@ -110,7 +111,7 @@ async function mutate<T>(
   variables: Readonly<Record<string, unknown>>,
 ): Promise<T> {
   try {
-    return await target.octokit.graphql<T>(query, { ...variables });
+    return await target.octokit.graphql<T>(query, { ...variables, ...requestOptions(request.deadline) });
   } catch (error) {
     const errors = (error as { errors?: readonly GraphQLErrorLike[] } | null)?.errors;
     const first = Array.isArray(errors) ? errors[0] : undefined;

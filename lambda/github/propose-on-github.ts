@@ -7,6 +7,7 @@ import {
 } from "../core/index.ts";
 import { commitProposalBranch } from "./commit-proposal-branch.ts";
 import { GitHubApiError } from "./github-api-error.ts";
+import { requestOptions } from "./request-options.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** The repository a proposal goes to, and the base branch its pull request targets. */
@@ -67,6 +68,7 @@ export async function proposeOnGitHub(
   request: ProposalRequest,
 ): Promise<ProposalResult> {
   const repository = `${target.owner}/${target.repo}`;
+  const timing = requestOptions(request.deadline);
   const commit = await commitProposalBranch(
     { octokit: target.octokit, repository, repositoryId: target.repositoryId },
     request,
@@ -100,6 +102,7 @@ export async function proposeOnGitHub(
         },
       },
       `opening a pull request from ${request.branch}`,
+      request.deadline,
     );
     pull = required(answer.createPullRequest?.pullRequest, repository, request.branch);
   } else {
@@ -109,7 +112,9 @@ export async function proposeOnGitHub(
         updatePullRequest: { pullRequest: PullRequestAnswer } | null;
       }>(
         wantAutoMerge === undefined ? UPDATE : UPDATE_AND_AUTO_MERGE,
-        wantAutoMerge === undefined ? { input } : { input, auto: auto(open.id, wantAutoMerge) },
+        wantAutoMerge === undefined
+          ? { input, ...timing }
+          : { input, auto: auto(open.id, wantAutoMerge), ...timing },
       );
       pull = required(answer.updatePullRequest?.pullRequest, repository, request.branch);
     } catch (error) {
@@ -137,6 +142,7 @@ export async function proposeOnGitHub(
         repo: target.repo,
         issue_number: pull.number,
         labels: missing,
+        ...timing,
       });
     } catch (error) {
       throw toGitHubApiError(error, {
@@ -149,7 +155,7 @@ export async function proposeOnGitHub(
 
   if (wantAutoMerge !== undefined && open === undefined) {
     try {
-      await target.octokit.graphql(AUTO_MERGE, { auto: auto(pull.id, wantAutoMerge) });
+      await target.octokit.graphql(AUTO_MERGE, { auto: auto(pull.id, wantAutoMerge), ...timing });
     } catch (error) {
       autoMergeError = error;
     }
@@ -170,6 +176,7 @@ export async function proposeOnGitHub(
           },
         },
         `merging pull request #${pull.number}`,
+        request.deadline,
       );
       merged = true;
     } else {
@@ -193,10 +200,11 @@ async function prGraphql<T>(
   query: string,
   variables: Readonly<Record<string, unknown>>,
   action: string,
+  deadline: number | undefined,
 ): Promise<T> {
   const repository = `${target.owner}/${target.repo}`;
   try {
-    return await target.octokit.graphql<T>(query, { ...variables });
+    return await target.octokit.graphql<T>(query, { ...variables, ...requestOptions(deadline) });
   } catch (error) {
     // Another writer opened the pull request since the read: read again and update that one instead.
     if (/a pull request already exists/i.test(graphqlMessages(error))) {

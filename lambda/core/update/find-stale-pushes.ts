@@ -28,6 +28,7 @@ export async function findStalePushes(
     })[];
   },
   clock: ImagePushClock,
+  deadline?: number,
 ): Promise<{ stale: Map<EcrPush, string>; warnings: UpdateWarning[] }> {
   const stale = new Map<EcrPush, string>();
   const warnings: UpdateWarning[] = [];
@@ -40,11 +41,10 @@ export async function findStalePushes(
           ? deployed
           : [...deployed, proposed.tag];
       for (const tag of tags) {
-        const answer = await clock.pushedAt({
-          registry: push.registry,
-          imageRepository: push.imageRepository,
-          tag,
-        });
+        const answer = await clock.pushedAt(
+          { registry: push.registry, imageRepository: push.imageRepository, tag },
+          deadline === undefined ? {} : { deadline },
+        );
         if (answer.kind === "unknown") {
           const file = image.changes[0]?.file ?? "";
           warnings.push({

@@ -37,6 +37,8 @@ export interface ReadRequest {
   readonly configPaths: readonly string[];
   /** Proposal branches (`heimdall/<image repository>`) to report on in the same read; none when absent. */
   readonly proposalBranches?: readonly string[];
+  /** Give up (throw `DeadlineExceededError`) rather than wait or retry past this time, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** One consistent view of the branch: its head and the texts read at exactly that commit. */
@@ -103,6 +105,8 @@ export interface ProposalRequest {
   readonly description: string;
   readonly files: readonly { readonly path: string; readonly contents: string }[];
   readonly settings: PullRequestSettings;
+  /** Give up (throw `DeadlineExceededError`) rather than wait or retry past this time, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** What a proposal made; `notes` say what was not done and why (auto-merge not allowed, …). */
@@ -119,6 +123,8 @@ export interface CommitRequest {
   readonly headline: string;
   readonly body: string;
   readonly files: readonly { readonly path: string; readonly contents: string }[];
+  /** Give up (throw `DeadlineExceededError`) rather than wait or retry past this time, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** The commit made. */

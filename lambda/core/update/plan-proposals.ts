@@ -49,6 +49,7 @@ export function planProposals(input: {
       files: input.files,
       config: input.config,
       route: "proposal",
+      ...(input.resolutions === undefined ? {} : { resolutions: input.resolutions }),
     });
     for (const warning of plan.warnings) warnings.set(`${warning.code} ${warning.file}`, warning);
     for (const change of plan.versionChecked) versionChecked.add(change);

@@ -1,4 +1,5 @@
 import type { HeimdallConfig } from "../config/heimdall-config.ts";
+import type { TargetResolution } from "../config/resolve-targets.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import { decideProposal } from "./decide-proposal.ts";
 import { findStalePushes } from "./find-stale-pushes.ts";
@@ -20,16 +21,22 @@ export interface RoundPlan extends UpdatePlan {
  * without them, so a file both touched keeps only the fresh edits.
  *
  * @example
- * const round = await planRound(pushes, snapshot, config, clock);
+ * const round = await planRound(pushes, { snapshot, config, resolutions }, clock, deadline);
  * round.files; // the direct commit; round.proposals: one per image with `pullRequest:` files to change
  */
 export async function planRound(
   pushes: readonly EcrPush[],
-  snapshot: GitOpsSnapshot,
-  config: HeimdallConfig,
+  round: {
+    readonly snapshot: GitOpsSnapshot;
+    readonly config: HeimdallConfig;
+    /** Each push's targets under `config`, resolved once per config. */
+    readonly resolutions: ReadonlyMap<EcrPush, TargetResolution>;
+  },
   clock: ImagePushClock | undefined,
+  deadline: number | undefined,
 ): Promise<RoundPlan> {
-  const plan = planAll(pushes, snapshot, config);
+  const { snapshot } = round;
+  const plan = planAll(pushes, round);
   if (clock === undefined) return plan;
   // `order: semver` already judged its changes by version; only the rest are checked against push times.
   const byTime = (changes: UpdatePlan["changes"]) =>
@@ -55,12 +62,12 @@ export async function planRound(
       }),
     },
     clock,
+    deadline,
   );
   if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
   const fresh = planAll(
     pushes.filter((push) => !stale.has(push)),
-    snapshot,
-    config,
+    round,
   );
   const images = plan.images.map((image): ImageReport => {
     const reason = stale.get(image.push);
@@ -70,11 +77,12 @@ export async function planRound(
   return { ...fresh, images, warnings: [...fresh.warnings, ...warnings] };
 }
 
-function planAll(pushes: readonly EcrPush[], snapshot: GitOpsSnapshot, config: HeimdallConfig): RoundPlan {
-  const direct = planUpdate({ pushes, files: snapshot.files, config, route: "direct" });
+function planAll(pushes: readonly EcrPush[], round: Parameters<typeof planRound>[1]): RoundPlan {
+  const { snapshot, config, resolutions } = round;
+  const direct = planUpdate({ pushes, files: snapshot.files, config, resolutions, route: "direct" });
   const base = new Map(snapshot.files);
   for (const file of direct.files) base.set(file.path, file.after);
-  const planned = planProposals({ pushes, files: base, config });
+  const planned = planProposals({ pushes, files: base, config, resolutions });
   const warnings = new Map(direct.warnings.map((warning) => [`${warning.code} ${warning.file}`, warning]));
   for (const warning of planned.warnings) warnings.set(`${warning.code} ${warning.file}`, warning);
   return {

@@ -24,6 +24,8 @@ export interface ProposeChangesInput {
   readonly provenance?: ReadonlyMap<EcrPush, ImageProvenance>;
   /** Why a reconcile repairs each push, for the commit title and body. */
   readonly repairReasons?: ReadonlyMap<EcrPush, string>;
+  /** Every write and re-read gives up past this time (ms since the epoch), as the update's own do. */
+  readonly deadline?: number;
 }
 
 // A branch that moves under two writes in a row is being written by someone else right now.
@@ -85,6 +87,7 @@ export async function proposeChanges(
           description: rendered.description,
           files: files.map((file) => ({ path: file.path, contents: file.after })),
           settings: proposal.settings,
+          ...(input.deadline === undefined ? {} : { deadline: input.deadline }),
         });
         for (const note of result.notes)
           warnings.push({ code: "pull-request-setting", file: branch, message: note });
@@ -109,7 +112,12 @@ export async function proposeChanges(
           });
           break;
         }
-        const reread = await input.gitops.read({ roots: [], configPaths: [], proposalBranches: [branch] });
+        const reread = await input.gitops.read({
+          roots: [],
+          configPaths: [],
+          proposalBranches: [branch],
+          ...(input.deadline === undefined ? {} : { deadline: input.deadline }),
+        });
         state = reread.proposals?.get(branch) ?? { branch };
       }
     }
