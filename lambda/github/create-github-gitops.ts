@@ -9,16 +9,16 @@ import {
   type ProposalRequest,
   type ProposalResult,
   type ReadRequest,
-  StaleHeadError,
 } from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
 import { collectProposalStates } from "./collect-proposal-states.ts";
-import { findLandedCommit } from "./find-landed-commit.ts";
+import { commitOnGitHub } from "./commit-on-github.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
-import { PULL_REQUESTS_PERMISSION, proposeOnGitHub } from "./propose-on-github.ts";
+import { proposeOnGitHub, pullRequestsPermissionError } from "./propose-on-github.ts";
 import { requestOptions } from "./request-options.ts";
+import { sendReadQuery } from "./send-read-query.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Which repository and branch {@link createGitHubGitOps} works on, through which Octokit. */
@@ -57,10 +57,6 @@ const MAX_ROOTS_PER_QUERY = 100;
 // Keeps a byte-order mark in the text: the edit must write the file back byte for byte.
 const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
-const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInput!) {
-  createCommitOnBranch(input: $input) { commit { oid url } }
-}`;
-
 /**
  * The {@link GitOpsRepository} port over the GitHub API, for the Lambda.
  *
@@ -70,13 +66,8 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  * than `treeDepth` (one follow-up query per extra `treeDepth` levels, pinned to the same commit oid)
  * and blobs over GitHub's 512 KB GraphQL text limit (one REST blob request each, by oid).
  *
- * `commit` is one `createCommitOnBranch` mutation guarded by `expectedHeadOid`, without author or
- * committer so GitHub signs it as the App (shown Verified). A moved branch is a {@link StaleHeadError}
- * and nothing is written; other failures are {@link GitHubApiError}s that say what to fix. A mutation
- * re-sent after a lost reply (a 5xx or timeout after GitHub committed) that then meets a moved branch looks
- * for its own commit below the head (`findLandedCommit`) and reports it; a mutation that was answered
- * never does, so a concurrent copy of the same event that committed the same change first is not taken for
- * this one's. Every request gives up at `request.deadline` (see `createGitHubAppOctokit`).
+ * `commit` is one `createCommitOnBranch` mutation guarded by `expectedHeadOid`, signed by GitHub as the App
+ * (see `commitOnGitHub`). Every request gives up at `request.deadline` (see `createGitHubAppOctokit`).
  *
  * Without `branch`, each read follows `defaultBranchRef` and remembers its name for the next commit.
  *
@@ -122,21 +113,15 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
   ) {
     const where = target.kind === "branch" ? `${repository}@${target.branch}` : repository;
     const request = buildReadQuery({ owner, repo, target, roots, files, depth, proposalBranches });
-    let answer: ReadAnswer;
+    let read: Awaited<ReturnType<typeof sendReadQuery<ReadAnswer>>>;
     try {
-      answer = await octokit.graphql<ReadAnswer>(request.query, {
-        ...request.variables,
-        ...requestOptions(deadline),
-      });
-      if (proposalBranches.length > 0) pullRequestsReadable = true;
+      read = await sendReadQuery<ReadAnswer>(octokit, request, deadline);
     } catch (error) {
-      const partial = pullRequestsForbidden(error);
-      if (partial === undefined) throw toGitHubApiError(error, { action: `reading ${where}`, repository });
-      // Without "Pull requests" permission GitHub hides the pull requests and answers the rest: fine for
-      // direct commits, and `propose` refuses before writing anything.
-      answer = partial;
-      pullRequestsReadable = false;
+      throw toGitHubApiError(error, { action: `reading ${where}`, repository });
     }
+    const { answer } = read;
+    // Without "Pull requests" permission `propose` refuses before writing: it cannot see the open pull request.
+    if (proposalBranches.length > 0) pullRequestsReadable = !read.pullRequestsHidden;
     if (answer.repository?.id !== undefined) repositoryId = answer.repository.id;
     const ref = answer.repository?.ref ?? answer.repository?.defaultBranchRef ?? null;
     const commit = target.kind === "commit" ? (answer.repository?.object ?? null) : (ref?.target ?? null);
@@ -227,21 +212,6 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     await sleep(wait);
   }
 
-  async function currentRepositoryId(deadline: number | undefined): Promise<string> {
-    if (repositoryId !== undefined) return repositoryId;
-    const answer = await graphql<{ repository: { id: string } | null }>(
-      "query HeimdallRepositoryId($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }",
-      { owner, name: repo },
-      `looking up ${repository}`,
-      deadline,
-    );
-    repositoryId = answer.repository?.id;
-    if (repositoryId === undefined) {
-      throw new GitHubApiError(`looking up ${repository} failed: GitHub answered without it`, true);
-    }
-    return repositoryId;
-  }
-
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
       await keepCommitSpacing(request.deadline, `reading ${repository} again`);
@@ -281,97 +251,25 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
       const branchName = await currentBranch(deadline);
       await keepCommitSpacing(deadline, `committing to ${repository}@${branchName}`);
       lastCommitAt = now();
-      const input = {
-        branch: { repositoryNameWithOwner: repository, branchName },
-        expectedHeadOid: request.expectedHeadOid,
-        message:
-          request.body === ""
-            ? { headline: request.headline }
-            : { headline: request.headline, body: request.body },
-        fileChanges: {
-          additions: request.files.map((file) => ({
-            path: file.path,
-            contents: Buffer.from(file.contents, "utf8").toString("base64"),
-          })),
-        },
-      };
-      // Set when the mutation is sent again after a failure that may have hidden a landed commit.
-      let resent = false;
-      try {
-        const answer = await octokit.graphql<{
-          createCommitOnBranch: { commit: { oid: string; url?: string } | null } | null;
-        }>(COMMIT_MUTATION, {
-          input,
-          request: {
-            ...requestOptions(deadline).request,
-            onRetry: () => {
-              resent = true;
-            },
-          },
-        });
-        const commit = answer.createCommitOnBranch?.commit;
-        if (commit === null || commit === undefined) {
-          throw new GitHubApiError(
-            `committing to ${repository}@${branchName} failed: GitHub answered without a commit — check the branch on GitHub and retry the event`,
-            true,
-          );
-        }
-        return commit.url === undefined ? { oid: commit.oid } : { oid: commit.oid, url: commit.url };
-      } catch (error) {
-        if (isStaleHead(error)) {
-          // Only a re-sent mutation can have landed unseen; a concurrent copy of the same event that
-          // committed the same text first is someone else's commit, and this update did nothing.
-          const landed = resent
-            ? await findLandedCommit({ octokit, owner, repo, branch: branchName, request })
-            : undefined;
-          if (landed !== undefined) return landed;
-          throw new StaleHeadError(
-            `${repository}@${branchName} no longer points at ${request.expectedHeadOid}; re-read and re-apply the edit`,
-            request.expectedHeadOid,
-            { cause: error },
-          );
-        }
-        throw toGitHubApiError(error, { action: `committing to ${repository}@${branchName}`, repository });
-      }
+      return commitOnGitHub({ octokit, owner, repo, branch: branchName }, request);
     },
 
     async propose(request: ProposalRequest): Promise<ProposalResult> {
       const { deadline } = request;
-      if (!pullRequestsReadable) {
+      // Without "Pull requests" permission the read could not see the open pull request: touch nothing.
+      if (!pullRequestsReadable) throw pullRequestsPermissionError(repository, request.branch);
+      const baseBranch = await currentBranch(deadline);
+      if (repositoryId === undefined) {
         throw new GitHubApiError(
-          `proposing ${request.branch} in ${repository} failed: the GitHub App cannot read pull requests — grant it ` +
-            `"${PULL_REQUESTS_PERMISSION}" on ${repository} and accept the new permissions in the installation ` +
-            "(needed when a target has pullRequest:)",
+          `proposing ${request.branch} in ${repository} failed: propose needs a read first`,
           false,
         );
       }
-      const baseBranch = await currentBranch(deadline);
-      const id = await currentRepositoryId(deadline);
+      const id = repositoryId;
       // A proposal's few requests are one logical write: spaced from other writes like one commit.
       await keepCommitSpacing(deadline, `proposing ${request.branch} in ${repository}`);
       lastCommitAt = now();
       return proposeOnGitHub({ octokit, owner, repo, repositoryId: id, baseBranch }, request);
     },
   };
-}
-
-/** The data of an answer whose only errors are FORBIDDEN pull requests of proposal branches (`qN`). */
-function pullRequestsForbidden(error: unknown): ReadAnswer | undefined {
-  const { errors, data } = (error ?? {}) as { errors?: unknown; data?: ReadAnswer };
-  if (!Array.isArray(errors) || errors.length === 0 || data?.repository === undefined) return undefined;
-  const hidden = errors.every(
-    (e: { type?: unknown; path?: unknown }) =>
-      e.type === "FORBIDDEN" && Array.isArray(e.path) && /^q\d+$/.test(String(e.path[1])),
-  );
-  return hidden ? data : undefined;
-}
-
-function isStaleHead(error: unknown): boolean {
-  const errors = (error as { errors?: unknown } | null)?.errors;
-  if (!Array.isArray(errors)) return false;
-  return errors.some(
-    (e: { type?: unknown; message?: unknown }) =>
-      e.type === "STALE_DATA" ||
-      (typeof e.message === "string" && /expected branch to point to/i.test(e.message)),
-  );
 }

@@ -29,6 +29,16 @@ interface PullRequestAnswer {
 /** What GitHub's settings call the permission pull requests need. */
 export const PULL_REQUESTS_PERMISSION = "Pull requests: Read and write";
 
+/** The error for an App that cannot see pull requests: it names the permission to grant. */
+export function pullRequestsPermissionError(repository: string, branch: string): GitHubApiError {
+  return new GitHubApiError(
+    `proposing ${branch} in ${repository} failed: the GitHub App cannot read pull requests — grant it ` +
+      `"${PULL_REQUESTS_PERMISSION}" on ${repository} and accept the new permissions in the installation ` +
+      "(needed when a target has pullRequest:)",
+    false,
+  );
+}
+
 const CREATE = `mutation HeimdallOpenProposal($input: CreatePullRequestInput!) {
   createPullRequest(input: $input) { pullRequest { id number url } }
 }`;

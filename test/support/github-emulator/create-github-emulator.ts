@@ -7,17 +7,13 @@ import { createAppAuthority } from "./app-authority.ts";
 import { createRequestHandler } from "./create-request-handler.ts";
 import type { EmulatorState } from "./emulator-state.ts";
 import { createFaultInjector, type GitHubEmulatorFaults, type LoggedRequest } from "./fault-injector.ts";
-import { createGitRefs, ZERO_OID } from "./git-refs.ts";
+import { createGitRefs } from "./git-refs.ts";
 import { createGitRepo } from "./git-repo.ts";
 import { createGraphqlEndpoint } from "./graphql-endpoint.ts";
 import { createMutex } from "./mutex.ts";
 import { loadOpenApiCatalog } from "./openapi-catalog.ts";
-import {
-  createPullRequestStore,
-  type EmulatedMergeMethod,
-  type EmulatedPullRequest,
-  type EmulatedRepositorySettings,
-} from "./pull-request-store.ts";
+import { type PullRequestControls, pullRequestControls } from "./pull-request-controls.ts";
+import { createPullRequestStore } from "./pull-request-store.ts";
 import { createRestHandlers } from "./rest-handlers.ts";
 
 export type { GitHubEmulatorFaults, LoggedRequest, MutationHook } from "./fault-injector.ts";
@@ -61,7 +57,7 @@ export interface EmulatedCommit {
  * use (`baseUrl` for Octokit; GraphQL at `${url}/graphql`). `url + "/api/v3"` with `${url}/api/graphql`
  * works too, as for GitHub Enterprise Server.
  */
-export interface GitHubEmulator {
+export interface GitHubEmulator extends PullRequestControls {
   readonly url: string;
   /** The bare git repository behind the emulator; inspect with `git -C repoDir log`. */
   readonly repoDir: string;
@@ -69,26 +65,14 @@ export interface GitHubEmulator {
   readonly faults: GitHubEmulatorFaults;
   /** Head oid of a branch (default branch when omitted). */
   head(branch?: string): Promise<string>;
-  /** Commits reachable from the default branch, newest first. */
-  commits(): Promise<readonly EmulatedCommit[]>;
+  /** Commits reachable from the default branch (or `ref`), newest first. */
+  commits(ref?: string): Promise<readonly EmulatedCommit[]>;
   /** Someone else pushes: writes `files` (null deletes) on `branch` (default branch), unsigned. Returns the oid. */
   pushCommit(
     files: Readonly<Record<string, string | Buffer | null>>,
     message: string,
     branch?: string,
   ): Promise<string>;
-  /** Every pull request so far, oldest first (live objects: read, do not change). */
-  pullRequests(): readonly EmulatedPullRequest[];
-  /** Repository settings and the installation's pull request permission; change them to set up a test. */
-  readonly settings: EmulatedRepositorySettings;
-  /** Label names the repository has. */
-  labels(): readonly string[];
-  /** A person closes pull request `number` without merging. */
-  closePullRequest(number: number): Promise<void>;
-  /** A person merges pull request `number` (default: a merge commit). */
-  mergePullRequest(number: number, method?: EmulatedMergeMethod): Promise<void>;
-  /** A person deletes a branch (GitHub closes its open pull request). */
-  deleteBranch(branch: string): Promise<void>;
   /** File text on the default branch (or `ref`), undefined when absent. */
   readFile(path: string, ref?: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -221,8 +205,8 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
       if (!oid) throw new Error(`Branch ${branch} does not exist in the emulator's repository`);
       return oid;
     },
-    async commits() {
-      const head = await git.revParse(`refs/heads/${defaultBranch}`);
+    async commits(ref = `refs/heads/${defaultBranch}`) {
+      const head = await git.revParse(ref);
       const oids = head ? await git.history(head, { max: 10_000 }) : [];
       return Promise.all(
         oids.map(async (oid) => {
@@ -266,17 +250,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
         return result.oid;
       });
     },
-    pullRequests: () => pulls.pulls,
-    settings: pulls.settings,
-    labels: () => [...pulls.labels.keys()],
-    closePullRequest: (number) => pulls.close(pulls.find(number)),
-    async mergePullRequest(number, method = "MERGE") {
-      await pulls.merge(pulls.find(number), method, { name: "Reviewer", email: "reviewer@example.com" });
-    },
-    async deleteBranch(branch) {
-      const result = await moveRefs([{ name: `refs/heads/${branch}`, afterOid: ZERO_OID, force: true }]);
-      if (!result.ok) throw new Error(`deleteBranch failed: ${result.reason}`);
-    },
+    ...pullRequestControls({ pulls, refs, moveRefs, defaultBranch }),
     async readFile(path, ref = defaultBranch) {
       const oid = await git.revParse(`${ref}^{commit}`);
       const entry = oid ? await git.entryAt(oid, path) : undefined;
