@@ -107,7 +107,8 @@ async function namespaceBench(size: number, runs: number): Promise<BenchRow[]> {
   }
 }
 
-function heimdallHandler(apiUrl: string) {
+/** The Lambda handler as `lambda/handler.ts` wires it, against `apiUrl`, silent, with no AWS behind it. */
+export function heimdallHandler(apiUrl: string) {
   const config = readLambdaEnvironment({
     GITOPS_REPO: `${GITOPS_OWNER}/${GITOPS_NAME}`,
     GITHUB_APP_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall-AbCdEf",

@@ -11,6 +11,7 @@ import type { BenchRow } from "./engine-bench.ts";
 import { runEngineBench } from "./engine-bench.ts";
 import { runLambdaBench } from "./lambda-bench.ts";
 import { runProvenanceBench } from "./provenance-bench.ts";
+import { runPullRequestBench } from "./pull-request-bench.ts";
 import { writeBenchDocs } from "./write-bench-docs.ts";
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -28,6 +29,9 @@ async function section(title: string, rows: () => BenchRow[] | Promise<BenchRow[
 
 await section("CLI start-up", () => runCliBench({ runs }));
 await section("Lambda", () => runLambdaBench({ runs }));
+await section("Pull requests (GitHub requests per warm event, counted on the emulator)", () =>
+  runPullRequestBench({ runs }),
+);
 await section("Contention (one branch, concurrent invocations)", () => runContentionBench());
 await section("Provenance (AWS calls per pushed digest, counted on the wire)", () => runProvenanceBench());
 await section("Engine (planning, in memory)", () => runEngineBench({ runs }));
