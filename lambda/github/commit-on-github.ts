@@ -1,5 +1,6 @@
 import type { Octokit } from "@octokit/core";
 import { type CommitRequest, type CommitResult, StaleHeadError } from "../core/index.ts";
+import { commitOnBranchInput } from "./commit-on-branch-input.ts";
 import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { requestOptions } from "./request-options.ts";
@@ -35,20 +36,7 @@ export async function commitOnGitHub(
   const repository = `${owner}/${repo}`;
   const branchName = target.branch;
   const { deadline } = request;
-  const input = {
-    branch: { repositoryNameWithOwner: repository, branchName },
-    expectedHeadOid: request.expectedHeadOid,
-    message:
-      request.body === ""
-        ? { headline: request.headline }
-        : { headline: request.headline, body: request.body },
-    fileChanges: {
-      additions: request.files.map((file) => ({
-        path: file.path,
-        contents: Buffer.from(file.contents, "utf8").toString("base64"),
-      })),
-    },
-  };
+  const input = commitOnBranchInput({ ...request, repository, branch: branchName });
   // Set when the mutation is sent again after a failure that may have hidden a landed commit.
   let resent = false;
   try {

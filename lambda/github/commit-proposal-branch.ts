@@ -1,5 +1,6 @@
 import type { Octokit } from "@octokit/core";
 import { type CommitResult, type ProposalRequest, StaleHeadError } from "../core/index.ts";
+import { commitOnBranchInput } from "./commit-on-branch-input.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { requestOptions } from "./request-options.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
@@ -62,20 +63,12 @@ export async function commitProposalBranch(
           : { name: `refs/heads/${staging}`, afterOid: request.baseOid, force: true },
       ],
     },
-    commit: {
-      branch: { repositoryNameWithOwner: target.repository, branchName: buildOn },
+    commit: commitOnBranchInput({
+      ...request,
+      repository: target.repository,
+      branch: buildOn,
       expectedHeadOid: request.baseOid,
-      message:
-        request.body === ""
-          ? { headline: request.headline }
-          : { headline: request.headline, body: request.body },
-      fileChanges: {
-        additions: request.files.map((file) => ({
-          path: file.path,
-          contents: Buffer.from(file.contents, "utf8").toString("base64"),
-        })),
-      },
-    },
+    }),
   });
   const made = commit.commit?.commit;
   if (made === null || made === undefined) {

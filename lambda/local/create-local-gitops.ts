@@ -18,6 +18,7 @@ import {
 import { LocalRepoError } from "./local-repo-error.ts";
 import { proposeOnLocalBranch } from "./propose-on-local-branch.ts";
 import { readLocalProposals } from "./read-local-proposals.ts";
+import { refuseUncommitted } from "./refuse-uncommitted.ts";
 import { runGit } from "./run-git.ts";
 
 /**
@@ -97,14 +98,7 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       if ((await head()) !== request.expectedHeadOid) {
         throw new StaleHeadError(`HEAD of ${dir} moved since it was read`, request.expectedHeadOid);
       }
-      const dirty = (await runGit(dir, ["status", "--porcelain", "-z", "--", ...paths]))
-        .split("\0")
-        .filter(Boolean);
-      if (dirty.length > 0) {
-        throw new LocalRepoError(
-          `${dir} has uncommitted changes in ${dirty.map((line) => line.slice(3)).join(", ")} — commit or stash them first`,
-        );
-      }
+      await refuseUncommitted(dir, paths);
       for (const file of request.files) await writeFile(join(dir, file.path), file.contents, "utf8");
       await runGit(dir, ["add", "--", ...paths]);
       const message = request.body === "" ? request.headline : `${request.headline}\n\n${request.body}`;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ProposalRequest, type ProposalResult, StaleHeadError } from "../core/index.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
+import { refuseUncommitted } from "./refuse-uncommitted.ts";
 import { runGit } from "./run-git.ts";
 
 const NO_REF = "0".repeat(40);
@@ -27,14 +28,7 @@ export async function proposeOnLocalBranch(dir: string, request: ProposalRequest
     );
   }
   const paths = request.files.map((file) => file.path);
-  const dirty = (await runGit(dir, ["status", "--porcelain", "-z", "--", ...paths]))
-    .split("\0")
-    .filter(Boolean);
-  if (dirty.length > 0) {
-    throw new LocalRepoError(
-      `${dir} has uncommitted changes in ${dirty.map((line) => line.slice(3)).join(", ")} — commit or stash them first`,
-    );
-  }
+  await refuseUncommitted(dir, paths);
   const scratch = await mkdtemp(join(tmpdir(), "heimdall-index-"));
   const env = { GIT_INDEX_FILE: join(scratch, "index") };
   try {

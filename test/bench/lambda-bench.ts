@@ -9,7 +9,10 @@ import { readLambdaEnvironment } from "../../lambda/runtime/read-lambda-environm
 import { buildLambda, medianColdImportMs } from "../../scripts/build.ts";
 import { APP_KEYS } from "../support/app-keys.ts";
 import { GITOPS_NAME, GITOPS_OWNER, SEOUL_REGISTRY } from "../support/constants.ts";
-import { createGitHubEmulator } from "../support/github-emulator/create-github-emulator.ts";
+import {
+  createGitHubEmulator,
+  type GitHubEmulator,
+} from "../support/github-emulator/create-github-emulator.ts";
 import { deployment, pushEvent } from "../support/lambda-events.ts";
 import type { BenchRow } from "./engine-bench.ts";
 import { originalToolUpdate } from "./original-tool-update.ts";
@@ -43,16 +46,21 @@ export async function runLambdaBench(options: { runs: number }): Promise<BenchRo
   return rows;
 }
 
-async function namespaceBench(size: number, runs: number): Promise<BenchRow[]> {
-  const emulator = await createGitHubEmulator({
+/** A GitHub emulator holding `files` that adds 50 ms to every request, as the Lambda benchmarks model GitHub. */
+export function benchEmulator(files: Record<string, string>): Promise<GitHubEmulator> {
+  return createGitHubEmulator({
     owner: GITOPS_OWNER,
     repo: GITOPS_NAME,
-    files: namespace(size),
+    files,
     appId: 4242,
     publicKey: APP_KEYS.publicKey,
     installationId: 777,
     latencyMs: 50,
   });
+}
+
+async function namespaceBench(size: number, runs: number): Promise<BenchRow[]> {
+  const emulator = await benchEmulator(namespace(size));
   try {
     const handler = heimdallHandler(emulator.url);
     let tag = 100;

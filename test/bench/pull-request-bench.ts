@@ -6,7 +6,7 @@ import {
 } from "../support/github-emulator/create-github-emulator.ts";
 import { deployment, pushEvent } from "../support/lambda-events.ts";
 import type { BenchRow } from "./engine-bench.ts";
-import { heimdallHandler } from "./lambda-bench.ts";
+import { benchEmulator, heimdallHandler } from "./lambda-bench.ts";
 
 const CONFIG = `version: 1
 targets:
@@ -24,18 +24,10 @@ targets:
  * needed), and a duplicate (the read only).
  */
 export async function runPullRequestBench(options: { runs: number }): Promise<BenchRow[]> {
-  const emulator = await createGitHubEmulator({
-    owner: GITOPS_OWNER,
-    repo: GITOPS_NAME,
-    files: {
-      ".heimdall.yaml": CONFIG,
-      "apps/snutt-dev/app/deployment.yaml": deployment("app", "snutt-dev/app:1"),
-      "apps/snutt-prod/app/deployment.yaml": deployment("app", "snutt-prod/app:1"),
-    },
-    appId: 4242,
-    publicKey: APP_KEYS.publicKey,
-    installationId: 777,
-    latencyMs: 50,
+  const emulator = await benchEmulator({
+    ".heimdall.yaml": CONFIG,
+    "apps/snutt-dev/app/deployment.yaml": deployment("app", "snutt-dev/app:1"),
+    "apps/snutt-prod/app/deployment.yaml": deployment("app", "snutt-prod/app:1"),
   });
   try {
     const handler = heimdallHandler(emulator.url);

@@ -1,34 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { captureOutput, metricTotal, summaryLines } from "../support/capture-output.ts";
+import { metricTotal } from "../support/capture-output.ts";
 import { closeEmulators, resetAws, startGitHubScenario as scenario } from "../support/github-scenario.ts";
-import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
-
-const DEV = "apps/snutt-dev/snutt-timetable/deployment.yaml";
-const PROD = "apps/snutt-prod/snutt-timetable/deployment.yaml";
-const BRANCH = "heimdall/snutt-prod/snutt-timetable";
+import { deployment, pushEvent } from "../support/lambda-events.ts";
+import {
+  BRANCH,
+  DEV,
+  PROD,
+  prodPush,
+  pullRequestRepository,
+  runBatch,
+} from "../support/pull-request-scenario.ts";
 
 beforeEach(resetAws);
 afterEach(closeEmulators);
 
-const config = (pullRequest = "{ labels: [deploy, prod] }") =>
-  `version: 1\ntargets:\n  - repository: snutt-dev/*\n    paths: ["apps/snutt-dev/**"]\n  - repository: snutt-prod/*\n    paths: ["apps/snutt-prod/**"]\n    pullRequest: ${pullRequest}\n`;
-const files = (pullRequest?: string) => ({
-  ".heimdall.yaml": config(pullRequest),
-  [DEV]: deployment("snutt-timetable", "snutt-dev/snutt-timetable:45"),
-  [PROD]: deployment("snutt-timetable", "snutt-prod/snutt-timetable:45"),
-});
-const prod = (tag: string) => pushEvent("snutt-prod/snutt-timetable", tag);
-
-async function run(handler: (event: unknown) => Promise<unknown>, ...events: Record<string, unknown>[]) {
-  const { result, lines } = await captureOutput(() => handler(sqsBatch(events)));
-  return { result, lines, summaries: summaryLines(lines) };
-}
+const files = () =>
+  pullRequestRepository(
+    '  - repository: snutt-dev/*\n    paths: ["apps/snutt-dev/**"]\n  - repository: snutt-prod/*\n    paths: ["apps/snutt-prod/**"]\n    pullRequest: { labels: [deploy, prod] }\n',
+  );
 
 describe("handler over the GitHub emulator: pull request targets", () => {
   it("opens a pull request from one Verified commit on the base, labelled, and leaves the branch alone", async () => {
     const { gh, handler, newCommits } = await scenario(files());
     const base = await gh.head();
-    const { result, lines, summaries } = await run(handler, prod("46"));
+    const { result, lines, summaries } = await runBatch(handler, prodPush("46"));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(await newCommits()).toBe(0);
     const [pr] = gh.pullRequests();
@@ -67,9 +62,9 @@ describe("handler over the GitHub emulator: pull request targets", () => {
 
   it("supersedes its proposal in the same pull request, rebuilt as one commit on the moved base", async () => {
     const { gh, handler } = await scenario(files());
-    await run(handler, prod("46"));
+    await runBatch(handler, prodPush("46"));
     const moved = await gh.pushCommit({ "README.md": "# base moved\n" }, "Someone else's change");
-    const { summaries } = await run(handler, prod("47"));
+    const { summaries } = await runBatch(handler, prodPush("47"));
     expect(summaries).toEqual([expect.objectContaining({ outcome: "proposed", pullRequestNumber: 1 })]);
     expect(gh.pullRequests()).toHaveLength(1);
     expect(gh.pullRequests()[0]).toMatchObject({
@@ -87,10 +82,10 @@ describe("handler over the GitHub emulator: pull request targets", () => {
 
   it("makes no write for a duplicate push", async () => {
     const { gh, handler } = await scenario(files());
-    await run(handler, prod("46"));
+    await runBatch(handler, prodPush("46"));
     const tip = await gh.head(BRANCH);
     const before = gh.requests.length;
-    const { summaries } = await run(handler, prod("46"));
+    const { summaries } = await runBatch(handler, prodPush("46"));
     expect(summaries).toEqual([
       expect.objectContaining({
         outcome: "no-change",
@@ -104,9 +99,9 @@ describe("handler over the GitHub emulator: pull request targets", () => {
 
   it("leaves a branch with someone's commit on it untouched: blocked, at warn, not retried", async () => {
     const { gh, handler } = await scenario(files());
-    await run(handler, prod("46"));
+    await runBatch(handler, prodPush("46"));
     const fix = await gh.pushCommit({ [PROD]: "# a person's fix\n" }, "Fix the probe", BRANCH);
-    const { result, lines, summaries } = await run(handler, prod("47"));
+    const { result, lines, summaries } = await runBatch(handler, prodPush("47"));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(summaries).toEqual([
       expect.objectContaining({
@@ -122,16 +117,16 @@ describe("handler over the GitHub emulator: pull request targets", () => {
 
   it("after a pull request is closed unmerged: the same tag stays declined, the next push opens a new one", async () => {
     const { gh, handler } = await scenario(files());
-    await run(handler, prod("46"));
+    await runBatch(handler, prodPush("46"));
     await gh.closePullRequest(1);
-    const declined = await run(handler, prod("46"));
+    const declined = await runBatch(handler, prodPush("46"));
     expect(declined.summaries).toEqual([
       expect.objectContaining({
         outcome: "no-change",
         reason: expect.stringContaining("closed without merging"),
       }),
     ]);
-    const { summaries } = await run(handler, prod("47"));
+    const { summaries } = await runBatch(handler, prodPush("47"));
     expect(summaries).toEqual([expect.objectContaining({ outcome: "proposed", pullRequestNumber: 2 })]);
     expect(gh.pullRequests().map((pr) => [pr.number, pr.state])).toEqual([
       [1, "CLOSED"],
@@ -141,11 +136,11 @@ describe("handler over the GitHub emulator: pull request targets", () => {
 
   it("after a merge, starts fresh from the base that now holds the merged change", async () => {
     const { gh, handler } = await scenario(files());
-    await run(handler, prod("46"));
+    await runBatch(handler, prodPush("46"));
     await gh.mergePullRequest(1);
     expect(await gh.readFile(PROD)).toContain("snutt-prod/snutt-timetable:46");
     const base = await gh.head();
-    const { summaries } = await run(handler, prod("47"));
+    const { summaries } = await runBatch(handler, prodPush("47"));
     expect(summaries).toEqual([expect.objectContaining({ outcome: "proposed", pullRequestNumber: 2 })]);
     const [tip] = await gh.commits(`refs/heads/${BRANCH}`);
     expect(tip?.parents).toEqual([base]);
@@ -159,7 +154,7 @@ describe("handler over the GitHub emulator: pull request targets", () => {
     gh.faults.beforeMutation(async () => {
       theirs = await gh.pushCommit({ "README.md": "# raced\n" }, "Someone else, meanwhile");
     });
-    const { summaries } = await run(handler, prod("46"));
+    const { summaries } = await runBatch(handler, prodPush("46"));
     expect(summaries).toEqual([expect.objectContaining({ outcome: "proposed" })]);
     expect(await gh.head()).toBe(theirs);
     const [tip] = await gh.commits(`refs/heads/${BRANCH}`);
@@ -169,7 +164,11 @@ describe("handler over the GitHub emulator: pull request targets", () => {
 
   it("commits the direct image and proposes the other on top of that commit, in one SQS batch", async () => {
     const { gh, handler, newCommits } = await scenario(files());
-    const { summaries } = await run(handler, pushEvent("snutt-dev/snutt-timetable", "46"), prod("46"));
+    const { summaries } = await runBatch(
+      handler,
+      pushEvent("snutt-dev/snutt-timetable", "46"),
+      prodPush("46"),
+    );
     expect(await newCommits()).toBe(1);
     const [direct] = await gh.commits();
     expect(summaries).toEqual([
@@ -185,7 +184,7 @@ describe("handler over the GitHub emulator: pull request targets", () => {
   it("blocks an image whose branch git cannot hold next to another heimdall branch", async () => {
     const { gh, handler } = await scenario(files());
     await gh.createBranch("heimdall/snutt-prod");
-    const { summaries } = await run(handler, prod("46"));
+    const { summaries } = await runBatch(handler, prodPush("46"));
     expect(summaries).toEqual([
       expect.objectContaining({
         outcome: "blocked",
