@@ -90,6 +90,8 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       input.gitops,
       (config) => rootsToRead(input.pushes, config),
       input.configOverride,
+      // Exact: planUpdate never edits a file that does not contain the pushed image repository.
+      { mentions: input.pushes.map((push) => push.imageRepository) },
     );
     const pushes = newestPushPerRepository(
       input.pushes,
