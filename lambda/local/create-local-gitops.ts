@@ -9,12 +9,16 @@ import {
   type LastChange,
   type LastChangesRequest,
   type LineChanges,
+  type ProposalRequest,
+  type ProposalResult,
   type ReadRequest,
   type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
 import { filesMentioning } from "./files-mentioning.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
+import { proposeOnLocalBranch } from "./propose-on-local-branch.ts";
+import { readLocalProposals } from "./read-local-proposals.ts";
 import { readTextFiles } from "./read-text-files.ts";
 import { runGit } from "./run-git.ts";
 import { trackedYamlFiles } from "./tracked-yaml-files.ts";
@@ -28,7 +32,9 @@ import { trackedYamlFiles } from "./tracked-yaml-files.ts";
  * `git grep -F` finds them in, plus the config: a dry run over a 5,000-file namespace reads one file.
  * It commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
- * since the read (`StaleHeadError`), so it never overwrites anyone's work.
+ * since the read (`StaleHeadError`), so it never overwrites anyone's work. Proposals (`pullRequest:` targets)
+ * become the local branch `heimdall/<image repository>`: one commit on the checked-out HEAD, made without
+ * touching the checked-out branch or the working tree (see `proposeOnLocalBranch`).
  *
  * `lastChanges` (for the reconcile) blames the working tree, like the read: a line changed but not committed
  * counts as changed now — someone is at work on it.
@@ -56,10 +62,12 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       const { roots, configPaths } = request;
       const mentions = request.mentions ?? [];
       // Concurrent: each git start costs a process, not a round trip through the previous one.
-      const [headOid, tracked, mentioning] = await Promise.all([
+      const branches = request.proposalBranches ?? [];
+      const [headOid, tracked, mentioning, proposals] = await Promise.all([
         head(),
         trackedYamlFiles(dir, [...roots, ...configPaths]),
         mentions.length === 0 ? undefined : filesMentioning(dir, roots, mentions),
+        branches.length === 0 ? undefined : readLocalProposals(dir, branches),
       ]);
       const underRoots = tracked.filter((path) =>
         roots.some((root) => path === root || isUnderRoot(path, root)),
@@ -74,8 +82,14 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
         if (text !== undefined) files.set(path, text);
       }
       const configPath = configs.find((path) => texts.has(path));
-      if (configPath === undefined) return { headOid, files };
-      return { headOid, files, config: { path: configPath, text: texts.get(configPath) ?? "" } };
+      const withProposals = proposals === undefined ? {} : { proposals };
+      if (configPath === undefined) return { headOid, files, ...withProposals };
+      return {
+        headOid,
+        files,
+        config: { path: configPath, text: texts.get(configPath) ?? "" },
+        ...withProposals,
+      };
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {
@@ -101,6 +115,10 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       const message = request.body === "" ? request.headline : `${request.headline}\n\n${request.body}`;
       await runGit(dir, ["commit", "--quiet", "-F", "-", "--", ...paths], { input: message });
       return { oid: await head() };
+    },
+
+    propose(request: ProposalRequest): Promise<ProposalResult> {
+      return proposeOnLocalBranch(dir, request);
     },
 
     async lastChanges(request: LastChangesRequest): Promise<LineChanges> {
