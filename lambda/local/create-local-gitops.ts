@@ -63,12 +63,16 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       const mentions = request.mentions ?? [];
       // Concurrent: each git start costs a process, not a round trip through the previous one.
       const branches = request.proposalBranches ?? [];
-      const [headOid, tracked, mentioning, proposals] = await Promise.all([
-        head(),
+      const reading = head();
+      const listing = Promise.all([
         trackedYamlFiles(dir, [...roots, ...configPaths]),
         mentions.length === 0 ? undefined : filesMentioning(dir, roots, mentions),
         branches.length === 0 ? undefined : readLocalProposals(dir, branches),
       ]);
+      // Not a checkout: say that (head's error), not what the other git commands made of it.
+      listing.catch(() => undefined);
+      const headOid = await reading;
+      const [tracked, mentioning, proposals] = await listing;
       const underRoots = tracked.filter((path) =>
         roots.some((root) => path === root || isUnderRoot(path, root)),
       );
