@@ -2,17 +2,23 @@ import type { Octokit } from "@octokit/core";
 import {
   type CommitRequest,
   type CommitResult,
+  DeadlineExceededError,
   sleep as defaultSleep,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  type ProposalRequest,
+  type ProposalResult,
   type ReadRequest,
   StaleHeadError,
 } from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
+import { collectProposalStates } from "./collect-proposal-states.ts";
 import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
+import { PULL_REQUESTS_PERMISSION, proposeOnGitHub } from "./propose-on-github.ts";
+import { requestOptions } from "./request-options.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Which repository and branch {@link createGitHubGitOps} works on, through which Octokit. */
@@ -38,9 +44,11 @@ interface RefNode {
 
 interface ReadAnswer {
   readonly repository: {
+    readonly id?: string;
     readonly ref?: RefNode | null;
     readonly defaultBranchRef?: RefNode | null;
     readonly object?: CommitNode | null;
+    readonly [proposalField: string]: unknown;
   } | null;
 }
 
@@ -64,9 +72,16 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  *
  * `commit` is one `createCommitOnBranch` mutation guarded by `expectedHeadOid`, without author or
  * committer so GitHub signs it as the App (shown Verified). A moved branch is a {@link StaleHeadError}
- * and nothing is written; other failures are {@link GitHubApiError}s that say what to fix.
+ * and nothing is written; other failures are {@link GitHubApiError}s that say what to fix. A mutation
+ * re-sent after a lost reply (a 5xx or timeout after GitHub committed) that then meets a moved branch looks
+ * for its own commit below the head (`findLandedCommit`) and reports it; a mutation that was answered
+ * never does, so a concurrent copy of the same event that committed the same change first is not taken for
+ * this one's. Every request gives up at `request.deadline` (see `createGitHubAppOctokit`).
  *
  * Without `branch`, each read follows `defaultBranchRef` and remembers its name for the next commit.
+ *
+ * `propose` makes the proposal branch one Verified commit on the base and opens or updates its pull request
+ * (see `proposeOnGitHub`); the branch's tip and pull requests come with `read`, in the same one query.
  *
  * @example
  * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
@@ -82,23 +97,47 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   let lastCommitAt = Number.NEGATIVE_INFINITY;
+  let repositoryId: string | undefined;
+  let pullRequestsReadable = true;
 
   async function graphql<T>(
     query: string,
     variables: Readonly<Record<string, unknown>>,
     action: string,
+    deadline: number | undefined,
   ): Promise<T> {
     try {
-      return await octokit.graphql<T>(query, { ...variables });
+      return await octokit.graphql<T>(query, { ...variables, ...requestOptions(deadline) });
     } catch (error) {
       throw toGitHubApiError(error, { action, repository });
     }
   }
 
-  async function readCommit(target: ReadTarget, roots: readonly string[], files: readonly string[]) {
+  async function readCommit(
+    target: ReadTarget,
+    roots: readonly string[],
+    files: readonly string[],
+    deadline: number | undefined,
+    proposalBranches: readonly string[] = [],
+  ) {
     const where = target.kind === "branch" ? `${repository}@${target.branch}` : repository;
-    const request = buildReadQuery({ owner, repo, target, roots, files, depth });
-    const answer = await graphql<ReadAnswer>(request.query, request.variables, `reading ${where}`);
+    const request = buildReadQuery({ owner, repo, target, roots, files, depth, proposalBranches });
+    let answer: ReadAnswer;
+    try {
+      answer = await octokit.graphql<ReadAnswer>(request.query, {
+        ...request.variables,
+        ...requestOptions(deadline),
+      });
+      if (proposalBranches.length > 0) pullRequestsReadable = true;
+    } catch (error) {
+      const partial = pullRequestsForbidden(error);
+      if (partial === undefined) throw toGitHubApiError(error, { action: `reading ${where}`, repository });
+      // Without "Pull requests" permission GitHub hides the pull requests and answers the rest: fine for
+      // direct commits, and `propose` refuses before writing anything.
+      answer = partial;
+      pullRequestsReadable = false;
+    }
+    if (answer.repository?.id !== undefined) repositoryId = answer.repository.id;
     const ref = answer.repository?.ref ?? answer.repository?.defaultBranchRef ?? null;
     const commit = target.kind === "commit" ? (answer.repository?.object ?? null) : (ref?.target ?? null);
     if (commit === null || typeof commit.oid !== "string") {
@@ -110,16 +149,24 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
       );
     }
     if (target.kind === "default-branch" && ref !== null) branch = ref.name;
-    return { oid: commit.oid, collected: collectCommitFiles(commit, roots, files) };
+    const proposals =
+      proposalBranches.length === 0 || answer.repository === null
+        ? undefined
+        : collectProposalStates(answer.repository, proposalBranches, branch ?? ref?.name ?? "");
+    return { oid: commit.oid, collected: collectCommitFiles(commit, roots, files), proposals };
   }
 
-  async function expandDeepTrees(oid: string, collected: CollectedFiles): Promise<void> {
+  async function expandDeepTrees(
+    oid: string,
+    collected: CollectedFiles,
+    deadline: number | undefined,
+  ): Promise<void> {
     let pending = collected.deepTrees.splice(0);
     while (pending.length > 0) {
       const next: string[] = [];
       for (let start = 0; start < pending.length; start += MAX_ROOTS_PER_QUERY) {
         const roots = pending.slice(start, start + MAX_ROOTS_PER_QUERY);
-        const deeper = (await readCommit({ kind: "commit", oid }, roots, [])).collected;
+        const deeper = (await readCommit({ kind: "commit", oid }, roots, [], deadline)).collected;
         for (const [path, text] of deeper.files) collected.files.set(path, text);
         collected.truncated.push(...deeper.truncated);
         next.push(...deeper.deepTrees);
@@ -128,12 +175,13 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     }
   }
 
-  async function fetchBlob(oid: string, path: string): Promise<string> {
+  async function fetchBlob(oid: string, path: string, deadline: number | undefined): Promise<string> {
     try {
       const response = await octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
         owner,
         repo,
         file_sha: oid,
+        ...requestOptions(deadline),
       });
       const { content, encoding } = response.data;
       const bytes = encoding === "base64" ? Buffer.from(content, "base64") : Buffer.from(content, "utf8");
@@ -146,12 +194,13 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     }
   }
 
-  async function currentBranch(): Promise<string> {
+  async function currentBranch(deadline: number | undefined): Promise<string> {
     if (branch !== undefined) return branch;
     const answer = await graphql<{ repository: { defaultBranchRef: { name: string } | null } | null }>(
       "query HeimdallDefaultBranch($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { defaultBranchRef { name } } }",
       { owner, name: repo },
       `looking up the default branch of ${repository}`,
+      deadline,
     );
     const name = answer.repository?.defaultBranchRef?.name;
     if (name === undefined) {
@@ -164,33 +213,73 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     return name;
   }
 
+  // GitHub asks for ≥ 1 s between mutations. A read right after a commit (the re-read after a conflict)
+  // takes that pause before it reads, not between its read and its commit: the window in which someone
+  // else's commit makes this one stale stays one round trip long.
+  async function keepCommitSpacing(deadline: number | undefined, what: string): Promise<void> {
+    const wait = lastCommitAt + minCommitIntervalMs - now();
+    if (wait <= 0) return;
+    if (deadline !== undefined && now() + wait >= deadline) {
+      throw new DeadlineExceededError(
+        `${what} not tried: the pause GitHub asks for between commits would pass the invocation's deadline — the event will be retried`,
+      );
+    }
+    await sleep(wait);
+  }
+
+  async function currentRepositoryId(deadline: number | undefined): Promise<string> {
+    if (repositoryId !== undefined) return repositoryId;
+    const answer = await graphql<{ repository: { id: string } | null }>(
+      "query HeimdallRepositoryId($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }",
+      { owner, name: repo },
+      `looking up ${repository}`,
+      deadline,
+    );
+    repositoryId = answer.repository?.id;
+    if (repositoryId === undefined) {
+      throw new GitHubApiError(`looking up ${repository} failed: GitHub answered without it`, true);
+    }
+    return repositoryId;
+  }
+
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
+      await keepCommitSpacing(request.deadline, `reading ${repository} again`);
       const target: ReadTarget =
         options.branch === undefined
           ? { kind: "default-branch" }
           : { kind: "branch", branch: options.branch };
-      const { oid, collected } = await readCommit(target, request.roots, request.configPaths);
-      await expandDeepTrees(oid, collected);
-      const texts = await Promise.all(collected.truncated.map((blob) => fetchBlob(blob.oid, blob.path)));
+      const { oid, collected, proposals } = await readCommit(
+        target,
+        request.roots,
+        request.configPaths,
+        request.deadline,
+        request.proposalBranches,
+      );
+      await expandDeepTrees(oid, collected, request.deadline);
+      const texts = await Promise.all(
+        collected.truncated.map((blob) => fetchBlob(blob.oid, blob.path, request.deadline)),
+      );
       collected.truncated.forEach((blob, index) => {
         const text = texts[index] ?? "";
         if (blob.single) collected.singles.set(blob.path, text);
         else collected.files.set(blob.path, text);
       });
       const configPath = request.configPaths.find((path) => collected.singles.has(path));
-      if (configPath === undefined) return { headOid: oid, files: collected.files };
+      const withProposals = proposals === undefined ? {} : { proposals };
+      if (configPath === undefined) return { headOid: oid, files: collected.files, ...withProposals };
       return {
         headOid: oid,
         files: collected.files,
         config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
+        ...withProposals,
       };
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {
-      const branchName = await currentBranch();
-      const wait = lastCommitAt + minCommitIntervalMs - now();
-      if (wait > 0) await sleep(wait);
+      const { deadline } = request;
+      const branchName = await currentBranch(deadline);
+      await keepCommitSpacing(deadline, `committing to ${repository}@${branchName}`);
       lastCommitAt = now();
       const input = {
         branch: { repositoryNameWithOwner: repository, branchName },
@@ -206,10 +295,20 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
           })),
         },
       };
+      // Set when the mutation is sent again after a failure that may have hidden a landed commit.
+      let resent = false;
       try {
         const answer = await octokit.graphql<{
           createCommitOnBranch: { commit: { oid: string; url?: string } | null } | null;
-        }>(COMMIT_MUTATION, { input });
+        }>(COMMIT_MUTATION, {
+          input,
+          request: {
+            ...requestOptions(deadline).request,
+            onRetry: () => {
+              resent = true;
+            },
+          },
+        });
         const commit = answer.createCommitOnBranch?.commit;
         if (commit === null || commit === undefined) {
           throw new GitHubApiError(
@@ -220,7 +319,11 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         return commit.url === undefined ? { oid: commit.oid } : { oid: commit.oid, url: commit.url };
       } catch (error) {
         if (isStaleHead(error)) {
-          const landed = await findLandedCommit({ octokit, owner, repo, branch: branchName, request });
+          // Only a re-sent mutation can have landed unseen; a concurrent copy of the same event that
+          // committed the same text first is someone else's commit, and this update did nothing.
+          const landed = resent
+            ? await findLandedCommit({ octokit, owner, repo, branch: branchName, request })
+            : undefined;
           if (landed !== undefined) return landed;
           throw new StaleHeadError(
             `${repository}@${branchName} no longer points at ${request.expectedHeadOid}; re-read and re-apply the edit`,
@@ -231,7 +334,36 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         throw toGitHubApiError(error, { action: `committing to ${repository}@${branchName}`, repository });
       }
     },
+
+    async propose(request: ProposalRequest): Promise<ProposalResult> {
+      const { deadline } = request;
+      if (!pullRequestsReadable) {
+        throw new GitHubApiError(
+          `proposing ${request.branch} in ${repository} failed: the GitHub App cannot read pull requests — grant it ` +
+            `"${PULL_REQUESTS_PERMISSION}" on ${repository} and accept the new permissions in the installation ` +
+            "(needed when a target has pullRequest:)",
+          false,
+        );
+      }
+      const baseBranch = await currentBranch(deadline);
+      const id = await currentRepositoryId(deadline);
+      // A proposal's few requests are one logical write: spaced from other writes like one commit.
+      await keepCommitSpacing(deadline, `proposing ${request.branch} in ${repository}`);
+      lastCommitAt = now();
+      return proposeOnGitHub({ octokit, owner, repo, repositoryId: id, baseBranch }, request);
+    },
   };
+}
+
+/** The data of an answer whose only errors are FORBIDDEN pull requests of proposal branches (`qN`). */
+function pullRequestsForbidden(error: unknown): ReadAnswer | undefined {
+  const { errors, data } = (error ?? {}) as { errors?: unknown; data?: ReadAnswer };
+  if (!Array.isArray(errors) || errors.length === 0 || data?.repository === undefined) return undefined;
+  const hidden = errors.every(
+    (e: { type?: unknown; path?: unknown }) =>
+      e.type === "FORBIDDEN" && Array.isArray(e.path) && /^q\d+$/.test(String(e.path[1])),
+  );
+  return hidden ? data : undefined;
 }
 
 function isStaleHead(error: unknown): boolean {
