@@ -4,6 +4,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse } from "aws-lambda";
 import {
   CommitConflictError,
+  DeadlineExceededError,
   type GitOpsRepository,
   HeimdallError,
   type ImageProvenanceReader,
@@ -39,9 +40,18 @@ export interface HandlerDependencies {
   readonly now?: () => number;
   /** Passed through to `updateManifests` (retry pacing in tests). */
   readonly update?: Pick<UpdateManifestsInput, "maxAttempts" | "sleep" | "random">;
+  /** Time kept back from the invocation's remaining time; default {@link DEADLINE_SAFETY_MARGIN_MS}. */
+  readonly safetyMarginMs?: number;
   /** When set, each event's outcome is also published as a `Heimdall Update` event (see `announceOutcomes`). */
   readonly events?: UpdateEvents;
 }
+
+/**
+ * Time (ms) an invocation keeps back from Lambda's remaining time: the update's deadline is the remaining
+ * time minus this, so that after every wait and request has given up there is still time to log, publish
+ * metrics and hand the records back before Lambda would kill the container.
+ */
+export const DEADLINE_SAFETY_MARGIN_MS = 5_000;
 
 /** Result of a direct (EventBridge) invocation: one entry per event, mainly for humans invoking by hand. */
 export interface DirectInvocationResult {
@@ -69,6 +79,12 @@ export type HeimdallHandler = (
  *   (a 403 from GitHub, an invalid `.heimdall.yaml`) are retried too: the dead-letter queue is where
  *   they wait, redrivable, for the fix — dropping them would lose the push. Returning every valid
  *   record also keeps a FIFO group's order (everything from the first failure on goes back).
+ * - every invocation has a deadline: Lambda's remaining time (`context.getRemainingTimeInMillis()`) minus
+ *   {@link DEADLINE_SAFETY_MARGIN_MS}. The update, its commit rounds and every GitHub and ECR wait and
+ *   retry give up at it; should anything still be running half a margin later, the handler stops
+ *   waiting for it and fails the records (`DeadlineExceededError`) — either way the records go back to
+ *   the queue before Lambda kills the container, instead of the whole batch timing out. Work cut off there
+ *   cannot overwrite anything: every commit is guarded by the head it read.
  * Messages in logs and thrown errors pass through `redactSecrets`.
  *
  * @example
@@ -77,8 +93,11 @@ export type HeimdallHandler = (
  */
 export function createHandler(deps: HandlerDependencies): HeimdallHandler {
   const now = deps.now ?? Date.now;
+  const margin = deps.safetyMarginMs ?? DEADLINE_SAFETY_MARGIN_MS;
   return async (event, context) => {
     const started = now();
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const deadline = typeof remaining === "number" ? started + remaining - margin : undefined;
     if (context !== undefined) deps.logger.addContext(context);
     const invocation = splitLambdaEvent(event);
     const pending: PendingPush[] = [];
@@ -102,14 +121,20 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     let report: UpdateReport | undefined;
     if (pending.length > 0) {
       try {
-        const { gitops, clock, provenance } = await deps.resolve();
-        report = await updateManifests({
-          ...deps.update,
-          pushes: pending.map(({ push }) => push),
-          gitops,
-          ...(clock === undefined ? {} : { clock }),
-          ...(provenance === undefined ? {} : { provenance }),
-        });
+        report = await beforeDeadline(
+          (async () => {
+            const { gitops, clock, provenance } = await deps.resolve();
+            return updateManifests({
+              ...deps.update,
+              pushes: pending.map(({ push }) => push),
+              gitops,
+              ...(clock === undefined ? {} : { clock }),
+              ...(provenance === undefined ? {} : { provenance }),
+              ...(deadline === undefined ? {} : { deadline, now }),
+            });
+          })(),
+          deadline === undefined ? undefined : deadline + margin / 2 - now(),
+        );
         summaries.push(...summarizeReport(pending, report, now()));
       } catch (error) {
         failure = error;
@@ -134,7 +159,11 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     const durationMs = Math.max(0, now() - started);
     try {
       for (const summary of summaries) recordSummary(deps, summary, durationMs);
-      const conflicts = report?.conflicts ?? (failure instanceof CommitConflictError ? failure.conflicts : 0);
+      const conflicts =
+        report?.conflicts ??
+        (failure instanceof CommitConflictError || failure instanceof DeadlineExceededError
+          ? failure.conflicts
+          : 0);
       if (conflicts > 0) deps.metrics.addMetric("ConflictRetries", MetricUnit.Count, conflicts);
       for (const warning of report?.warnings ?? []) {
         // Not `message`: that key is the log line's own message in Powertools' format.
@@ -146,7 +175,18 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
           warning: redactSecrets(warning.message),
         });
       }
-      if (deps.events !== undefined) await announceOutcomes(deps, deps.events, summaries);
+      if (deps.events !== undefined) {
+        // A notification never fails a deploy, nor keeps the handler past its deadline.
+        await beforeDeadline(
+          announceOutcomes(deps, deps.events, summaries),
+          deadline === undefined ? undefined : deadline + margin / 2 - now(),
+        ).catch((error: unknown) => {
+          deps.logger.warn("update events not published", {
+            failed: summaries.length,
+            reasons: [describe(error)],
+          });
+        });
+      }
     } finally {
       deps.metrics.publishStoredMetrics();
     }
@@ -164,6 +204,33 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     }
     return { events: summaries };
   };
+}
+
+/**
+ * `work`, unless it is still running `ms` from now: then a {@link DeadlineExceededError}. The work itself
+ * cannot be cancelled (it has its own deadline); this only makes sure the handler answers in time.
+ */
+async function beforeDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return work;
+  // The work goes on after losing the race; its own failure then has nobody left to hear it.
+  work.catch(() => undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DeadlineExceededError(
+            "the invocation ran out of time before the update finished — the records go back to the queue and will be retried",
+          ),
+        ),
+      Math.max(0, ms),
+    );
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function describe(error: unknown): string {

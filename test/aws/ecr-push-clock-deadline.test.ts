@@ -1,0 +1,40 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { describe, expect, it } from "vitest";
+import { createEcrPushClock } from "../../lambda/aws/create-ecr-push-clock.ts";
+import { DeadlineExceededError } from "../../lambda/core/update/deadline-exceeded-error.ts";
+
+// No aws-sdk-client-mock here: the real client must send, so that its abort signal is what stops it.
+const image = {
+  registry: "405906814034.dkr.ecr.ap-northeast-2.amazonaws.com",
+  imageRepository: "snutt-dev/snutt-timetable",
+  tag: "46",
+};
+
+describe("createEcrPushClock and the invocation's deadline", () => {
+  it("gives up at the deadline instead of waiting on an ECR that does not answer", async () => {
+    // A real client against a server that accepts the request and never answers.
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const clock = createEcrPushClock({
+        clientFor: (region) =>
+          new ECRClient({
+            region,
+            endpoint: `http://127.0.0.1:${port}`,
+            credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+          }),
+      });
+      const asked = clock.pushedAt(image, { deadline: Date.now() + 300 });
+      await expect(asked).rejects.toBeInstanceOf(DeadlineExceededError);
+      await expect(clock.pushedAt(image, { deadline: Date.now() - 1 })).rejects.toThrow(
+        /deadline has passed/,
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
