@@ -38,6 +38,12 @@ interface FileCover {
 const DIGEST_PROBE = `sha256:${"0".repeat(64)}`;
 
 /**
+ * Which files a plan edits: `direct` only those no `pullRequest:` target of the push covers (they are
+ * committed to the branch), `proposal` only those one does (they go to the image's pull request).
+ */
+export type PlanRoute = "direct" | "proposal";
+
+/**
  * Plans the edits `pushes` make to `files` under `config` — pure: text in, changes as data out.
  *
  * Pushes are applied in order to the evolving text, so two images in one file both land. A file that
@@ -54,6 +60,9 @@ const DIGEST_PROBE = `sha256:${"0".repeat(64)}`;
  * semantic version never blocks. A manual push without a digest skips, with a `digest-required` warning,
  * every file where a reference would need one.
  *
+ * With `route`, only the files of that route are edited: a file a push's active `pullRequest:` target covers
+ * is a proposal for that push, whatever other targets cover it; every other file is direct.
+ *
  * @example
  * const plan = planUpdate({ pushes: [push], files: snapshot.files, config: DEFAULT_CONFIG });
  * plan.files; // [{ path: "apps/snutt-dev/snutt-timetable/deployment.yaml", before, after }]
@@ -62,6 +71,8 @@ export function planUpdate(input: {
   readonly pushes: readonly EcrPush[];
   readonly files: ReadonlyMap<string, string>;
   readonly config: HeimdallConfig;
+  /** Only edit the files of this route; every file when absent. */
+  readonly route?: PlanRoute;
   /** Each push's targets under `config`, when the caller resolved them already (once per round). */
   readonly resolutions?: ReadonlyMap<EcrPush, TargetResolution>;
   /** Manifests larger than this many UTF-8 bytes are skipped with a `too-large` warning. */
@@ -84,7 +95,7 @@ export function planUpdate(input: {
     const changes: ManifestChange[] = [];
     const skipped: SkippedReference[] = [];
     for (const path of paths) {
-      const cover = coverOf(path, resolution);
+      const cover = coverOf(path, resolution, input.route);
       const text = current.get(path);
       if (cover === undefined || text === undefined) continue;
       const edited = editFile(path, text, push, cover, warnings, maxFileBytes);
@@ -170,10 +181,13 @@ function editFile(
 function coverOf(
   path: string,
   resolution: Extract<TargetResolution, { kind: "targets" }>,
+  route: PlanRoute | undefined,
 ): FileCover | undefined {
   const active = resolution.targets.filter((target) => target.paths.matches(path));
   const paused = resolution.paused.filter((target) => target.paths.matches(path));
   if (active.length === 0 && paused.length === 0) return undefined;
+  const proposed = active.some((target) => target.pullRequest !== undefined);
+  if (route !== undefined && route !== (proposed ? "proposal" : "direct")) return undefined;
   return {
     registries: [...new Set([...active, ...paused].flatMap((target) => target.registries))],
     pinDigest: active.some((target) => target.pinDigest),
