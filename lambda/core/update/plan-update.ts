@@ -20,6 +20,8 @@ export interface UpdatePlan {
   readonly versionChecked: ReadonlySet<ManifestChange>;
 }
 
+const PINNED_REASON = "pinned by a # heimdall:pin comment";
+
 /** The size above which a manifest is skipped unread (`too-large`) unless the caller sets another: 1 MiB. */
 export const DEFAULT_MAX_FILE_BYTES = 1_048_576;
 
@@ -52,6 +54,9 @@ export type PlanRoute = "direct" | "proposal";
  * reference in a way that cannot be edited exactly, or whose edit would change anything but the intended
  * values, is left as it is and reported in `warnings` with its code; the other files still update. Files
  * are visited in path order so the result (and the commit it becomes) is deterministic.
+ *
+ * A reference a `# heimdall:pin` comment holds is left as it is and listed as skipped (`pinned`); under a
+ * `pinDigest` target every reference gets the pushed digest too (a re-push of the same digest changes nothing).
  *
  * The operator's policy is applied per file: a file a `paused` target covers is left as it is (its
  * references are reported as `skipped`, and a push with nothing else to change is `paused`); under
@@ -99,6 +104,8 @@ export function planUpdate(input: {
       const text = current.get(path);
       if (cover === undefined || text === undefined) continue;
       const edited = editFile(path, text, push, cover, warnings, maxFileBytes);
+      for (const held of edited?.pinned ?? [])
+        skipped.push({ ...held, why: "pinned", reason: PINNED_REASON });
       if (edited === undefined || edited.changes.length === 0) continue;
       if (cover.paused !== undefined) {
         skipped.push(...edited.changes.map((change) => skip(change, "paused", cover.paused ?? "")));
@@ -155,6 +162,7 @@ function editFile(
       imageRepository: push.imageRepository,
       tag: push.tag,
       digest: push.digest ?? DIGEST_PROBE,
+      pinDigest: cover.pinDigest,
     });
   } catch (error) {
     if (!(error instanceof UnsafeEditError)) throw error;
