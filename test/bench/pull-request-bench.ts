@@ -1,9 +1,4 @@
-import { APP_KEYS } from "../support/app-keys.ts";
-import { GITOPS_NAME, GITOPS_OWNER } from "../support/constants.ts";
-import {
-  createGitHubEmulator,
-  type GitHubEmulator,
-} from "../support/github-emulator/create-github-emulator.ts";
+import type { GitHubEmulator } from "../support/github-emulator/create-github-emulator.ts";
 import { deployment, pushEvent } from "../support/lambda-events.ts";
 import type { BenchRow } from "./engine-bench.ts";
 import { benchEmulator, heimdallHandler } from "./lambda-bench.ts";

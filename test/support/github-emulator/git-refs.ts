@@ -1,3 +1,5 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { runGit } from "./run-git.ts";
 
 /** One ref change as GitHub's `RefUpdate` expresses it; the zero oid means "absent". */
@@ -84,13 +86,22 @@ export function createGitRefs(dir: string) {
       }
     },
 
-    /** Branch names (without `refs/heads/`) under `prefix` (a qualified prefix ending in `/`), sorted. */
+    /** Qualified ref names under `prefix` (a qualified prefix ending in `/`), sorted. */
     async list(prefix: string): Promise<string[]> {
-      const out = (await git(["for-each-ref", "--format=%(refname)", prefix])).toString("utf8");
-      return out
-        .split("\n")
-        .filter((ref) => ref.startsWith(prefix))
-        .sort();
+      // Read from disk, not by spawning git: every read of the emulator asks, and a process per read adds up
+      // under concurrent load. Loose refs are files below the prefix; packed ones are lines of packed-refs.
+      const loose = await readdir(join(dir, prefix), { recursive: true, withFileTypes: true }).catch(
+        () => [],
+      );
+      const names = loose
+        .filter((entry) => entry.isFile())
+        .map((entry) => `${prefix}${relative(join(dir, prefix), join(entry.parentPath, entry.name))}`);
+      const packed = await readFile(join(dir, "packed-refs"), "utf8").catch(() => "");
+      for (const line of packed.split("\n")) {
+        const name = /^[0-9a-f]{40} (\S+)$/.exec(line)?.[1];
+        if (name?.startsWith(prefix) === true && !names.includes(name)) names.push(name);
+      }
+      return names.sort();
     },
 
     /** Writes a commit object for `tree` with `parents` (no ref moves) and returns its oid. */
