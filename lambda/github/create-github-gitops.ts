@@ -5,7 +5,10 @@ import {
   sleep as defaultSleep,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  type LastChangesRequest,
+  type LineChanges,
   type ReadRequest,
+  type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
@@ -13,6 +16,7 @@ import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./coll
 import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
+import { readLineChanges } from "./read-line-changes.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Which repository and branch {@link createGitHubGitOps} works on, through which Octokit. */
@@ -68,12 +72,14 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  *
  * Without `branch`, each read follows `defaultBranchRef` and remembers its name for the next commit.
  *
+ * `lastChanges` (for the reconcile) is GraphQL `blame` at the commit read, one query per 20 files.
+ *
  * @example
  * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
  * const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
  * await repository.commit({ expectedHeadOid: snapshot.headOid, headline: "…", body: "", files: [...] });
  */
-export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository {
+export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository & ReferenceHistory {
   const { octokit, owner, repo } = options;
   const depth = options.treeDepth ?? 4;
   const repository = `${owner}/${repo}`;
@@ -185,6 +191,10 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         files: collected.files,
         config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
       };
+    },
+
+    lastChanges(request: LastChangesRequest): Promise<LineChanges> {
+      return readLineChanges(graphql, { owner, repo }, request);
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {

@@ -6,17 +6,25 @@ import {
   CommitConflictError,
   type GitOpsRepository,
   HeimdallError,
+  type ImageCatalog,
   type ImageProvenanceReader,
   type ImagePushClock,
   parseEcrEvent,
+  parseReconcileRequest,
+  type ReconcileReport,
+  type ReferenceHistory,
+  reconcile,
   type UpdateManifestsInput,
   type UpdateReport,
+  type UpdateWarning,
   updateManifests,
 } from "../core/index.ts";
 import { announceOutcomes, type UpdateEvents } from "./announce-outcomes.ts";
+import { functionRegistry } from "./function-registry.ts";
 import { recordSummary } from "./record-summary.ts";
 import { redactSecrets } from "./redact-secrets.ts";
 import { splitLambdaEvent } from "./split-lambda-event.ts";
+import { type PendingReconcile, summarizeReconcile } from "./summarize-reconcile.ts";
 import { type EventSummary, type PendingPush, summarizeReport } from "./summarize-report.ts";
 
 /** What the handler needs from the outside world; all IO is injected so tests can drive it for real. */
@@ -26,6 +34,8 @@ export interface HandlerDependencies {
     readonly gitops: GitOpsRepository;
     readonly clock?: ImagePushClock;
     readonly provenance?: ImageProvenanceReader;
+    /** What a reconcile request needs besides `gitops`: the repository's line history and ECR's catalog. */
+    readonly reconcile?: { readonly history: ReferenceHistory; readonly catalog: ImageCatalog };
   }>) & {
     /**
      * Drops the container's adapters after a failed update, so the next invocation re-reads the secret: an
@@ -59,6 +69,13 @@ export type HeimdallHandler = (
  * `updateManifests` call (so an SQS batch becomes at most one commit), log one summary line per event
  * and publish metrics.
  *
+ * A reconcile request (`{"source": "ecr-heimdall", "detail-type": "Heimdall Reconcile", "detail": {}}`, directly
+ * or as an SQS body) runs `reconcile` once per invocation, after the batch's pushes — a push that arrives with
+ * it always wins, and the reconcile judges what the pushes left — against the function's own registry
+ * (account and region of `context.invokedFunctionArn`). It logs one line per image repaired or left, a
+ * `reconcile done` line, and the `ReconcileDuration` metric. When the pushes before it failed, it is not run
+ * and goes back with them.
+ *
  * Failure semantics, chosen so nothing is lost and nothing loops forever:
  * - a malformed record is logged as `invalid` and dropped — retrying cannot fix it;
  * - a well-formed event heimdall does not act on is logged as `ignored`;
@@ -82,12 +99,18 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     if (context !== undefined) deps.logger.addContext(context);
     const invocation = splitLambdaEvent(event);
     const pending: PendingPush[] = [];
+    const reconciles: PendingReconcile[] = [];
     const summaries: EventSummary[] = [];
     let failure: unknown;
 
     for (const record of invocation.records) {
       const messageId = record.messageId === undefined ? {} : { messageId: record.messageId };
       try {
+        const request = parseReconcileRequest(record.body);
+        if (request !== undefined) {
+          reconciles.push({ ...messageId, ...(request.id === undefined ? {} : { id: request.id }) });
+          continue;
+        }
         const parsed = parseEcrEvent(record.body);
         if (parsed.kind === "push") pending.push({ push: parsed.push, ...messageId });
         else {
@@ -131,12 +154,25 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
       }
     }
 
+    let reconciled: { report?: ReconcileReport; durationMs: number } | undefined;
+    if (reconciles.length > 0) {
+      const outcome = await runReconcile(deps, reconciles, failure, context, now);
+      summaries.push(...outcome.summaries);
+      failure ??= outcome.failure;
+      reconciled = outcome;
+    }
+
     const durationMs = Math.max(0, now() - started);
     try {
       for (const summary of summaries) recordSummary(deps, summary, durationMs);
       const conflicts = report?.conflicts ?? (failure instanceof CommitConflictError ? failure.conflicts : 0);
       if (conflicts > 0) deps.metrics.addMetric("ConflictRetries", MetricUnit.Count, conflicts);
-      for (const warning of report?.warnings ?? []) {
+      if (reconciled !== undefined) recordReconcile(deps, reconciled);
+      const warnings: UpdateWarning[] = [
+        ...(report?.warnings ?? []),
+        ...(reconciled?.report?.warnings ?? []),
+      ];
+      for (const warning of warnings) {
         // Not `message`: that key is the log line's own message in Powertools' format.
         const line = warning.line === undefined ? {} : { line: warning.line };
         deps.logger.warn("manifest warning", {
@@ -164,6 +200,92 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     }
     return { events: summaries };
   };
+}
+
+/**
+ * Runs the invocation's one reconcile (after its pushes) and summarises it; a reconcile whose pushes failed is
+ * not run, and fails with them so the queue keeps their order.
+ */
+async function runReconcile(
+  deps: HandlerDependencies,
+  requests: readonly PendingReconcile[],
+  earlier: unknown,
+  context: Context | undefined,
+  now: () => number,
+): Promise<{ summaries: EventSummary[]; report?: ReconcileReport; failure?: unknown; durationMs: number }> {
+  const started = now();
+  const [first, ...repeats] = requests;
+  const correlationId = first?.id ?? `reconcile-${started}`;
+  const failed = (reason: string, errorName: string) =>
+    requests.map(
+      ({ messageId }): EventSummary => ({
+        outcome: "failed",
+        eventId: correlationId,
+        ...(messageId === undefined ? {} : { messageId }),
+        reason,
+        errorName,
+      }),
+    );
+  if (earlier !== undefined || first === undefined) {
+    const reason = "reconcile not run: an earlier record of the batch failed; it is retried with them";
+    return { summaries: failed(reason, "NotRun"), durationMs: 0 };
+  }
+  try {
+    const { gitops, provenance, reconcile: ports } = await deps.resolve();
+    if (ports === undefined)
+      throw new HeimdallError("this handler was built without ECR catalog and history: it cannot reconcile");
+    const report = await reconcile({
+      gitops,
+      ...ports,
+      registry: functionRegistry(context?.invokedFunctionArn),
+      update: { ...pickPacing(deps.update), ...(provenance === undefined ? {} : { provenance }) },
+    });
+    const duplicates = repeats.map(
+      ({ messageId }): EventSummary => ({
+        outcome: "no-change",
+        eventId: correlationId,
+        ...(messageId === undefined ? {} : { messageId }),
+        reason: "another reconcile request of the same batch ran",
+      }),
+    );
+    const summaries = [...summarizeReconcile(first, correlationId, report), ...duplicates];
+    return { summaries, report, durationMs: Math.max(0, now() - started) };
+  } catch (error) {
+    deps.resolve.forget?.();
+    const errorName = error instanceof Error ? error.name : typeof error;
+    return {
+      summaries: failed(describe(error), errorName),
+      failure: error,
+      durationMs: Math.max(0, now() - started),
+    };
+  }
+}
+
+function pickPacing(update: HandlerDependencies["update"]): Pick<UpdateManifestsInput, "sleep" | "random"> {
+  return {
+    ...(update?.sleep === undefined ? {} : { sleep: update.sleep }),
+    ...(update?.random === undefined ? {} : { random: update.random }),
+  };
+}
+
+/** The reconcile's own line (what it checked and did) and its `ReconcileDuration` metric. */
+function recordReconcile(
+  sinks: { readonly logger: Logger; readonly metrics: Metrics },
+  run: { readonly report?: ReconcileReport; readonly durationMs: number },
+): void {
+  sinks.metrics.addMetric("ReconcileDuration", MetricUnit.Milliseconds, run.durationMs);
+  const { report } = run;
+  if (report === undefined) return;
+  const count = (outcome: string) => report.items.filter((item) => item.outcome === outcome).length;
+  sinks.logger.info("reconcile done", {
+    outcome: report.outcome,
+    current: report.current,
+    repaired: count("repaired"),
+    left: count("left"),
+    ...(report.commit === undefined ? {} : { commitSha: report.commit.oid }),
+    attempts: report.attempts,
+    durationMs: run.durationMs,
+  });
 }
 
 function describe(error: unknown): string {

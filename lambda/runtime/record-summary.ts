@@ -8,16 +8,20 @@ const METRIC: Record<EventSummary["outcome"], string> = {
   ignored: "Ignored",
   stale: "Stale",
   paused: "Paused",
+  repaired: "Repaired",
+  left: "Left",
   invalid: "Invalid",
   failed: "Failures",
 };
 
 /**
  * Writes the ONE summary log line of an event and adds its metrics (`Updates`, `NoChange`, `Ignored`,
- * `Stale`, `Paused`, `Invalid`, `Failures`, and `PushToCommitLatency` for events that landed in a commit).
+ * `Stale`, `Paused`, `Invalid`, `Failures`, `Repaired`, `Left`, and `PushToCommitLatency` for events that
+ * landed in a commit).
  *
  * The event id is the line's `correlation_id`, so every line about one push can be found from the
- * EventBridge id. `failed` logs at error level, `invalid` at warn, the rest at info. Metrics are only
+ * EventBridge id. `failed` logs at error level; `invalid` and `repaired` (a push was missed: worth an
+ * operator's look) at warn; the rest at info. Metrics are only
  * buffered here; the handler flushes them once per invocation.
  *
  * @example
@@ -38,7 +42,7 @@ export function recordSummary(
   };
   const message = `ecr push ${summary.outcome}`;
   if (summary.outcome === "failed") sinks.logger.error(message, line);
-  else if (summary.outcome === "invalid") sinks.logger.warn(message, line);
+  else if (summary.outcome === "invalid" || summary.outcome === "repaired") sinks.logger.warn(message, line);
   else sinks.logger.info(message, line);
 
   sinks.metrics.addMetric(METRIC[summary.outcome], MetricUnit.Count, 1);

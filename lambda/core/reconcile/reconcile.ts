@@ -24,8 +24,8 @@ export interface ReconcileInput {
   readonly configOverride?: UpdateManifestsInput["configOverride"];
   /** Read→judge→commit rounds before giving up on a branch that keeps moving. Default 3. */
   readonly maxAttempts?: number;
-  /** Passed to the update that commits the repairs. */
-  readonly update?: Pick<UpdateManifestsInput, "sleep" | "random">;
+  /** Passed to the update that commits the repairs (retry pacing; the provenance reader for source lines). */
+  readonly update?: Pick<UpdateManifestsInput, "sleep" | "random" | "provenance">;
 }
 
 /**

@@ -63,8 +63,15 @@ export interface GitHubEmulator {
   head(branch?: string): Promise<string>;
   /** Commits reachable from the default branch, newest first. */
   commits(): Promise<readonly EmulatedCommit[]>;
-  /** Someone else pushes: writes `files` (null deletes) on the default branch, unsigned. Returns the oid. */
-  pushCommit(files: Readonly<Record<string, string | Buffer | null>>, message: string): Promise<string>;
+  /**
+   * Someone else pushes: writes `files` (null deletes) on the default branch, unsigned. Returns the oid.
+   * `at` dates the commit (author and committer) instead of the emulator's clock, to lay out a history.
+   */
+  pushCommit(
+    files: Readonly<Record<string, string | Buffer | null>>,
+    message: string,
+    at?: Date,
+  ): Promise<string>;
   /** File text on the default branch (or `ref`), undefined when absent. */
   readFile(path: string, ref?: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -195,7 +202,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
         }),
       );
     },
-    async pushCommit(files, message) {
+    async pushCommit(files, message, at) {
       return mutex.run(async () => {
         const ref = `refs/heads/${defaultBranch}`;
         const head = await git.revParse(ref);
@@ -213,7 +220,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
           message,
           author: person,
           committer: person,
-          date: new Date(now()),
+          date: at ?? new Date(now()),
         });
         if (!result.ok) throw new Error(`pushCommit failed: ${result.reason}`);
         return result.oid;
