@@ -30,8 +30,16 @@ export interface EcrHeimdallProps {
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
   /** Email address subscribed to the alarm topic; omitted = alarms without actions (console only). */
   readonly alarmEmail?: string;
+  /**
+   * Complete ARN of a Secrets Manager secret holding a Slack incoming-webhook URL (AWS-managed key). When set,
+   * `updated`, `proposed`, `failed`, `blocked` and `repaired` outcomes are posted to Slack by a small notifier
+   * function that reads the secret at run time; omitted = no Slack resources at all.
+   */
+  readonly slackWebhookSecretArn?: string;
   /** Lambda entry file; default `lambda/handler.ts` in this repository. */
   readonly entry?: string;
+  /** The Slack notifier's entry file; default `lambda/notifier.ts` in this repository. */
+  readonly notifierEntry?: string;
   /** esbuild's working directory when bundling `entry`; default this repository's root. */
   readonly projectRoot?: string;
 }
@@ -55,7 +63,7 @@ const PROP_OF_VARIABLE: Readonly<Record<string, string>> = {
  *
  * What the function reads from its environment (`gitopsRepo`, `gitopsBranch`, `githubApiUrl`,
  * `githubAppSecretArn`) is checked by the function's own cold-start check, `readLambdaEnvironment`, so the
- * two can never disagree; only what is the construct's alone (prefixes, a complete secret ARN, the alarm
+ * two can never disagree; only what is the construct's alone (prefixes, complete secret ARNs, the alarm
  * e-mail) is checked here.
  *
  * @example
@@ -74,11 +82,14 @@ export function checkEcrHeimdallProps(props: EcrHeimdallProps): EcrHeimdallProps
     }
   }
   const arn = props.githubAppSecretArn;
-  if (arn !== undefined && literal(arn) && !SECRET_COMPLETE_ARN.test(arn)) {
-    throw new Error(
-      `githubAppSecretArn "${arn}" is not a complete Secrets Manager ARN; copy the ARN ending in ` +
-        `"-" and 6 characters from \`aws secretsmanager describe-secret --secret-id <name>\``,
-    );
+  for (const key of ["githubAppSecretArn", "slackWebhookSecretArn"] as const) {
+    const value = props[key];
+    if (value !== undefined && literal(value) && !SECRET_COMPLETE_ARN.test(value)) {
+      throw new Error(
+        `${key} "${value}" is not a complete Secrets Manager ARN; copy the ARN ending in ` +
+          `"-" and 6 characters from \`aws secretsmanager describe-secret --secret-id <name>\``,
+      );
+    }
   }
   const email = props.alarmEmail;
   if (email !== undefined && literal(email) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {

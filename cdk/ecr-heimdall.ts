@@ -1,22 +1,22 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AssetHashType, CfnOutput, DockerImage, Duration, Stack, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, Validations } from "aws-cdk-lib";
 import { Rule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
+import { Architecture, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { buildSync } from "esbuild";
 import { FUNCTION_TIMEOUT_SECONDS } from "../lambda/runtime/function-timeout.ts";
 import { UPDATE_EVENT_SOURCE } from "../lambda/runtime/update-event.ts";
-import { LAMBDA_BUNDLE_FILE, lambdaBundleOptions } from "../scripts/lambda-bundle-options.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
 import { HeimdallAlarms } from "./heimdall-alarms.ts";
+import { HeimdallSlackNotifier } from "./heimdall-slack-notifier.ts";
+import { LAMBDA_HANDLER, lambdaCode } from "./lambda-code.ts";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -65,6 +65,8 @@ export class EcrHeimdall extends Construct {
   readonly rule: Rule;
   readonly secret: ISecret;
   readonly alarms: HeimdallAlarms;
+  /** Only with `slackWebhookSecretArn`: the rule, function and dead-letter queue that post to Slack. */
+  readonly slackNotifier?: HeimdallSlackNotifier;
 
   constructor(scope: Construct, id: string, rawProps: EcrHeimdallProps) {
     super(scope, id);
@@ -185,8 +187,8 @@ export class EcrHeimdall extends Construct {
 
     this.function = new LambdaFunction(this, "Function", {
       description: `ecr-heimdall: ECR push → image tag commit in ${props.gitopsRepo}`,
-      code: lambdaBundle(props.entry ?? join(REPO_ROOT, "lambda", "handler.ts"), projectRoot),
-      handler: `${LAMBDA_BUNDLE_FILE.replace(/\.mjs$/, "")}.handler`,
+      code: lambdaCode(props.entry ?? join(REPO_ROOT, "lambda", "handler.ts"), projectRoot),
+      handler: LAMBDA_HANDLER,
       // Newest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 wants the latest).
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -202,11 +204,24 @@ export class EcrHeimdall extends Construct {
       new SqsEventSource(this.queue, { batchSize: BATCH_SIZE, reportBatchItemFailures: true }),
     );
 
+    if (props.slackWebhookSecretArn !== undefined) {
+      this.slackNotifier = new HeimdallSlackNotifier(this, "SlackNotifier", {
+        gitopsRepo: props.gitopsRepo,
+        webhookSecretArn: props.slackWebhookSecretArn,
+        entry: props.notifierEntry ?? join(REPO_ROOT, "lambda", "notifier.ts"),
+        projectRoot,
+        ...(props.logLevel === undefined ? {} : { logLevel: props.logLevel }),
+      });
+    }
+
     this.alarms = new HeimdallAlarms(this, "Alarms", {
       function: this.function,
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       deliveryDeadLetterQueue: this.deliveryDeadLetterQueue,
+      ...(this.slackNotifier === undefined
+        ? {}
+        : { notificationDeadLetterQueue: this.slackNotifier.deadLetterQueue }),
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 
@@ -265,28 +280,4 @@ export class EcrHeimdall extends Construct {
       });
     }
   }
-}
-
-/**
- * The function's code: the ONE Lambda bundle definition (`lambdaBundleOptions`, the same `npm run build`
- * and the bundle tests use), built locally with this project's esbuild, never in Docker. The asset hash is
- * the bundle's own, so an unchanged bundle is not uploaded again.
- */
-function lambdaBundle(entry: string, projectRoot: string): Code {
-  return Code.fromAsset(projectRoot, {
-    assetHashType: AssetHashType.OUTPUT,
-    bundling: {
-      // Required by the API, never pulled: local bundling below either succeeds or throws.
-      image: DockerImage.fromRegistry("scratch"),
-      local: {
-        tryBundle(outputDir) {
-          buildSync({
-            ...lambdaBundleOptions({ entry, outfile: join(outputDir, LAMBDA_BUNDLE_FILE) }),
-            absWorkingDir: projectRoot,
-          });
-          return true;
-        },
-      },
-    },
-  });
 }

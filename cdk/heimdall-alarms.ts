@@ -16,6 +16,8 @@ export interface HeimdallAlarmsProps {
   readonly deadLetterQueue: IQueue;
   /** Where EventBridge puts events it could not deliver to the queue. */
   readonly deliveryDeadLetterQueue: IQueue;
+  /** The Slack notifier's dead-letter queue, when there is one. */
+  readonly notificationDeadLetterQueue?: IQueue;
   /** Subscribed to a new encrypted topic; omitted = no topic, the alarms only show in the console. */
   readonly alarmEmail?: string;
 }
@@ -37,6 +39,8 @@ export const OLDEST_MESSAGE_AGE_THRESHOLD = Duration.minutes(10);
  * - `oldestMessage`: the main queue holds a push older than {@link OLDEST_MESSAGE_AGE_THRESHOLD}.
  * - `undeliveredEvents`: EventBridge gave up delivering a push to the queue (queue policy, quota) after
  *   its 24 h of retries; heimdall never saw it. Send it to the queue again once the cause is fixed.
+ * - `undeliveredNotifications` (only with a Slack notifier): a notification could not be posted to Slack
+ *   after the retries; the deploy itself happened. Fix the webhook, then read the queue.
  *
  * Missing data is "not breaching": an idle account publishes no SQS/Lambda datapoints.
  * With `alarmEmail`, alarms and their recoveries go to an SNS topic encrypted with a rotating KMS
@@ -50,6 +54,8 @@ export class HeimdallAlarms extends Construct {
   readonly deadLetters: Alarm;
   readonly oldestMessage: Alarm;
   readonly undeliveredEvents: Alarm;
+  /** Only with a Slack notifier: notifications that could not be posted. */
+  readonly undeliveredNotifications?: Alarm;
   readonly topic?: Topic;
 
   constructor(scope: Construct, id: string, props: HeimdallAlarmsProps) {
@@ -86,6 +92,14 @@ export class HeimdallAlarms extends Construct {
       "ecr-heimdall: EventBridge could not deliver pushes to the queue; they wait in the delivery DLQ",
     );
 
+    if (props.notificationDeadLetterQueue !== undefined) {
+      this.undeliveredNotifications = this.queueNotEmpty(
+        "UndeliveredNotifications",
+        props.notificationDeadLetterQueue,
+        "ecr-heimdall: Slack notifications could not be posted; they wait in the notification DLQ",
+      );
+    }
+
     if (props.alarmEmail === undefined) return;
     const cloudwatch = new ServicePrincipal("cloudwatch.amazonaws.com");
     const key = new Key(this, "TopicKey", {
@@ -112,7 +126,9 @@ export class HeimdallAlarms extends Construct {
     );
     topic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(topic);
-    for (const alarm of [this.functionErrors, this.deadLetters, this.oldestMessage, this.undeliveredEvents]) {
+    const alarms = [this.functionErrors, this.deadLetters, this.oldestMessage, this.undeliveredEvents];
+    if (this.undeliveredNotifications !== undefined) alarms.push(this.undeliveredNotifications);
+    for (const alarm of alarms) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }

@@ -11,14 +11,21 @@ export interface CdkContext {
 /** Used when nothing is configured, so `npx cdk synth` works on a fresh checkout. Never deploy it. */
 export const PLACEHOLDER_GITOPS_REPO = "example-org/gitops";
 
-const STRING_KEYS = ["gitopsBranch", "githubApiUrl", "githubAppSecretArn", "alarmEmail", "logLevel"] as const;
+const STRING_KEYS = [
+  "gitopsBranch",
+  "githubApiUrl",
+  "githubAppSecretArn",
+  "alarmEmail",
+  "slackWebhookSecretArn",
+  "logLevel",
+] as const;
 const LOG_LEVELS = new Set(["DEBUG", "INFO", "WARN", "ERROR"]);
 
 /**
  * Reads CDK context (`-c key=value` or `cdk.json`'s `context`) into stack settings.
  *
  * Single repository: `gitopsRepo`, `gitopsBranch`, `githubApiUrl`, `githubAppSecretArn`,
- * `repositoryPrefixes` (comma-separated string or JSON array), `alarmEmail`, `logLevel`,
+ * `repositoryPrefixes` (comma-separated string or JSON array), `alarmEmail`, `slackWebhookSecretArn`, `logLevel`,
  * `staleEventCheck` (`true`/`false`). Several repositories: `instances`, a JSON array (string on the
  * command line, array in `cdk.json`) of objects with those keys; top-level keys are then defaults.
  * `stackName` defaults to `EcrHeimdall`. `-c` values always arrive as strings.

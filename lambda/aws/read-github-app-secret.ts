@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { readSecretString } from "./read-secret-string.ts";
 import { SecretError } from "./secret-error.ts";
 
 /** The GitHub App credentials heimdall keeps in Secrets Manager. */
@@ -10,14 +11,6 @@ export interface GitHubAppSecret {
   /** Installation on the GitOps repository's owner; absent = looked up from the repository. */
   readonly installationId?: number;
 }
-
-const ACTIONS: Record<string, string> = {
-  AccessDeniedException: "grant secretsmanager:GetSecretValue on it to the function role",
-  ResourceNotFoundException: "create the secret or fix GITHUB_APP_SECRET_ARN",
-  DecryptionFailure: "grant kms:Decrypt on the secret's KMS key to the function role",
-  InvalidRequestException: "restore the secret if it is scheduled for deletion, or fix GITHUB_APP_SECRET_ARN",
-  InvalidParameterException: "fix GITHUB_APP_SECRET_ARN",
-};
 
 /**
  * Reads the GitHub App credentials from Secrets Manager (`GetSecretValue`, current version).
@@ -41,25 +34,12 @@ export async function readGitHubAppSecret(options: {
   readonly client?: SecretsManagerClient;
 }): Promise<GitHubAppSecret> {
   const { secretArn } = options;
-  const client = options.client ?? new SecretsManagerClient(regionOf(secretArn) ?? {});
-  let secretString: string | undefined;
-  try {
-    const response = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    secretString = response.SecretString;
-  } catch (error) {
-    const name = error instanceof Error ? error.name : "UnknownError";
-    const action = ACTIONS[name];
-    throw new SecretError(
-      `could not read secret '${secretArn}': ${name} — ${action ?? "retry later; if it persists check the function's network path to Secrets Manager"}`,
-      { cause: error },
-    );
-  }
+  const secretString = await readSecretString({
+    secretArn,
+    variable: "GITHUB_APP_SECRET_ARN",
+    ...(options.client === undefined ? {} : { client: options.client }),
+  });
   return parseSecret(secretArn, secretString);
-}
-
-function regionOf(arn: string): { region: string } | undefined {
-  const region = arn.split(":")[3];
-  return region === undefined || region === "" ? undefined : { region };
 }
 
 function parseSecret(arn: string, secretString: string | undefined): GitHubAppSecret {

@@ -69,6 +69,7 @@ export type {
   ProvenanceAnswer,
 } from "./update/image-provenance-reader.ts";
 export type { ImagePushClock, PushedAtAnswer } from "./update/image-push-clock.ts";
+export { oneLine } from "./update/one-line.ts";
 export type {
   ImageOutcome,
   ImageReport,

@@ -10,6 +10,7 @@ const valid: EcrHeimdallProps = {
   repositoryPrefixes: ["snutt-dev/", "snutt-prod/", "snutt-dev/snutt-timetable"],
   githubAppSecretArn: "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall/app-AbCdEf",
   alarmEmail: "ops@example.com",
+  slackWebhookSecretArn: "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall/slack-XyZ123",
 };
 
 describe("checkEcrHeimdallProps", () => {
@@ -32,6 +33,10 @@ describe("checkEcrHeimdallProps", () => {
     [
       { githubAppSecretArn: "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall" },
       /not a complete Secrets Manager ARN.*describe-secret/,
+    ],
+    [
+      { slackWebhookSecretArn: "https://hooks.slack.com/services/T000/B000/XXXX" },
+      /slackWebhookSecretArn "https:\/\/hooks.slack.com\/services\/T000\/B000\/XXXX" is not a complete Secrets Manager ARN/,
     ],
     [{ alarmEmail: "ops" }, /alarmEmail "ops" is not an email address/],
     [

@@ -15,13 +15,14 @@ afterAll(() => t.cleanup());
 
 describe("several instances in one stack", () => {
   it("give each GitOps repository its own rule, queues, function, role and alarms", () => {
+    // Three instances, plus the one Slack notifier (snutt's): its rule, DLQ, function, role and alarm.
     for (const [type, count] of [
-      ["AWS::Events::Rule", 3],
-      ["AWS::SQS::Queue", 9],
-      ["AWS::Lambda::Function", 3],
+      ["AWS::Events::Rule", 3 + 1],
+      ["AWS::SQS::Queue", 9 + 1],
+      ["AWS::Lambda::Function", 3 + 1],
       ["AWS::Lambda::EventSourceMapping", 3],
-      ["AWS::IAM::Role", 3],
-      ["AWS::CloudWatch::Alarm", 12],
+      ["AWS::IAM::Role", 3 + 1],
+      ["AWS::CloudWatch::Alarm", 12 + 1],
     ] as const) {
       t.template.resourceCountIs(type, count);
     }
@@ -74,6 +75,7 @@ describe("cdk-nag AwsSolutions", () => {
       [
         "AwsSolutions-SMG4",
         "AwsSolutions-SMG4",
+        "AwsSolutions-SQS3",
         "AwsSolutions-SQS3",
         "AwsSolutions-SQS3",
         "AwsSolutions-SQS3",

@@ -12,6 +12,9 @@ import { EcrHeimdallStack } from "../../cdk/ecr-heimdall-stack.ts";
 
 export const EXISTING_SECRET_ARN =
   "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall/app-AbCdEf";
+/** The snutt instance's Slack webhook secret (only its ARN is ever in the template). */
+export const SLACK_SECRET_ARN =
+  "arn:aws:secretsmanager:ap-northeast-2:405906814034:secret:heimdall/slack-XyZ123";
 
 /** A synthesized three-instance stack plus lookups from constructs to their template entries. */
 export interface HeimdallTestStack {
@@ -19,7 +22,7 @@ export interface HeimdallTestStack {
   readonly stack: EcrHeimdallStack;
   readonly template: Template;
   readonly assembly: CloudAssembly;
-  /** Prefixes, branch, API URL, alarm email, debug logging, created secret. */
+  /** Prefixes, branch, API URL, alarm email, Slack webhook secret, debug logging, created secret. */
   readonly snutt: EcrHeimdall;
   /** No prefixes, existing secret ARN, no alarm email. */
   readonly other: EcrHeimdall;
@@ -63,8 +66,10 @@ export function createHeimdallTestStack(): HeimdallTestStack {
         githubApiUrl: "https://github.example.com/api/v3",
         repositoryPrefixes: ["snutt-dev/", "snutt-prod/"],
         alarmEmail: "ops@example.com",
+        slackWebhookSecretArn: SLACK_SECRET_ARN,
         logLevel: "DEBUG",
         entry,
+        notifierEntry: entry,
         projectRoot,
       },
       {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { isScalar, parseAllDocuments } from "yaml";
 import { type EditOutcome, editImageTags } from "../../lambda/core/edit/edit-image-tags.ts";
 import type { ImageEdit } from "../../lambda/core/edit/image-edit.ts";
+import { parseManifest } from "../../lambda/core/edit/parse-manifest.ts";
 import { readsAsPlainString } from "../../lambda/core/edit/reads-as-plain-string.ts";
 import { UnsafeEditError } from "../../lambda/core/edit/unsafe-edit-error.ts";
 import { verifyEdit } from "../../lambda/core/edit/verify-edit.ts";
@@ -437,39 +438,46 @@ describe("editImageTags: the safety net", () => {
 });
 
 describe("post-edit verification", () => {
-  const parse = (text: string) => parseAllDocuments(text);
+  /** Splices `replacement` over the value of top-level key `key` in `text` and verifies that it reads as `value`. */
+  function verify(text: string, key: string, replacement: string, value: string, at?: [number, number]) {
+    const parsed = parseManifest(text, "");
+    if (parsed.kind !== "parsed") throw new Error(parsed.message);
+    const document = parsed.documents[0];
+    const node = document?.get(key, true);
+    if (document === undefined || !isScalar(node) || !node.range) throw new Error(`no scalar at ${key}`);
+    const [start, end] = at ?? [node.range[0], node.range[1]];
+    const edited = text.slice(0, start) + replacement + text.slice(end);
+    verifyEdit("f.yaml", parsed.lexemes, edited, [
+      { document, node, splice: { start, end, text: replacement }, value },
+    ]);
+  }
 
-  it("accepts exactly the intended change", () => {
-    expect(() =>
-      verifyEdit("f.yaml", parse("a: 1\nb: x\n"), parse("a: 1\nb: y\n"), [
-        { document: 0, path: ["b"], oldValue: "x", newValue: "y" },
-      ]),
-    ).not.toThrow();
+  it("accepts exactly the intended change, in any scalar style", () => {
+    expect(() => verify("a: 1\nb: x # c\n", "b", "y", "y")).not.toThrow();
+    expect(() => verify('a: 1\nb: "x\\x41"\n', "b", '"y\\x41"', "yA")).not.toThrow();
+    expect(() => verify("b: |\n  x\nc: 1\n", "b", "y", "y\n", [7, 8])).not.toThrow();
+    expect(() => verify("b: x\n", "b", '"1.20"', "1.20")).not.toThrow();
+    expect(() => verify("b: !!str 45\n", "b", "46", "46")).not.toThrow();
   });
 
-  it("throws UnsafeEditError naming file and path for any other difference", () => {
-    const run = () =>
-      verifyEdit("f.yaml", parse("a: 1\nb: x\n"), parse("a: 2\nb: y\n"), [
-        { document: 0, path: ["b"], oldValue: "x", newValue: "y" },
-      ]);
+  it("throws UnsafeEditError naming the file when the structure would change", () => {
+    const run = () => verify("a: 1\nb: x\n", "b", "y: z", "y: z");
     expect(run).toThrow(UnsafeEditError);
-    expect(run).toThrow(/f\.yaml.*document 0 at a/);
+    expect(run).toThrow(/f\.yaml.*structure/);
+    expect(() => verify("a: 1\nb: x\n", "b", "x\n---\nc", "x")).toThrow(/structure/);
+    expect(() => verify("a: [x]\nb: y\n", "b", "y, z", "y, z")).not.toThrow(); // a plain scalar may hold ", " in block context
+    expect(() => verify("a: 1\nb: x\n", "b", "x # y", "x")).toThrow(/structure/);
   });
 
-  it("throws when the number of documents changes or keys appear", () => {
-    expect(() => verifyEdit("f.yaml", parse("a: 1\n"), parse("a: 1\n---\nb: 2\n"), [])).toThrow(
-      /1 YAML documents into 2/,
-    );
-    expect(() => verifyEdit("f.yaml", parse("a: 1\n"), parse("a: 1\nb: 2\n"), [])).toThrow(
-      /added or removed/,
-    );
+  it("throws when the rewritten value does not read as the promised string", () => {
+    expect(() => verify("b: x\n", "b", "z", "y")).toThrow(/reads back as "z"/);
+    expect(() => verify("b: x\n", "b", "46", "46")).toThrow(/would read as tag:yaml.org,2002:int/);
+    expect(() => verify("%YAML 1.1\n---\nb: x\n", "b", "yes", "yes")).toThrow(/bool/);
+    expect(() => verify("b: !!int 45\n", "b", '"46"', "46")).toThrow(/tag/);
   });
 
-  it("throws when the changed value is not the promised new value", () => {
-    expect(() =>
-      verifyEdit("f.yaml", parse("b: x\n"), parse("b: z\n"), [
-        { document: 0, path: ["b"], oldValue: "x", newValue: "y" },
-      ]),
-    ).toThrow(UnsafeEditError);
+  it("throws when a rewrite is not inside the scalar it names", () => {
+    expect(() => verify("a: 1\nb: x\n", "b", "c", "x", [0, 1])).toThrow(/not inside the scalar/);
+    expect(() => verify("a: 1\nb: x\n", "b", "y", "y", [3, 7])).toThrow(/crosses a token boundary/);
   });
 });

@@ -1,3 +1,4 @@
+import type { Document } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
 import { findImageTargets, type ImageTarget } from "./find-image-targets.ts";
 import type { ImageEdit } from "./image-edit.ts";
@@ -6,7 +7,7 @@ import { NestingTooDeepError } from "./nesting-too-deep-error.ts";
 import { parseManifest } from "./parse-manifest.ts";
 import { type Splice, scalarSplice } from "./scalar-splice.ts";
 import { UnsafeEditError } from "./unsafe-edit-error.ts";
-import { type AllowedChange, verifyEdit } from "./verify-edit.ts";
+import { type ScalarEdit, verifyEdit } from "./verify-edit.ts";
 import { formatYamlPath } from "./yaml-path.ts";
 
 /**
@@ -69,14 +70,14 @@ export function editImageTags(file: string, text: string, edit: ImageEdit): Edit
 }
 
 function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
-  const parsed = parseManifest(text);
+  const parsed = parseManifest(text, edit.imageRepository);
   if (parsed.kind !== "parsed") return parsed;
-  const { documents } = parsed;
 
-  const targets: { document: number; target: ImageTarget }[] = [];
+  const targets: { index: number; document: Document; target: ImageTarget }[] = [];
   try {
-    documents.forEach((document, index) => {
-      for (const target of findImageTargets(document, text, edit)) targets.push({ document: index, target });
+    parsed.documents.forEach((document, index) => {
+      if (document === undefined) return;
+      for (const target of findImageTargets(document, text, edit)) targets.push({ index, document, target });
     });
   } catch (error) {
     if (error instanceof AliasExpansionError) return { kind: "unparseable", line: 1, message: error.message };
@@ -85,8 +86,8 @@ function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
   }
   if (targets.length === 0) return { kind: "edited", text, changes: [] };
 
-  const splices: Splice[] = [];
-  for (const { target } of targets) {
+  const edits: ScalarEdit[] = [];
+  for (const { document, target } of targets) {
     const splice = scalarSplice(text, target.node, target.newValue);
     if (splice === undefined) {
       const line = parsed.lines.linePos(target.node.range?.[0] ?? 0).line;
@@ -96,40 +97,28 @@ function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
         message: `the value at ${formatYamlPath(target.path)} (line ${line}) is written in a form heimdall cannot rewrite exactly (a multi-line block scalar, or escapes it cannot follow); write it as a one-line scalar`,
       };
     }
-    splices.push(splice);
-  }
-  const edited = applySplices(file, text, splices);
-
-  const reparsed = parseManifest(edited);
-  if (reparsed.kind !== "parsed") {
-    throw new UnsafeEditError(
-      `refusing to edit ${file}: the edited text no longer parses (${reparsed.message}); the file was left unchanged — report this as a heimdall bug`,
-    );
-  }
-  const allowed: AllowedChange[] = targets.flatMap(({ document, target }) => {
     // A block scalar's final line breaks are not part of the reference, but they are part of its value.
     const value = target.node.value;
     const breaks =
       typeof value === "string" && value.startsWith(target.oldValue)
         ? value.slice(target.oldValue.length)
         : "";
-    return target.reachedAt.map((path) => ({
-      document,
-      path,
-      oldValue: value,
-      newValue: target.newValue + breaks,
-    }));
-  });
-  verifyEdit(file, documents, reparsed.documents, allowed);
+    edits.push({ document, node: target.node, splice, value: target.newValue + breaks });
+  }
+  const edited = applySplices(
+    file,
+    text,
+    edits.map((scalar) => scalar.splice),
+  );
+  verifyEdit(file, parsed.lexemes, edited, edits);
 
   // An anchored scalar changes at every path that reaches it (the anchor and each alias, even under
-  // keys that are not images): report them all, so the commit and logs say everything that moved.
-  // Paths through a merge key itself (`app["<<"][0]…`) only exist for verification; the merged
-  // value is reported where consumers see it (`app.image`).
+  // keys that are not images): report them all, so the commit and logs say everything that moved. A
+  // merged value is reported where a merging reader sees it (`app.image`, not `app["<<"].image`).
   const changes = targets
     .sort((a, b) => (a.target.node.range?.[0] ?? 0) - (b.target.node.range?.[0] ?? 0))
-    .flatMap(({ document, target }) =>
-      [...new Set(target.reachedAt.filter((path) => !path.includes("<<")).map(formatYamlPath))].map(
+    .flatMap(({ index: document, target }) =>
+      [...new Set(target.reachedAt.map(formatYamlPath))].map(
         (path): ManifestChange => ({
           file,
           document,

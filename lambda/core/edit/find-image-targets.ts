@@ -79,7 +79,12 @@ export function findImageTargets(document: Document, source: string, query: Imag
     sourceOf,
   };
 
-  const resolve = (node: unknown, stack: readonly Node[]): Node | undefined => {
+  // The collections on the way from the root to the node being walked, aliases followed: a recursive alias
+  // (`&a [*a]`) resolves to one of them and is not followed again.
+  const chain = new Set<Node>();
+  const path: YamlPathSegment[] = [];
+
+  const resolve = (node: unknown): Node | undefined => {
     if (!isAlias(node)) return node as Node | undefined;
     // Alias.resolve searches the whole document; an alias reached again via other aliases reuses it.
     let target = aliases.get(node);
@@ -87,15 +92,14 @@ export function findImageTargets(document: Document, source: string, query: Imag
       target = node.resolve(document);
       aliases.set(node, target);
     }
-    // A recursive alias (`&a [*a]`) would otherwise be walked forever.
-    return target === undefined || stack.includes(target) ? undefined : target;
+    return target === undefined || chain.has(target) ? undefined : target;
   };
 
   // Keys as text. In YAML 1.1 documents the merge key `<<` is parsed to a symbol; name it by its source.
-  const ownEntries = (map: YAMLMap, stack: readonly Node[]): Map<string, Pair> => {
+  const ownEntries = (map: YAMLMap): Map<string, Pair> => {
     const entries = new Map<string, Pair>();
     for (const pair of map.items) {
-      const key = resolve(pair.key, stack);
+      const key = resolve(pair.key);
       if (isScalar(key))
         entries.set(typeof key.value === "symbol" ? (key.source ?? "<<") : String(key.value), pair);
     }
@@ -104,21 +108,22 @@ export function findImageTargets(document: Document, source: string, query: Imag
 
   // What a merging reader (go-yaml, so Helm, kustomize, kubectl) sees under `<<`: the merged maps' entries,
   // the first map listed winning, each with its own merges applied.
-  const mergedEntries = (own: ReadonlyMap<string, Pair>, stack: readonly Node[]): Map<string, Pair> => {
+  const mergedEntries = (own: ReadonlyMap<string, Pair>): Map<string, Pair> => {
     const merged = new Map<string, Pair>();
     const value = own.get("<<")?.value;
     if (value === undefined) return merged;
-    const resolved = resolve(value, stack);
+    const resolved = resolve(value);
     for (const source of isSeq(resolved) ? resolved.items : [value]) {
       if (!isAlias(source)) continue;
-      const map = resolve(source, stack);
+      const map = resolve(source);
       if (!isMap(map)) continue;
       countAliasedVisit();
-      const inner = [...stack, map];
-      const entries = ownEntries(map, inner);
-      for (const [key, pair] of [...entries, ...mergedEntries(entries, inner)]) {
+      chain.add(map);
+      const entries = ownEntries(map);
+      for (const [key, pair] of [...entries, ...mergedEntries(entries)]) {
         if (key !== "<<" && !merged.has(key)) merged.set(key, pair);
       }
+      chain.delete(map);
     }
     return merged;
   };
@@ -129,14 +134,10 @@ export function findImageTargets(document: Document, source: string, query: Imag
     }
   };
 
-  const walk = (
-    raw: unknown,
-    path: YamlPathSegment[],
-    parentKey: string | undefined,
-    stack: Node[],
-    aliased: boolean,
-  ): void => {
-    const node = resolve(raw, stack);
+  // `shared`: the node may be reached through more than one path (it is, or lies inside, an anchored node
+  // or one reached through an alias), so the paths that reach it are recorded for the report.
+  const walk = (raw: unknown, parentKey: string | undefined, aliased: boolean, shared: boolean): void => {
+    const node = resolve(raw);
     if (node === undefined) return;
     if (path.length > MAX_NESTING_DEPTH) {
       throw new NestingTooDeepError(
@@ -145,32 +146,46 @@ export function findImageTargets(document: Document, source: string, query: Imag
     }
     const expanded = aliased || isAlias(raw);
     if (expanded) countAliasedVisit();
+    const many = shared || expanded || node.anchor !== undefined;
     if (isScalar(node)) {
+      if (!many) return;
       const paths = reached.get(node) ?? [];
-      paths.push(path);
+      paths.push([...path]);
       reached.set(node, paths);
       return;
     }
-    const inner = [...stack, node];
+    chain.add(node);
     if (isSeq(node)) {
-      node.items.forEach((item, index) => {
-        // Marks "an item of a sequence under key K" so kustomize `images:` entries can be recognised.
-        walk(item, [...path, index], `${parentKey ?? ""}[]`, inner, expanded);
-      });
-      return;
+      // Marks "an item of a sequence under key K" so kustomize `images:` entries can be recognised.
+      const itemKey = `${parentKey ?? ""}[]`;
+      for (let index = 0; index < node.items.length; index++) {
+        path.push(index);
+        walk(node.items[index], itemKey, expanded, many);
+        path.pop();
+      }
+    } else if (isMap(node)) {
+      walkMap(node, parentKey, expanded, many);
     }
-    if (!isMap(node)) return;
-    const own = ownEntries(node, inner);
-    // A key written in the map wins over a merged one: matchers see what a merging reader sees.
-    const merged = mergedEntries(own, inner);
+    chain.delete(node);
+  };
+
+  const walkMap = (
+    node: YAMLMap,
+    parentKey: string | undefined,
+    expanded: boolean,
+    shared: boolean,
+  ): void => {
+    const own = ownEntries(node);
+    // A key written in the map wins over a merged one: matchers see what a merging reader sees. The `<<`
+    // entry itself is not walked: its maps are walked where they are anchored.
+    const merged = mergedEntries(own);
+    own.delete("<<");
     for (const key of own.keys()) merged.delete(key);
-    const entries = new Map([...own, ...merged]);
-    entries.delete("<<");
+    const entries = merged.size === 0 ? own : new Map([...own, ...merged]);
     const mapping: MappingView = {
-      path,
       parentKey,
       has: (key) => entries.has(key),
-      get: (key) => resolve(entries.get(key)?.value, inner),
+      get: (key) => resolve(entries.get(key)?.value),
     };
     for (const matcher of IMAGE_MATCHERS) {
       for (const match of matcher.match(mapping, matchQuery)) {
@@ -179,13 +194,19 @@ export function findImageTargets(document: Document, source: string, query: Imag
         found.set(match.node, { ...change, path: [...path, key], matcher: matcher.name });
       }
     }
-    // The `<<` entry itself is walked too: a reader that does not merge (YAML 1.2) sees the merged maps
-    // under `<<`, and verification must accept those paths. Reports leave them out.
-    for (const [key, pair] of own) walk(pair.value, [...path, key], key, inner, expanded);
-    for (const [key, pair] of merged) walk(pair.value, [...path, key], key, inner, true);
+    for (const [key, pair] of own) {
+      path.push(key);
+      walk(pair.value, key, expanded, shared);
+      path.pop();
+    }
+    for (const [key, pair] of merged) {
+      path.push(key);
+      walk(pair.value, key, true, true);
+      path.pop();
+    }
   };
 
-  walk(document.contents, [], undefined, [], false);
+  walk(document.contents, undefined, false, false);
   return [...found].map(([node, match]) => ({
     node,
     ...match,

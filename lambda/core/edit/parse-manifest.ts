@@ -2,7 +2,8 @@ import { Composer, type CST, type Document, Lexer, LineCounter, Parser } from "y
 import { MAX_NESTING_DEPTH } from "./nesting-too-deep-error.ts";
 
 /**
- * A manifest parsed for editing: its documents (with source tokens and ranges), the lexer's tokens (what
+ * A manifest parsed for editing: its documents (with source tokens and ranges; `undefined` for a document
+ * that does not mention what the caller looks for, which is never composed), the lexer's tokens (what
  * verification compares the edited text with), and the line index for messages. Or why it cannot be edited:
  * `unparseable` (not YAML), `too-deep` (nesting beyond {@link MAX_NESTING_DEPTH}), `unsupported` (YAML this
  * parser reads differently from Kubernetes' parsers). `line` is 1-based.
@@ -10,7 +11,7 @@ import { MAX_NESTING_DEPTH } from "./nesting-too-deep-error.ts";
 export type ParsedManifest =
   | {
       readonly kind: "parsed";
-      readonly documents: readonly Document[];
+      readonly documents: readonly (Document | undefined)[];
       readonly lexemes: readonly string[];
       readonly lines: LineCounter;
     }
@@ -29,15 +30,19 @@ const BOM = 0xfeff;
  * recursion, and parsing stops as soon as the CST nests deeper than {@link MAX_NESTING_DEPTH} — only then
  * does the recursive composer run.
  *
+ * Only documents whose source contains `mention` are composed (aliases never cross documents, so the
+ * others cannot matter to an edit of it); the rest are `undefined`, never edited, and errors inside them
+ * (duplicate keys, a broken indentation) are not looked for.
+ *
  * A byte order mark that starts a line inside the file is refused as `unsupported`: Kubernetes' YAML
  * readers skip it there, while this parser would read it as part of a key (`\uFEFFimage`) and miss the
  * reference. One the lexer reads as a byte order mark (before `---`) is fine.
  *
  * @example
- * parseManifest("image: reg.example/ns/app:1\n"); // { kind: "parsed", documents: [Document], … }
- * parseManifest(`a: ${"[".repeat(5000)}`);         // { kind: "too-deep", line: 1, message: "…" }
+ * parseManifest("image: reg.example/ns/app:1\n", "ns/app"); // { kind: "parsed", documents: [Document], … }
+ * parseManifest(`a: ${"[".repeat(5000)}`, "ns/app");         // { kind: "too-deep", line: 1, message: "…" }
  */
-export function parseManifest(text: string): ParsedManifest {
+export function parseManifest(text: string, mention: string): ParsedManifest {
   const lines = new LineCounter();
   lines.addNewLine(0);
   const parser = new Parser(lines.addNewLine);
@@ -65,8 +70,23 @@ export function parseManifest(text: string): ParsedManifest {
   }
   for (const token of parser.end()) tokens.push(token);
 
-  const documents = [...new Composer(COMPOSE_OPTIONS).compose(tokens)];
-  for (const document of documents) {
+  const stubbed: boolean[] = [];
+  const composed = tokens.map((token, index) => {
+    if (token.type !== "document") return token;
+    const mentioned = mentions(text, mention, token.offset, nextStart(tokens, index, text));
+    stubbed.push(!mentioned);
+    if (mentioned) return token;
+    // A stand-in keeps the document count, indexes and directives as they are without composing the body.
+    const stub: CST.Document = {
+      type: "document",
+      offset: token.offset,
+      start: token.start.filter(isDocStart),
+    };
+    return stub;
+  });
+  const all = [...new Composer(COMPOSE_OPTIONS).compose(composed)];
+  // Stand-ins are checked too: errors the parser found between documents land on them.
+  for (const document of all) {
     const error = document.errors[0];
     if (error !== undefined) {
       const { line, col } = lines.linePos(Math.max(0, error.pos[0]));
@@ -77,7 +97,26 @@ export function parseManifest(text: string): ParsedManifest {
       };
     }
   }
+  const documents = all.map((document, index) => (stubbed[index] === true ? undefined : document));
   return { kind: "parsed", documents, lexemes, lines };
+}
+
+// A document runs until the next directive or document starts.
+function nextStart(tokens: readonly CST.Token[], index: number, text: string): number {
+  for (let next = index + 1; next < tokens.length; next++) {
+    const token = tokens[next];
+    if (token?.type === "document" || token?.type === "directive") return token.offset;
+  }
+  return text.length;
+}
+
+function mentions(text: string, mention: string, start: number, end: number): boolean {
+  const at = text.indexOf(mention, start);
+  return at !== -1 && at + mention.length <= end;
+}
+
+function isDocStart(token: CST.SourceToken): boolean {
+  return token.type === "doc-start";
 }
 
 function atLineStart(text: string, offset: number): boolean {

@@ -1,5 +1,8 @@
 import { parse } from "yaml";
 
+const answers = new Map<string, boolean>();
+const MAX_ANSWERS = 1024;
+
 /**
  * Whether `value`, written as a plain (unquoted) YAML scalar, still reads back as that same string
  * under both YAML 1.2 (core schema: this project, Argo CD) and YAML 1.1 (go-yaml, kustomize, Helm).
@@ -14,6 +17,16 @@ import { parse } from "yaml";
  * readsAsPlainString("on");     // false — YAML 1.1 boolean
  */
 export function readsAsPlainString(value: string): boolean {
+  // One push writes the same tag into every file it touches: ask the parser once per value.
+  const known = answers.get(value);
+  if (known !== undefined) return known;
+  if (answers.size >= MAX_ANSWERS) answers.clear();
+  const answer = askParser(value);
+  answers.set(value, answer);
+  return answer;
+}
+
+function askParser(value: string): boolean {
   if (value === "" || value.trim() !== value || /[\n\r\t#]/.test(value)) return false;
   for (const version of ["1.2", "1.1"] as const) {
     let read: unknown;

@@ -1,6 +1,5 @@
 import type { Node, Scalar } from "yaml";
 import type { ChangedField, MatcherName, TagAndDigest } from "../manifest-change.ts";
-import type { YamlPathSegment } from "../yaml-path.ts";
 
 /**
  * One way manifests spell an image reference (an `image:` key, a kustomize `images:` entry, Helm values…).
@@ -21,8 +20,6 @@ export interface ImageMatcher {
 
 /** A mapping as matchers see it: keys as text, values with aliases followed. */
 export interface MappingView {
-  /** Where the mapping is in its document. */
-  readonly path: readonly YamlPathSegment[];
   /** The key the mapping sits under; `<key>[]` for an item of a sequence under that key (`images[]`). */
   readonly parentKey: string | undefined;
   has(key: string): boolean;
