@@ -1,5 +1,5 @@
 import { DescribeImagesCommand, type ECRClient } from "@aws-sdk/client-ecr";
-import type { ImagePushClock, PushedAtAnswer } from "../core/index.ts";
+import { DeadlineExceededError, type ImagePushClock, type PushedAtAnswer } from "../core/index.ts";
 import { createEcrRegistryClients } from "./create-ecr-registry-clients.ts";
 import { EcrUnavailableError } from "./ecr-unavailable-error.ts";
 
@@ -22,6 +22,7 @@ const FINAL_ANSWERS: Record<string, string> = {
  * A missing tag or repository, a missing permission or a host that is not ECR is `{ kind: "unknown", reason }`:
  * the caller applies the push with a warning rather than dropping it. Throttling, 5xx and network failures
  * that outlast the SDK's retries throw {@link EcrUnavailableError}, so the event is retried, not applied unchecked.
+ * A call still running at `options.deadline` (ms since the epoch) is aborted with {@link DeadlineExceededError}.
  *
  * @example
  * const clock = createEcrPushClock();
@@ -30,14 +31,24 @@ const FINAL_ANSWERS: Record<string, string> = {
  */
 export function createEcrPushClock(options?: {
   readonly clientFor?: (region: string) => ECRClient;
+  /** The clock deadlines are measured on; `Date.now` by default. */
+  readonly now?: () => number;
 }): ImagePushClock {
+  const now = options?.now ?? Date.now;
   const clientFor = createEcrRegistryClients(options?.clientFor);
 
   return {
-    async pushedAt({ registry, imageRepository, tag }): Promise<PushedAtAnswer> {
+    async pushedAt({ registry, imageRepository, tag }, call): Promise<PushedAtAnswer> {
       const ecr = clientFor(registry);
       if (ecr === undefined) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
       const { client, registryId } = ecr;
+      const remaining = call?.deadline === undefined ? undefined : call.deadline - now();
+      if (remaining !== undefined && remaining <= 0) {
+        throw new DeadlineExceededError(
+          `asking ECR when ${imageRepository}:${tag} was pushed not tried: the invocation's deadline has passed — the event will be retried`,
+        );
+      }
+      const abortSignal = remaining === undefined ? undefined : AbortSignal.timeout(remaining);
       try {
         const response = await client.send(
           new DescribeImagesCommand({
@@ -45,12 +56,20 @@ export function createEcrPushClock(options?: {
             repositoryName: imageRepository,
             imageIds: [{ imageTag: tag }],
           }),
+          abortSignal === undefined ? {} : { abortSignal },
         );
         const pushedAt = response.imageDetails?.[0]?.imagePushedAt;
         if (pushedAt === undefined)
           return { kind: "unknown", reason: "ECR returned no push time for the tag" };
         return { kind: "known", pushedAt };
       } catch (error) {
+        if (abortSignal?.aborted === true) {
+          throw new DeadlineExceededError(
+            `asking ECR when ${imageRepository}:${tag} was pushed was cut off by the invocation's deadline — the event will be retried`,
+            0,
+            { cause: error },
+          );
+        }
         const name = error instanceof Error ? error.name : "UnknownError";
         const reason = FINAL_ANSWERS[name];
         if (reason !== undefined)

@@ -52,7 +52,13 @@ export type {
 } from "./reconcile/reference-history.ts";
 export { sleep } from "./sleep.ts";
 
+export {
+  COMMIT_BACKOFF_BASE_MS,
+  COMMIT_BACKOFF_CAP_MS,
+  nextCommitBackoff,
+} from "./update/commit-backoff.ts";
 export { CommitConflictError } from "./update/commit-conflict-error.ts";
+export { DeadlineExceededError } from "./update/deadline-exceeded-error.ts";
 export { describeChange } from "./update/describe-change.ts";
 export { describeSkipped } from "./update/describe-skipped.ts";
 export { describeSource, type SourceDescription } from "./update/describe-source.ts";

@@ -1,5 +1,4 @@
 import { Octokit, type OctokitOptions } from "@octokit/core";
-import { type RetryOptions, retry } from "@octokit/plugin-retry";
 import { type ThrottlingOptions, throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck/light.js";
 import { createInstallationAuth } from "./create-installation-auth.ts";
@@ -10,8 +9,9 @@ import {
   GITHUB_SERVER_ERROR_RETRIES,
 } from "./github-retry-policy.ts";
 import { normalizePrivateKey } from "./normalize-private-key.ts";
+import { type RetryWithinDeadlineOptions, retryWithinDeadline } from "./retry-within-deadline.ts";
 
-const HeimdallOctokit = Octokit.plugin(retry, throttling);
+const HeimdallOctokit = Octokit.plugin(retryWithinDeadline, throttling);
 
 /** The Octokit heimdall talks to GitHub with: core + retry + throttling, authenticated as the installation. */
 export type GitHubAppOctokit = InstanceType<typeof HeimdallOctokit>;
@@ -39,7 +39,11 @@ export interface GitHubAppOctokitOptions {
    * `GITHUB_SERVER_ERROR_RETRIES`) and `retryAfterBaseValue`, the backoff unit in ms (retry n waits
    * unit × n²; default `GITHUB_RETRY_UNIT_MS`).
    */
-  readonly retry?: Pick<RetryOptions, "retries" | "retryAfterBaseValue">;
+  readonly retry?: Pick<RetryWithinDeadlineOptions, "retries" | "retryAfterBaseValue">;
+  /** Overrides for the installation-token request's own retries (tests shorten the waits). */
+  readonly tokenRetry?: { readonly waitsMs?: readonly number[] };
+  /** The clock request deadlines are measured on; `Date.now` by default. */
+  readonly now?: () => number;
   /**
    * Overrides for the rate-limit policy below: `retryAfterBaseValue` (ms per second of `retry-after`,
    * default 1000; tests shrink it) and `id` (Octokits with the same id share the request spacing within a
@@ -60,23 +64,22 @@ export interface GitHubAppOctokitOptions {
  * across invocations; `@octokit/auth-app` renews the one-hour token a minute before it expires.
  *
  * Failure policy, chosen for a write path guarded by `expectedHeadOid`:
- * - Every wait below fits the function's timeout (`FUNCTION_TIMEOUT_SECONDS`, 60 s) with room for the work:
- *   a read and a commit can each spend at most `githubWorstCaseWaitMs()` waiting (1 s + 4 s of 5xx
- *   retries, one rate-limit wait of ≤ 20 s; `lambda/github/github-retry-policy.ts`). Anything longer fails
- *   the event fast and SQS redelivers it, instead of the Lambda timing out mid-wait and tripping the error
- *   alarm.
- * - 5xx and network errors are retried `GITHUB_SERVER_ERROR_RETRIES` (2) times, after 1 s and 4 s. Retrying
- *   the commit mutation is safe: if a lost response hid a commit that landed, the retry fails as a stale
- *   head, and `createGitHubGitOps` recognises its own landed commit (`findLandedCommit`: single parent =
- *   the head it read, same message, same file contents) and reports it — it can never commit twice.
- * - 409 and 422 are never retried blindly: the same request would fail the same way. A stale head is a
- *   GraphQL error the use case handles by re-reading and re-applying. 400/401/403/404/410/451 are final
- *   too (auth-app already retries a 401 right after issuing a token, for replication lag).
+ * - Every wait respects the request's deadline: a request made with `request: { deadline }` (ms since the
+ *   epoch, on `now`'s clock; the adapter passes the invocation's) is aborted at it, and no retry or
+ *   rate-limit wait that would end past it is taken — the request fails and the event goes back to the
+ *   queue before Lambda would kill the invocation mid-wait. Without a deadline the waits are still bounded
+ *   by `githubWorstCaseWaitMs()` (`lambda/github/github-retry-policy.ts`).
+ * - 5xx and network errors are retried `GITHUB_SERVER_ERROR_RETRIES` (2) times, after 1 s and 4 s
+ *   (`retryWithinDeadline`). A commit mutation re-sent after a lost reply that then meets a moved branch
+ *   looks for its own landed commit (`findLandedCommit`) and reports it — it can never commit twice.
+ * - 4xx answers are never retried blindly: the same request would fail the same way. A stale head is a
+ *   GraphQL error the use case handles by re-reading and re-applying. A 401 on a cached installation token
+ *   (revoked) drops the token and retries once with a new one (`createInstallationAuth`); the token request
+ *   itself retries on its own small budget, never nested inside these retries.
  * - Rate limits (primary: `x-ratelimit-remaining: 0`; secondary: 403/429 "secondary rate limit", or a
  *   GraphQL `RATE_LIMITED` error) are waited out honoring `retry-after` / `x-ratelimit-reset`, at most
  *   `GITHUB_RATE_LIMIT_RETRIES` (1) time and only when the wait is ≤ `GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS`
- *   (20 s). Longer waits fail
- *   the request so the event is retried later instead of the Lambda timing out mid-wait.
+ *   (20 s) and ends before the deadline. Longer waits fail the request so the event is retried later.
  * - GitHub asks for ≥ 1 s between *mutative* requests. The throttling plugin's default spaces every GraphQL
  *   request (reads too) and every write 1 s apart, which would put a second between heimdall's read and its
  *   commit on every event. Its `write` limiter is replaced by one without spacing, and `createGitHubGitOps`
@@ -93,20 +96,24 @@ export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHub
   const { owner, repo } = options;
   const maxRetries = options.throttle?.maxRetries ?? GITHUB_RATE_LIMIT_RETRIES;
   const maxRetryAfterSeconds = options.throttle?.maxRetryAfterSeconds ?? GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS;
+  const msPerSecond = options.throttle?.retryAfterBaseValue ?? 1000;
+  const now = options.now ?? Date.now;
 
   function onLimit(kind: string) {
     return (
       retryAfter: number,
-      request: { method: string; url: string },
+      request: { method: string; url: string; request?: object },
       octokit: { log: { warn(message: string): void } },
       retryCount: number,
     ) => {
-      const retrying = retryCount < maxRetries && retryAfter <= maxRetryAfterSeconds;
+      const deadline = (request.request as { deadline?: unknown } | undefined)?.deadline;
+      const pastDeadline = typeof deadline === "number" && now() + retryAfter * msPerSecond >= deadline;
+      const retrying = retryCount < maxRetries && retryAfter <= maxRetryAfterSeconds && !pastDeadline;
       octokit.log.warn(
         `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${
           retrying
             ? `retrying after ${retryAfter}s (retry ${retryCount + 1} of ${maxRetries})`
-            : `giving up (retry-after ${retryAfter}s, ${retryCount} retries made)`
+            : `giving up (retry-after ${retryAfter}s${pastDeadline ? ", past the invocation's deadline" : ""}, ${retryCount} retries made)`
         }`,
       );
       return retrying;
@@ -125,17 +132,17 @@ export function createGitHubAppOctokit(options: GitHubAppOctokitOptions): GitHub
       owner,
       repo,
       ...(options.installationId === undefined ? {} : { installationId: options.installationId }),
+      now,
+      ...(options.tokenRetry?.waitsMs === undefined ? {} : { tokenRetryWaitsMs: options.tokenRetry.waitsMs }),
     },
     retry: {
       retries: options.retry?.retries ?? GITHUB_SERVER_ERROR_RETRIES,
       retryAfterBaseValue: options.retry?.retryAfterBaseValue ?? GITHUB_RETRY_UNIT_MS,
-      // Octokit's default list plus 409 (conflict: retrying cannot help) and 429 (left to the throttling
-      // plugin, which honors retry-after instead of a fixed backoff).
-      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+      now,
     },
     throttle: {
       id: options.throttle?.id ?? `heimdall:${options.appId}:${owner}/${repo}`,
-      retryAfterBaseValue: options.throttle?.retryAfterBaseValue ?? 1000,
+      retryAfterBaseValue: msPerSecond,
       write: new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 }),
       onRateLimit: onLimit("primary"),
       onSecondaryRateLimit: onLimit("secondary"),

@@ -2,6 +2,7 @@ import type { Octokit } from "@octokit/core";
 import {
   type CommitRequest,
   type CommitResult,
+  DeadlineExceededError,
   sleep as defaultSleep,
   type GitOpsRepository,
   type GitOpsSnapshot,
@@ -68,7 +69,11 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  *
  * `commit` is one `createCommitOnBranch` mutation guarded by `expectedHeadOid`, without author or
  * committer so GitHub signs it as the App (shown Verified). A moved branch is a {@link StaleHeadError}
- * and nothing is written; other failures are {@link GitHubApiError}s that say what to fix.
+ * and nothing is written; other failures are {@link GitHubApiError}s that say what to fix. A mutation
+ * re-sent after a lost reply (a 5xx or timeout after GitHub committed) that then meets a moved branch looks
+ * for its own commit below the head (`findLandedCommit`) and reports it; a mutation that was answered
+ * never does, so a concurrent copy of the same event that committed the same change first is not taken for
+ * this one's. Every request gives up at `request.deadline` (see `createGitHubAppOctokit`).
  *
  * Without `branch`, each read follows `defaultBranchRef` and remembers its name for the next commit.
  *
@@ -93,18 +98,24 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     query: string,
     variables: Readonly<Record<string, unknown>>,
     action: string,
+    deadline: number | undefined,
   ): Promise<T> {
     try {
-      return await octokit.graphql<T>(query, { ...variables });
+      return await octokit.graphql<T>(query, { ...variables, ...requestOptions(deadline) });
     } catch (error) {
       throw toGitHubApiError(error, { action, repository });
     }
   }
 
-  async function readCommit(target: ReadTarget, roots: readonly string[], files: readonly string[]) {
+  async function readCommit(
+    target: ReadTarget,
+    roots: readonly string[],
+    files: readonly string[],
+    deadline: number | undefined,
+  ) {
     const where = target.kind === "branch" ? `${repository}@${target.branch}` : repository;
     const request = buildReadQuery({ owner, repo, target, roots, files, depth });
-    const answer = await graphql<ReadAnswer>(request.query, request.variables, `reading ${where}`);
+    const answer = await graphql<ReadAnswer>(request.query, request.variables, `reading ${where}`, deadline);
     const ref = answer.repository?.ref ?? answer.repository?.defaultBranchRef ?? null;
     const commit = target.kind === "commit" ? (answer.repository?.object ?? null) : (ref?.target ?? null);
     if (commit === null || typeof commit.oid !== "string") {
@@ -119,13 +130,17 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     return { oid: commit.oid, collected: collectCommitFiles(commit, roots, files) };
   }
 
-  async function expandDeepTrees(oid: string, collected: CollectedFiles): Promise<void> {
+  async function expandDeepTrees(
+    oid: string,
+    collected: CollectedFiles,
+    deadline: number | undefined,
+  ): Promise<void> {
     let pending = collected.deepTrees.splice(0);
     while (pending.length > 0) {
       const next: string[] = [];
       for (let start = 0; start < pending.length; start += MAX_ROOTS_PER_QUERY) {
         const roots = pending.slice(start, start + MAX_ROOTS_PER_QUERY);
-        const deeper = (await readCommit({ kind: "commit", oid }, roots, [])).collected;
+        const deeper = (await readCommit({ kind: "commit", oid }, roots, [], deadline)).collected;
         for (const [path, text] of deeper.files) collected.files.set(path, text);
         collected.truncated.push(...deeper.truncated);
         next.push(...deeper.deepTrees);
@@ -134,12 +149,13 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     }
   }
 
-  async function fetchBlob(oid: string, path: string): Promise<string> {
+  async function fetchBlob(oid: string, path: string, deadline: number | undefined): Promise<string> {
     try {
       const response = await octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
         owner,
         repo,
         file_sha: oid,
+        ...requestOptions(deadline),
       });
       const { content, encoding } = response.data;
       const bytes = encoding === "base64" ? Buffer.from(content, "base64") : Buffer.from(content, "utf8");
@@ -152,12 +168,13 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     }
   }
 
-  async function currentBranch(): Promise<string> {
+  async function currentBranch(deadline: number | undefined): Promise<string> {
     if (branch !== undefined) return branch;
     const answer = await graphql<{ repository: { defaultBranchRef: { name: string } | null } | null }>(
       "query HeimdallDefaultBranch($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { defaultBranchRef { name } } }",
       { owner, name: repo },
       `looking up the default branch of ${repository}`,
+      deadline,
     );
     const name = answer.repository?.defaultBranchRef?.name;
     if (name === undefined) {
@@ -170,15 +187,37 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     return name;
   }
 
+  // GitHub asks for ≥ 1 s between mutations. A read right after a commit (the re-read after a conflict)
+  // takes that pause before it reads, not between its read and its commit: the window in which someone
+  // else's commit makes this one stale stays one round trip long.
+  async function keepCommitSpacing(deadline: number | undefined, what: string): Promise<void> {
+    const wait = lastCommitAt + minCommitIntervalMs - now();
+    if (wait <= 0) return;
+    if (deadline !== undefined && now() + wait >= deadline) {
+      throw new DeadlineExceededError(
+        `${what} not tried: the pause GitHub asks for between commits would pass the invocation's deadline — the event will be retried`,
+      );
+    }
+    await sleep(wait);
+  }
+
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
+      await keepCommitSpacing(request.deadline, `reading ${repository} again`);
       const target: ReadTarget =
         options.branch === undefined
           ? { kind: "default-branch" }
           : { kind: "branch", branch: options.branch };
-      const { oid, collected } = await readCommit(target, request.roots, request.configPaths);
-      await expandDeepTrees(oid, collected);
-      const texts = await Promise.all(collected.truncated.map((blob) => fetchBlob(blob.oid, blob.path)));
+      const { oid, collected } = await readCommit(
+        target,
+        request.roots,
+        request.configPaths,
+        request.deadline,
+      );
+      await expandDeepTrees(oid, collected, request.deadline);
+      const texts = await Promise.all(
+        collected.truncated.map((blob) => fetchBlob(blob.oid, blob.path, request.deadline)),
+      );
       collected.truncated.forEach((blob, index) => {
         const text = texts[index] ?? "";
         if (blob.single) collected.singles.set(blob.path, text);
@@ -198,9 +237,9 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {
-      const branchName = await currentBranch();
-      const wait = lastCommitAt + minCommitIntervalMs - now();
-      if (wait > 0) await sleep(wait);
+      const { deadline } = request;
+      const branchName = await currentBranch(deadline);
+      await keepCommitSpacing(deadline, `committing to ${repository}@${branchName}`);
       lastCommitAt = now();
       const input = {
         branch: { repositoryNameWithOwner: repository, branchName },
@@ -216,10 +255,20 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
           })),
         },
       };
+      // Set when the mutation is sent again after a failure that may have hidden a landed commit.
+      let resent = false;
       try {
         const answer = await octokit.graphql<{
           createCommitOnBranch: { commit: { oid: string; url?: string } | null } | null;
-        }>(COMMIT_MUTATION, { input });
+        }>(COMMIT_MUTATION, {
+          input,
+          request: {
+            ...requestOptions(deadline).request,
+            onRetry: () => {
+              resent = true;
+            },
+          },
+        });
         const commit = answer.createCommitOnBranch?.commit;
         if (commit === null || commit === undefined) {
           throw new GitHubApiError(
@@ -230,7 +279,11 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         return commit.url === undefined ? { oid: commit.oid } : { oid: commit.oid, url: commit.url };
       } catch (error) {
         if (isStaleHead(error)) {
-          const landed = await findLandedCommit({ octokit, owner, repo, branch: branchName, request });
+          // Only a re-sent mutation can have landed unseen; a concurrent copy of the same event that
+          // committed the same text first is someone else's commit, and this update did nothing.
+          const landed = resent
+            ? await findLandedCommit({ octokit, owner, repo, branch: branchName, request })
+            : undefined;
           if (landed !== undefined) return landed;
           throw new StaleHeadError(
             `${repository}@${branchName} no longer points at ${request.expectedHeadOid}; re-read and re-apply the edit`,
@@ -242,6 +295,10 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
       }
     },
   };
+}
+
+function requestOptions(deadline: number | undefined): { request: { deadline?: number } } {
+  return { request: deadline === undefined ? {} : { deadline } };
 }
 
 function isStaleHead(error: unknown): boolean {

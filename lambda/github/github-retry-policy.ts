@@ -5,17 +5,18 @@
  * fits `FUNCTION_TIMEOUT_SECONDS` (lambda/runtime/function-timeout.ts).
  *
  * Worst case per request: `GITHUB_SERVER_ERROR_RETRIES` backoffs (1 s + 4 s) plus
- * `GITHUB_RATE_LIMIT_RETRIES` rate-limit waits of at most `GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS` (20 s).
+ * `GITHUB_RATE_LIMIT_RETRIES` rate-limit waits of at most `GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS` (20 s) —
+ * and never past the invocation's deadline, which every request carries in the Lambda.
  *
  * @example
  * githubWorstCaseWaitMs(); // 25000: 1 s + 4 s of 5xx backoff, one 20 s rate-limit wait
  */
 
-/** How many times a 5xx or network error is retried (`@octokit/plugin-retry` `retries`). */
+/** How many times a 5xx or network error is retried (`retryWithinDeadline` `retries`). */
 export const GITHUB_SERVER_ERROR_RETRIES = 2;
 
 /**
- * The backoff unit of `@octokit/plugin-retry` (`retryAfterBaseValue`): retry n waits unit × n², so with
+ * The backoff unit of `retryWithinDeadline` (`retryAfterBaseValue`): retry n waits unit × n², so with
  * {@link GITHUB_SERVER_ERROR_RETRIES} = 2 the waits are 1 s and 4 s.
  */
 export const GITHUB_RETRY_UNIT_MS = 1000;

@@ -19,7 +19,8 @@ const FILES_PER_QUERY = 20;
 
 /**
  * Answers the reconcile's "when did these lines last change?" from GitHub's GraphQL `blame`, pinned to the
- * commit oid the reconcile read (so a moving branch cannot mix two states), in one query per 20 files.
+ * commit oid the reconcile read (so a moving branch cannot mix two states), in one query per 20 files, each
+ * giving up at `request.deadline`.
  * Each requested line gets the commit of the blame range holding it; a file GitHub answers no blame for is
  * missing from the answer.
  *
@@ -31,7 +32,12 @@ const FILES_PER_QUERY = 20;
  * // Map { "apps/snutt-dev/api/deployment.yaml" => Map { 10 => { at: 2026-11-20T10:01:00.000Z, commit: "4f1c…" } } }
  */
 export async function readLineChanges(
-  graphql: <T>(query: string, variables: Readonly<Record<string, unknown>>, action: string) => Promise<T>,
+  graphql: <T>(
+    query: string,
+    variables: Readonly<Record<string, unknown>>,
+    action: string,
+    deadline: number | undefined,
+  ) => Promise<T>,
   where: { readonly owner: string; readonly repo: string },
   request: LastChangesRequest,
 ): Promise<LineChanges> {
@@ -55,6 +61,7 @@ export async function readLineChanges(
       query,
       variables,
       `reading the history of ${batch.length} files`,
+      request.deadline,
     );
     batch.forEach((file, index) => {
       const blame = result.repository?.object?.[`b${index}`];

@@ -4,6 +4,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse } from "aws-lambda";
 import {
   CommitConflictError,
+  DeadlineExceededError,
   type GitOpsRepository,
   HeimdallError,
   type ImageCatalog,
@@ -13,18 +14,19 @@ import {
   parseReconcileRequest,
   type ReconcileReport,
   type ReferenceHistory,
-  reconcile,
   type UpdateManifestsInput,
   type UpdateReport,
   type UpdateWarning,
   updateManifests,
 } from "../core/index.ts";
 import { announceOutcomes, type UpdateEvents } from "./announce-outcomes.ts";
-import { functionRegistry } from "./function-registry.ts";
+import { beforeDeadline } from "./before-deadline.ts";
+import { describeError } from "./describe-error.ts";
 import { recordSummary } from "./record-summary.ts";
 import { redactSecrets } from "./redact-secrets.ts";
+import { recordReconcile, runReconcile } from "./run-reconcile.ts";
 import { splitLambdaEvent } from "./split-lambda-event.ts";
-import { type PendingReconcile, summarizeReconcile } from "./summarize-reconcile.ts";
+import type { PendingReconcile } from "./summarize-reconcile.ts";
 import { type EventSummary, type PendingPush, summarizeReport } from "./summarize-report.ts";
 
 /** What the handler needs from the outside world; all IO is injected so tests can drive it for real. */
@@ -49,9 +51,18 @@ export interface HandlerDependencies {
   readonly now?: () => number;
   /** Passed through to `updateManifests` (retry pacing in tests). */
   readonly update?: Pick<UpdateManifestsInput, "maxAttempts" | "sleep" | "random">;
+  /** Time kept back from the invocation's remaining time; default {@link DEADLINE_SAFETY_MARGIN_MS}. */
+  readonly safetyMarginMs?: number;
   /** When set, each event's outcome is also published as a `Heimdall Update` event (see `announceOutcomes`). */
   readonly events?: UpdateEvents;
 }
+
+/**
+ * Time (ms) an invocation keeps back from Lambda's remaining time: the update's deadline is the remaining
+ * time minus this, so that after every wait and request has given up there is still time to log, publish
+ * metrics and hand the records back before Lambda would kill the container.
+ */
+export const DEADLINE_SAFETY_MARGIN_MS = 5_000;
 
 /** Result of a direct (EventBridge) invocation: one entry per event, mainly for humans invoking by hand. */
 export interface DirectInvocationResult {
@@ -86,6 +97,12 @@ export type HeimdallHandler = (
  *   (a 403 from GitHub, an invalid `.heimdall.yaml`) are retried too: the dead-letter queue is where
  *   they wait, redrivable, for the fix — dropping them would lose the push. Returning every valid
  *   record also keeps a FIFO group's order (everything from the first failure on goes back).
+ * - every invocation has a deadline: Lambda's remaining time (`context.getRemainingTimeInMillis()`) minus
+ *   {@link DEADLINE_SAFETY_MARGIN_MS}. The update, its commit rounds and every GitHub and ECR wait and
+ *   retry give up at it; should anything still be running half a margin later, the handler stops
+ *   waiting for it and fails the records (`DeadlineExceededError`) — either way the records go back to
+ *   the queue before Lambda kills the container, instead of the whole batch timing out. Work cut off there
+ *   cannot overwrite anything: every commit is guarded by the head it read.
  * Messages in logs and thrown errors pass through `redactSecrets`.
  *
  * @example
@@ -94,8 +111,11 @@ export type HeimdallHandler = (
  */
 export function createHandler(deps: HandlerDependencies): HeimdallHandler {
   const now = deps.now ?? Date.now;
+  const margin = deps.safetyMarginMs ?? DEADLINE_SAFETY_MARGIN_MS;
   return async (event, context) => {
     const started = now();
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const deadline = typeof remaining === "number" ? started + remaining - margin : undefined;
     if (context !== undefined) deps.logger.addContext(context);
     const invocation = splitLambdaEvent(event);
     const pending: PendingPush[] = [];
@@ -118,26 +138,32 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
           summaries.push({ outcome: "ignored", ...eventId, ...messageId, reason: parsed.reason });
         }
       } catch (error) {
-        summaries.push({ outcome: "invalid", ...messageId, reason: describe(error) });
+        summaries.push({ outcome: "invalid", ...messageId, reason: describeError(error) });
       }
     }
 
     let report: UpdateReport | undefined;
     if (pending.length > 0) {
       try {
-        const { gitops, clock, provenance } = await deps.resolve();
-        report = await updateManifests({
-          ...deps.update,
-          pushes: pending.map(({ push }) => push),
-          gitops,
-          ...(clock === undefined ? {} : { clock }),
-          ...(provenance === undefined ? {} : { provenance }),
-        });
+        report = await beforeDeadline(
+          (async () => {
+            const { gitops, clock, provenance } = await deps.resolve();
+            return updateManifests({
+              ...deps.update,
+              pushes: pending.map(({ push }) => push),
+              gitops,
+              ...(clock === undefined ? {} : { clock }),
+              ...(provenance === undefined ? {} : { provenance }),
+              ...(deadline === undefined ? {} : { deadline, now }),
+            });
+          })(),
+          deadline === undefined ? undefined : deadline + margin / 2 - now(),
+        );
         summaries.push(...summarizeReport(pending, report, now()));
       } catch (error) {
         failure = error;
         deps.resolve.forget?.();
-        const reason = describe(error);
+        const reason = describeError(error);
         const errorName = error instanceof Error ? error.name : typeof error;
         for (const { push, messageId } of pending) {
           summaries.push({
@@ -156,7 +182,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
 
     let reconciled: { report?: ReconcileReport; durationMs: number } | undefined;
     if (reconciles.length > 0) {
-      const outcome = await runReconcile(deps, reconciles, failure, context, now);
+      const outcome = await runReconcile(deps, reconciles, failure, context, { now, deadline, margin });
       summaries.push(...outcome.summaries);
       failure ??= outcome.failure;
       reconciled = outcome;
@@ -165,7 +191,11 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     const durationMs = Math.max(0, now() - started);
     try {
       for (const summary of summaries) recordSummary(deps, summary, durationMs);
-      const conflicts = report?.conflicts ?? (failure instanceof CommitConflictError ? failure.conflicts : 0);
+      const conflicts =
+        report?.conflicts ??
+        (failure instanceof CommitConflictError || failure instanceof DeadlineExceededError
+          ? failure.conflicts
+          : 0);
       if (conflicts > 0) deps.metrics.addMetric("ConflictRetries", MetricUnit.Count, conflicts);
       if (reconciled !== undefined) recordReconcile(deps, reconciled);
       const warnings: UpdateWarning[] = [
@@ -182,7 +212,18 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
           warning: redactSecrets(warning.message),
         });
       }
-      if (deps.events !== undefined) await announceOutcomes(deps, deps.events, summaries);
+      if (deps.events !== undefined) {
+        // A notification never fails a deploy, nor keeps the handler past its deadline.
+        await beforeDeadline(
+          announceOutcomes(deps, deps.events, summaries),
+          deadline === undefined ? undefined : deadline + margin / 2 - now(),
+        ).catch((error: unknown) => {
+          deps.logger.warn("update events not published", {
+            failed: summaries.length,
+            reasons: [describeError(error)],
+          });
+        });
+      }
     } finally {
       deps.metrics.publishStoredMetrics();
     }
@@ -194,101 +235,10 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
       return { batchItemFailures: failed.map((summary) => ({ itemIdentifier: summary.messageId ?? "" })) };
     }
     if (failure !== undefined) {
-      throw new HeimdallError(`ECR push not processed, retry the event: ${describe(failure)}`, {
+      throw new HeimdallError(`ECR push not processed, retry the event: ${describeError(failure)}`, {
         cause: failure,
       });
     }
     return { events: summaries };
   };
-}
-
-/**
- * Runs the invocation's one reconcile (after its pushes) and summarises it; a reconcile whose pushes failed is
- * not run, and fails with them so the queue keeps their order.
- */
-async function runReconcile(
-  deps: HandlerDependencies,
-  requests: readonly PendingReconcile[],
-  earlier: unknown,
-  context: Context | undefined,
-  now: () => number,
-): Promise<{ summaries: EventSummary[]; report?: ReconcileReport; failure?: unknown; durationMs: number }> {
-  const started = now();
-  const [first, ...repeats] = requests;
-  const correlationId = first?.id ?? `reconcile-${started}`;
-  const failed = (reason: string, errorName: string) =>
-    requests.map(
-      ({ messageId }): EventSummary => ({
-        outcome: "failed",
-        eventId: correlationId,
-        ...(messageId === undefined ? {} : { messageId }),
-        reason,
-        errorName,
-      }),
-    );
-  if (earlier !== undefined || first === undefined) {
-    const reason = "reconcile not run: an earlier record of the batch failed; it is retried with them";
-    return { summaries: failed(reason, "NotRun"), durationMs: 0 };
-  }
-  try {
-    const { gitops, provenance, reconcile: ports } = await deps.resolve();
-    if (ports === undefined)
-      throw new HeimdallError("this handler was built without ECR catalog and history: it cannot reconcile");
-    const report = await reconcile({
-      gitops,
-      ...ports,
-      registry: functionRegistry(context?.invokedFunctionArn),
-      update: { ...pickPacing(deps.update), ...(provenance === undefined ? {} : { provenance }) },
-    });
-    const duplicates = repeats.map(
-      ({ messageId }): EventSummary => ({
-        outcome: "no-change",
-        eventId: correlationId,
-        ...(messageId === undefined ? {} : { messageId }),
-        reason: "another reconcile request of the same batch ran",
-      }),
-    );
-    const summaries = [...summarizeReconcile(first, correlationId, report), ...duplicates];
-    return { summaries, report, durationMs: Math.max(0, now() - started) };
-  } catch (error) {
-    deps.resolve.forget?.();
-    const errorName = error instanceof Error ? error.name : typeof error;
-    return {
-      summaries: failed(describe(error), errorName),
-      failure: error,
-      durationMs: Math.max(0, now() - started),
-    };
-  }
-}
-
-function pickPacing(update: HandlerDependencies["update"]): Pick<UpdateManifestsInput, "sleep" | "random"> {
-  return {
-    ...(update?.sleep === undefined ? {} : { sleep: update.sleep }),
-    ...(update?.random === undefined ? {} : { random: update.random }),
-  };
-}
-
-/** The reconcile's own line (what it checked and did) and its `ReconcileDuration` metric. */
-function recordReconcile(
-  sinks: { readonly logger: Logger; readonly metrics: Metrics },
-  run: { readonly report?: ReconcileReport; readonly durationMs: number },
-): void {
-  sinks.metrics.addMetric("ReconcileDuration", MetricUnit.Milliseconds, run.durationMs);
-  const { report } = run;
-  if (report === undefined) return;
-  const count = (outcome: string) => report.items.filter((item) => item.outcome === outcome).length;
-  sinks.logger.info("reconcile done", {
-    outcome: report.outcome,
-    current: report.current,
-    repaired: count("repaired"),
-    left: count("left"),
-    ...(report.commit === undefined ? {} : { commitSha: report.commit.oid }),
-    attempts: report.attempts,
-    durationMs: run.durationMs,
-  });
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return redactSecrets(String(error));
-  return redactSecrets(error instanceof HeimdallError ? error.message : `${error.name}: ${error.message}`);
 }

@@ -94,7 +94,8 @@ describe("updateManifests", () => {
     expect(report.outcome).toBe("updated");
     expect(report.attempts).toBe(2);
     expect(report.conflicts).toBe(1);
-    expect(delays).toEqual([100]);
+    // Decorrelated jitter: uniform in [100, 3 × 100) ms, here its middle.
+    expect(delays).toEqual([200]);
     expect(await commitCount(dir)).toBe(4);
     expect(await runGit(dir, ["log", "--format=%s", "-3"])).toBe(
       "Automated commit by ECR push (snutt-dev/app:46)\nsomeone else 1\nmanifests\n",
@@ -118,7 +119,8 @@ describe("updateManifests", () => {
       random: () => 1,
     });
     await expect(attempt).rejects.toBeInstanceOf(CommitConflictError);
-    expect(delays).toEqual([200, 400]);
+    // Each pause up to three times the last one: 100 + 1 × (300 − 100), then 100 + 1 × (900 − 100).
+    expect(delays).toEqual([300, 900]);
     expect(await runGit(dir, ["log", "--format=%s"])).not.toContain("Automated commit");
   });
 

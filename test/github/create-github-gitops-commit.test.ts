@@ -202,4 +202,58 @@ describe("createGitHubGitOps commit", () => {
     ).rejects.toThrow(StaleHeadError);
     expect(await emulator.readFile("apps/ns/a/d.yaml")).toBe("image: x:3\n");
   });
+
+  it("reports its commit when a lost reply is followed by someone else's commit on top", async () => {
+    let emulatorRef: { pushCommit: (files: Record<string, string>, message: string) => Promise<string> };
+    let dropped = false;
+    // GitHub commits, the answer is lost, and someone else commits on top before the retry.
+    const lossyFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!dropped && typeof init?.body === "string" && init.body.includes("createCommitOnBranch")) {
+        dropped = true;
+        await emulatorRef.pushCommit({ "apps/ns/b/other.yaml": "kind: ConfigMap\n" }, "someone else");
+        return new Response('{"message":"Bad Gateway"}', {
+          status: 502,
+          headers: { "content-type": "application/json" },
+        });
+      }
+      return response;
+    };
+    const { emulator, octokit } = await start(
+      { "apps/ns/a/d.yaml": "image: x:1\n" },
+      { octokit: { request: { fetch: lossyFetch } } },
+    );
+    emulatorRef = emulator;
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
+    const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
+
+    const result = await repository.commit({
+      expectedHeadOid: snapshot.headOid,
+      headline: "h",
+      body: "b",
+      files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:2\n" }],
+    });
+
+    const commits = await emulator.commits();
+    expect(commits.map((commit) => commit.headline)).toEqual(["someone else", "h", "Initial commit"]);
+    expect(result.oid).toBe(commits[1]?.oid);
+  });
+
+  it("does not take a concurrent copy's identical commit for its own when its own request was answered", async () => {
+    const { emulator, octokit } = await start({ "apps/ns/a/d.yaml": "image: x:1\n" });
+    const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
+    const snapshot = await repository.read({ roots: ["apps/ns"], configPaths: [] });
+    // Another invocation of the same event got there first: same parent, same message, same text.
+    emulator.faults.beforeMutation(async () => {
+      await emulator.pushCommit({ "apps/ns/a/d.yaml": "image: x:2\n" }, "h\n\nb");
+    });
+    await expect(
+      repository.commit({
+        expectedHeadOid: snapshot.headOid,
+        headline: "h",
+        body: "b",
+        files: [{ path: "apps/ns/a/d.yaml", contents: "image: x:2\n" }],
+      }),
+    ).rejects.toThrow(StaleHeadError);
+  });
 });

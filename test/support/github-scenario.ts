@@ -7,6 +7,7 @@ import {
   ImageNotFoundException,
 } from "@aws-sdk/client-ecr";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import type { UpdateManifestsInput } from "../../lambda/core/update/update-manifests.ts";
 import { createGitHubRuntime } from "../../lambda/runtime/create-github-runtime.ts";
@@ -45,12 +46,14 @@ export async function closeEmulators(): Promise<void> {
 
 /**
  * One Lambda container wired like `lambda/handler.ts` — real config parsing, secret reader, GitHub App
- * Octokit, GitHub adapter and use case — against a fresh GitHub emulator holding `files`.
+ * Octokit, GitHub adapter and use case — against a fresh GitHub emulator holding `files`. `container()`
+ * builds another one against the same emulator (concurrent invocations run in separate containers);
+ * `realPauses` keeps the use case's own pauses between commit rounds instead of skipping them.
  */
 export async function startGitHubScenario(
   files: Record<string, string>,
   env: Record<string, string> = {},
-  update: Pick<UpdateManifestsInput, "maxAttempts"> = {},
+  update: Pick<UpdateManifestsInput, "maxAttempts"> & { readonly realPauses?: boolean } = {},
 ) {
   const gh = await createGitHubEmulator({
     owner: GITOPS_OWNER,
@@ -67,17 +70,40 @@ export async function startGitHubScenario(
     GITHUB_API_URL: gh.url,
     ...env,
   });
-  const logger = new Logger({ serviceName: "ecr-heimdall" });
-  const handler = createHandler({
-    resolve: createGitHubRuntime(config, {
+  const { realPauses, ...knobs } = update;
+  const container = () => {
+    const logger = new Logger({ serviceName: "ecr-heimdall" });
+    return createHandler({
+      resolve: createGitHubRuntime(config, {
+        logger,
+        // Same policy, shorter waits: 10 ms per backoff unit / per second of retry-after.
+        octokit: { retry: { retryAfterBaseValue: 10 }, throttle: { retryAfterBaseValue: 10 } },
+      }),
       logger,
-      // Same policy, shorter waits: 10 ms per backoff unit / per second of retry-after.
-      octokit: { retry: { retryAfterBaseValue: 10 }, throttle: { retryAfterBaseValue: 10 } },
-    }),
-    logger,
-    metrics: new Metrics({ namespace: "EcrHeimdall", serviceName: "ecr-heimdall" }),
-    update: { sleep: async () => {}, ...update },
-  });
+      metrics: new Metrics({ namespace: "EcrHeimdall", serviceName: "ecr-heimdall" }),
+      update: realPauses === true ? knobs : { sleep: async () => {}, ...knobs },
+    });
+  };
+  const handler = container();
   const initialCommits = (await gh.commits()).length;
-  return { gh, handler, newCommits: async () => (await gh.commits()).length - initialCommits };
+  return { gh, handler, container, newCommits: async () => (await gh.commits()).length - initialCommits };
+}
+
+/** The part of Lambda's `Context` heimdall reads, for an invocation with `timeoutMs` left from now. */
+export function lambdaContext(timeoutMs: number, name = "ecr-heimdall"): Context {
+  const started = Date.now();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:ap-northeast-2:405906814034:function:${name}`,
+    memoryLimitInMB: "512",
+    awsRequestId: `req-${started}-${Math.random().toString(36).slice(2)}`,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: "2026/11/20/[$LATEST]0123456789abcdef",
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
 }

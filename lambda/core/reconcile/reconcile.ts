@@ -1,6 +1,7 @@
 import { rootsToRead } from "../config/roots-to-read.ts";
 import { HeimdallError } from "../heimdall-error.ts";
 import { CommitConflictError } from "../update/commit-conflict-error.ts";
+import { DeadlineExceededError } from "../update/deadline-exceeded-error.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "../update/gitops-repository.ts";
 import type { ImageOutcome } from "../update/outcomes.ts";
 import type { UpdatePlan } from "../update/plan-update.ts";
@@ -24,6 +25,13 @@ export interface ReconcileInput {
   readonly configOverride?: UpdateManifestsInput["configOverride"];
   /** Read→judge→commit rounds before giving up on a branch that keeps moving. Default 3. */
   readonly maxAttempts?: number;
+  /**
+   * When the reconcile must be over, in ms since the epoch on `now`'s clock (the Lambda: its remaining time
+   * minus a safety margin): every read, ECR listing, history query and the commit get it. Requires `now`.
+   */
+  readonly deadline?: number;
+  /** The clock `deadline` is measured on. */
+  readonly now?: () => number;
   /** Passed to the update that commits the repairs (retry pacing; the provenance reader for source lines). */
   readonly update?: Pick<UpdateManifestsInput, "sleep" | "random" | "provenance">;
 }
@@ -60,10 +68,17 @@ export interface ReconcileReport extends Omit<ReconcilePlan, "update" | "files" 
 export async function reconcile(input: ReconcileInput): Promise<ReconcileReport> {
   const maxAttempts = input.maxAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
+    const timed = input.deadline === undefined ? {} : { deadline: input.deadline };
+    if (input.deadline !== undefined && (input.now?.() ?? 0) >= input.deadline) {
+      throw new DeadlineExceededError(
+        "the reconcile had no time left to read the GitOps repository — it will be retried",
+      );
+    }
     const { snapshot, config } = await readGitOps(
       input.gitops,
       (config) => rootsToRead("all", config),
       input.configOverride,
+      timed,
     );
     const plan = await planReconcile({ ...input, snapshot, config });
     const { update, files: _, ...rest } = plan;
@@ -80,6 +95,9 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileReport>
         ...(input.configOverride === undefined ? {} : { configOverride: input.configOverride }),
         repairReasons: new Map(plan.repairs.map((repair) => [repair.push, repair.reason])),
         maxAttempts: 1,
+        ...(input.deadline === undefined || input.now === undefined
+          ? {}
+          : { deadline: input.deadline, now: input.now }),
       });
       return {
         ...report,

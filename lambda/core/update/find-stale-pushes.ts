@@ -20,6 +20,7 @@ import type { UpdateWarning } from "./update-warning.ts";
 export async function findStalePushes(
   plan: { readonly images: readonly ImageReport[] },
   clock: ImagePushClock,
+  deadline?: number,
 ): Promise<{ stale: Map<EcrPush, string>; warnings: UpdateWarning[] }> {
   const stale = new Map<EcrPush, string>();
   const warnings: UpdateWarning[] = [];
@@ -28,11 +29,10 @@ export async function findStalePushes(
       const { push } = image;
       const tags = [...new Set(image.changes.flatMap((change) => currentTag(change, push)))];
       for (const tag of tags) {
-        const answer = await clock.pushedAt({
-          registry: push.registry,
-          imageRepository: push.imageRepository,
-          tag,
-        });
+        const answer = await clock.pushedAt(
+          { registry: push.registry, imageRepository: push.imageRepository, tag },
+          deadline === undefined ? {} : { deadline },
+        );
         if (answer.kind === "unknown") {
           const file = image.changes[0]?.file ?? "";
           warnings.push({

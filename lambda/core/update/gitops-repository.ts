@@ -24,6 +24,8 @@ export interface ReadRequest {
   readonly roots: readonly string[];
   /** Candidate config file paths, first existing wins (e.g. `.heimdall.yaml`). */
   readonly configPaths: readonly string[];
+  /** Give up (throw `DeadlineExceededError`) rather than wait or retry past this time, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** One consistent view of the branch: its head and the texts read at exactly that commit. */
@@ -40,6 +42,8 @@ export interface CommitRequest {
   readonly headline: string;
   readonly body: string;
   readonly files: readonly { readonly path: string; readonly contents: string }[];
+  /** Give up (throw `DeadlineExceededError`) rather than wait or retry past this time, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** The commit made. */

@@ -3,7 +3,14 @@
  * overwrite a newer tag. Adapter: `lambda/aws/` (ECR `DescribeImages`).
  */
 export interface ImagePushClock {
-  pushedAt(image: { registry: string; imageRepository: string; tag: string }): Promise<PushedAtAnswer>;
+  /**
+   * When `registry/imageRepository:tag` was pushed. Gives up (throws `DeadlineExceededError`) rather than
+   * wait or retry past `options.deadline`, ms since the epoch.
+   */
+  pushedAt(
+    image: { registry: string; imageRepository: string; tag: string },
+    options?: { readonly deadline?: number },
+  ): Promise<PushedAtAnswer>;
 }
 
 /** `known` with the push time, or `unknown` with why ECR could not say (tag gone, no permission…). */

@@ -62,6 +62,8 @@ export function planUpdate(input: {
   readonly pushes: readonly EcrPush[];
   readonly files: ReadonlyMap<string, string>;
   readonly config: HeimdallConfig;
+  /** Each push's targets under `config`, when the caller resolved them already (once per round). */
+  readonly resolutions?: ReadonlyMap<EcrPush, TargetResolution>;
   /** Manifests larger than this many UTF-8 bytes are skipped with a `too-large` warning. */
   readonly maxFileBytes?: number | undefined;
 }): UpdatePlan {
@@ -73,7 +75,7 @@ export function planUpdate(input: {
   const versionChecked = new Set<ManifestChange>();
 
   for (const push of input.pushes) {
-    const resolution = resolveTargets(push, input.config);
+    const resolution = input.resolutions?.get(push) ?? resolveTargets(push, input.config);
     if (resolution.kind !== "targets") {
       images.push({ push, outcome: resolution.kind, reason: resolution.reason, changes: [] });
       continue;

@@ -5,34 +5,76 @@ import {
   parseHeimdallConfig,
 } from "../config/heimdall-config.ts";
 import { isUnderRoot } from "../config/is-under-root.ts";
+import { HeimdallError } from "../heimdall-error.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
 
+/** One consistent read: the snapshot, the config it holds, and the file that config was parsed from. */
+export interface GitOpsRead {
+  readonly snapshot: GitOpsSnapshot;
+  readonly config: HeimdallConfig;
+  /** The config file's path and text (absent: no file, {@link DEFAULT_CONFIG}); lets a later read reuse the parse. */
+  readonly configSource?: { readonly path: string; readonly text: string };
+}
+
+// A config that changes between two reads of one call is read again; this many times in a row means
+// something keeps rewriting it.
+const MAX_READS = 4;
+
 /**
- * Reads the GitOps repository and its config in as few reads as possible: the first read covers the roots
- * the default config needs plus the config file; only when the config points outside them is there a second
- * read of the roots it names. `configOverride` (the CLI's `--config`) replaces the repository's file.
- * An invalid config throws `InvalidConfigError` before anything is written.
+ * Reads the GitOps repository and its config, in one `gitops.read` when it can.
+ *
+ * Which folders to read (`rootsFor`) depends on the config, which is in the repository. The read guesses
+ * with the best config known: the `previous` read's (a round after a conflict), else `configOverride` (the
+ * CLI's `--config`, which replaces the repository's file), else the default convention. When the config read
+ * says the guess missed folders, they are read again, config included — config and files always come from
+ * one snapshot. A config file whose text did not change since `previous` is not parsed again (the same
+ * `HeimdallConfig` object comes back, so per-config work can be kept). An invalid config throws
+ * `InvalidConfigError` before anything is written. Every read carries `deadline` to the adapter.
  *
  * @example
- * const { snapshot, config } = await readGitOps(gitops, (config) => rootsToRead(pushes, config));
+ * const first = await readGitOps(gitops, (config) => rootsToRead(pushes, config));
+ * const again = await readGitOps(gitops, (config) => rootsToRead(pushes, config), undefined, { previous: first });
  */
 export async function readGitOps(
   gitops: GitOpsRepository,
   rootsFor: (config: HeimdallConfig) => string[],
   configOverride?: { readonly path: string; readonly text: string },
-): Promise<{ snapshot: GitOpsSnapshot; config: HeimdallConfig }> {
+  options: { readonly previous?: Omit<GitOpsRead, "snapshot">; readonly deadline?: number } = {},
+): Promise<GitOpsRead> {
   const configPaths = configOverride === undefined ? CONFIG_PATHS : [];
-  const firstRoots = rootsFor(DEFAULT_CONFIG);
-  let snapshot = await gitops.read({ roots: firstRoots, configPaths });
-  const configFile = configOverride ?? snapshot.config;
-  const config =
-    configFile === undefined ? DEFAULT_CONFIG : parseHeimdallConfig(configFile.path, configFile.text);
-  if (config !== DEFAULT_CONFIG) {
-    // The config can point at folders the first read (made before the config was known) did not cover.
-    const roots = rootsFor(config);
-    if (!roots.every((root) => firstRoots.some((read) => read === root || isUnderRoot(root, read)))) {
-      snapshot = await gitops.read({ roots, configPaths: [] });
+  let known = options.previous ?? configFrom(configOverride);
+  for (let reads = 1; ; reads++) {
+    const roots = rootsFor(known.config);
+    const snapshot = await gitops.read({
+      roots,
+      configPaths,
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+    });
+    const source = configOverride ?? snapshot.config;
+    const current = sameSource(source, known.configSource) ? known : configFrom(source);
+    const needed = current === known ? roots : rootsFor(current.config);
+    if (needed.every((root) => roots.some((read) => read === root || isUnderRoot(root, read)))) {
+      return { ...current, snapshot };
     }
+    if (reads >= MAX_READS) {
+      throw new HeimdallError(
+        `the config file changed under each of ${reads} reads in a row — the event will be retried once it settles`,
+      );
+    }
+    known = current;
   }
-  return { snapshot, config };
+}
+
+function configFrom(
+  source: { readonly path: string; readonly text: string } | undefined,
+): Omit<GitOpsRead, "snapshot"> {
+  if (source === undefined) return { config: DEFAULT_CONFIG };
+  return { config: parseHeimdallConfig(source.path, source.text), configSource: source };
+}
+
+function sameSource(
+  a: { readonly path: string; readonly text: string } | undefined,
+  b: { readonly path: string; readonly text: string } | undefined,
+): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.path === b.path && a.text === b.text);
 }

@@ -1,28 +1,32 @@
 import { parse, type SemVer } from "semver";
 import type { HeimdallConfig } from "../config/heimdall-config.ts";
-import { resolveTargets } from "../config/resolve-targets.ts";
+import { resolveTargets, type TargetResolution } from "../config/resolve-targets.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 
 /**
  * How two pushes of one ECR repository rank in a batch under `config`: when both go to a target with
  * `order: semver` (and so both tags are versions), the higher version ranks higher whatever the event
  * times; otherwise, and on equal versions (`v1.2.0` and `1.2.0`), the later event does — today's rule.
+ * `resolutions` are the pushes' targets when the caller resolved them already (once per round).
  *
  * @example
  * const compare = releaseOrder(config); // targets[0] has order: semver
  * compare(push("web", "1.4.0", "10:00:00Z"), push("web", "1.3.1", "10:00:05Z")); // > 0: 1.4.0 wins
  */
-export function releaseOrder(config: HeimdallConfig): (a: EcrPush, b: EcrPush) => number {
+export function releaseOrder(
+  config: HeimdallConfig,
+  resolutions?: ReadonlyMap<EcrPush, TargetResolution>,
+): (a: EcrPush, b: EcrPush) => number {
+  const resolve = (push: EcrPush) => resolutions?.get(push) ?? resolveTargets(push, config);
   return (a, b) => {
-    const first = versionOf(a, config);
-    const second = versionOf(b, config);
+    const first = versionOf(a, resolve(a));
+    const second = versionOf(b, resolve(b));
     const byVersion = first === null || second === null ? 0 : first.compare(second);
     return byVersion !== 0 ? byVersion : a.time.getTime() - b.time.getTime();
   };
 }
 
-function versionOf(push: EcrPush, config: HeimdallConfig): SemVer | null {
-  const resolution = resolveTargets(push, config);
+function versionOf(push: EcrPush, resolution: TargetResolution): SemVer | null {
   if (resolution.kind !== "targets" || !resolution.targets.some((target) => target.order === "semver")) {
     return null;
   }

@@ -1,10 +1,12 @@
 import type { HeimdallConfig } from "../config/heimdall-config.ts";
-import { resolveTargets } from "../config/resolve-targets.ts";
+import { resolveTargets, type TargetResolution } from "../config/resolve-targets.ts";
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import { sleep as defaultSleep } from "../sleep.ts";
+import { COMMIT_BACKOFF_BASE_MS, nextCommitBackoff } from "./commit-backoff.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
+import { DeadlineExceededError } from "./deadline-exceeded-error.ts";
 import { findProvenance } from "./find-provenance.ts";
 import { findStalePushes } from "./find-stale-pushes.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
@@ -13,7 +15,7 @@ import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
-import { readGitOps } from "./read-gitops.ts";
+import { type GitOpsRead, readGitOps } from "./read-gitops.ts";
 import { releaseOrder } from "./release-order.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
 
@@ -38,7 +40,15 @@ export interface UpdateManifestsInput {
    * `Automated commit by ECR reconcile (…)` and its body names each image and why.
    */
   readonly repairReasons?: ReadonlyMap<EcrPush, string>;
-  /** Read→plan→commit rounds before giving up on a branch that keeps moving. Default 5. */
+  /**
+   * When the update must be over, in ms since the epoch on `now`'s clock (the Lambda: its remaining time
+   * minus a safety margin). Every read, commit, stale check and pause gets it; no round starts that
+   * cannot finish before it. Requires `now`.
+   */
+  readonly deadline?: number;
+  /** The clock `deadline` is measured on (ms since the epoch); the core never reads one itself. */
+  readonly now?: () => number;
+  /** Cap on read→plan→commit rounds. Default: none with a `deadline` (the deadline bounds them), 5 without. */
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -69,58 +79,92 @@ export interface UpdateReport extends UpdatePlan {
  * the pushes call for, and commit everything as one commit guarded by the head it read.
  *
  * Never overwrites: when the branch moved in between (`StaleHeadError`), it re-reads, re-applies the
- * edit on the new head and tries again after a jittered, growing pause, up to `maxAttempts` rounds, then
- * throws {@link CommitConflictError}. Nothing changes → no commit (a duplicate event is a no-op).
- * A config in the repository that is invalid throws `InvalidConfigError` before anything is written.
+ * edit on the new head and tries again after a pause with decorrelated jitter (see `nextCommitBackoff`).
+ * Rounds go on while the `deadline` leaves room for one more (as long as the slowest round so far took,
+ * plus the pause), or up to `maxAttempts`; then it throws {@link CommitConflictError}. A deadline that
+ * passes before the first round throws {@link DeadlineExceededError}. Nothing changes → no commit (a
+ * duplicate event is a no-op). A config in the repository that is invalid throws `InvalidConfigError`
+ * before anything is written.
+ *
+ * Each push's targets are resolved once per round (per config read), and later rounds read only the
+ * folders the last round's config needs: one read per round.
  *
  * @example
- * const report = await updateManifests({ pushes: [push], repository: createLocalGitOps({ dir }) });
+ * const report = await updateManifests({ pushes: [push], gitops: createLocalGitOps({ dir }) });
  * report.outcome; // "updated"
  * report.commit?.headline; // "Automated commit by ECR push (snutt-dev/snutt-timetable:46)"
  */
 export async function updateManifests(input: UpdateManifestsInput): Promise<UpdateReport> {
-  const maxAttempts = input.maxAttempts ?? 5;
+  const { deadline, now } = input;
+  if (deadline !== undefined && now === undefined) {
+    throw new TypeError("updateManifests: a deadline needs the clock it is measured on (now)");
+  }
+  const maxAttempts = input.maxAttempts ?? (deadline === undefined ? 5 : Number.POSITIVE_INFINITY);
   const sleep = input.sleep ?? defaultSleep;
   const random = input.random ?? Math.random;
+  const timed = deadline !== undefined && now !== undefined ? { deadline, now } : undefined;
   let conflicts = 0;
+  let pause = COMMIT_BACKOFF_BASE_MS;
+  let slowestRoundMs = 0;
+  let previous: GitOpsRead | undefined;
+  // Each push's targets, resolved once per config: a round whose config did not change reuses them.
+  const resolved = new WeakMap<HeimdallConfig, ReadonlyMap<EcrPush, TargetResolution>>();
+  const resolutionsFor = (config: HeimdallConfig): ReadonlyMap<EcrPush, TargetResolution> => {
+    let resolutions = resolved.get(config);
+    if (resolutions === undefined) {
+      resolutions = new Map(input.pushes.map((push) => [push, resolveTargets(push, config)] as const));
+      resolved.set(config, resolutions);
+    }
+    return resolutions;
+  };
   const provenance = input.provenance === undefined ? undefined : askOncePerPush(input.provenance);
 
-  for (let attempt = 1; ; attempt++) {
-    const { snapshot, config } = await readGitOps(
-      input.gitops,
-      (config) => rootsToRead(input.pushes, config),
-      input.configOverride,
+  if (timed !== undefined && timed.now() >= timed.deadline) {
+    throw new DeadlineExceededError(
+      "the invocation had no time left to read the GitOps repository — the event will be retried",
     );
+  }
+  for (let attempt = 1; ; attempt++) {
+    const started = timed?.now() ?? 0;
+    const read = await readGitOps(
+      input.gitops,
+      (config) => rootsToRead(input.pushes, config, resolutionsFor(config)),
+      input.configOverride,
+      { ...(previous === undefined ? {} : { previous }), ...(deadline === undefined ? {} : { deadline }) },
+    );
+    previous = read;
+    const { snapshot, config } = read;
+    const resolutions = resolutionsFor(config);
     const pushes = newestPushPerRepository(
       input.pushes,
-      (push) => resolveTargets(push, config).kind === "targets",
-      releaseOrder(config),
+      (push) => resolutions.get(push)?.kind === "targets",
+      releaseOrder(config, resolutions),
     );
-    const round = await planRound(pushes, snapshot, config, input.clock);
-    const base = { ...round, headOid: snapshot.headOid, attempts: attempt, conflicts };
-    if (round.files.length === 0 || input.dryRun === true) {
+    const plan = await planRound(pushes, { snapshot, config, resolutions }, input.clock, deadline);
+    const base = { ...plan, headOid: snapshot.headOid, attempts: attempt, conflicts };
+    if (plan.files.length === 0 || input.dryRun === true) {
       const outcome =
-        round.files.length > 0
+        plan.files.length > 0
           ? "updated"
-          : round.images.some((i) => i.outcome === "stale")
+          : plan.images.some((i) => i.outcome === "stale")
             ? "stale"
             : "no-change";
       return { ...base, outcome };
     }
-    const found = provenance === undefined ? undefined : await findProvenance(round.images, provenance);
-    const images = round.images.map((image): ImageReport => {
+    const found = provenance === undefined ? undefined : await findProvenance(plan.images, provenance);
+    const images = plan.images.map((image): ImageReport => {
       const labels = found?.provenance.get(image.push);
       return labels === undefined ? image : { ...image, provenance: labels };
     });
     const committed = {
       ...base,
       images,
-      warnings: [...round.warnings, ...(found?.warnings ?? [])],
+      warnings: [...plan.warnings, ...(found?.warnings ?? [])],
     };
     const message = renderCommitMessage({
       template: config.commitMessage,
       pushes: images.filter((image) => image.outcome === "updated").map((image) => image.push),
-      changes: round.changes,
+      changes: plan.changes,
       ...(found === undefined ? {} : { provenance: found.provenance }),
       ...(input.repairReasons === undefined ? {} : { repairReasons: input.repairReasons }),
     });
@@ -129,7 +173,8 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
         expectedHeadOid: snapshot.headOid,
         headline: message.headline,
         body: message.body,
-        files: round.files.map((file) => ({ path: file.path, contents: file.after })),
+        files: plan.files.map((file) => ({ path: file.path, contents: file.after })),
+        ...(deadline === undefined ? {} : { deadline }),
       });
       return { ...committed, outcome: "updated", commit: { ...result, ...message } };
     } catch (error) {
@@ -137,13 +182,23 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       conflicts++;
       if (attempt >= maxAttempts) {
         throw new CommitConflictError(
-          `the branch moved under every one of ${maxAttempts} commit attempts; nothing was committed — the event will be retried`,
+          `the branch moved under every one of ${attempt} commit attempts; nothing was committed — the event will be retried`,
           conflicts,
           { cause: error },
         );
       }
-      // Full jitter: concurrent writers that collided once must not collide again in lockstep.
-      await sleep(Math.round(random() * Math.min(2000, 100 * 2 ** attempt)));
+      pause = nextCommitBackoff(pause, random);
+      if (timed !== undefined) {
+        slowestRoundMs = Math.max(slowestRoundMs, timed.now() - started);
+        if (timed.now() + pause + slowestRoundMs > timed.deadline) {
+          throw new CommitConflictError(
+            `the branch moved under every one of ${attempt} commit attempts and the invocation has no time left for another; nothing was committed — the event will be retried`,
+            conflicts,
+            { cause: error },
+          );
+        }
+      }
+      await sleep(pause);
     }
   }
 }
@@ -166,24 +221,30 @@ function askOncePerPush(reader: ImageProvenanceReader): ImageProvenanceReader {
 
 async function planRound(
   pushes: readonly EcrPush[],
-  snapshot: GitOpsSnapshot,
-  config: HeimdallConfig,
+  round: {
+    readonly snapshot: GitOpsSnapshot;
+    readonly config: HeimdallConfig;
+    readonly resolutions: ReadonlyMap<EcrPush, TargetResolution>;
+  },
   clock: ImagePushClock | undefined,
+  deadline: number | undefined,
 ): Promise<UpdatePlan> {
-  const plan = planUpdate({ pushes, files: snapshot.files, config });
+  const { snapshot, config, resolutions } = round;
+  const plan = planUpdate({ pushes, files: snapshot.files, config, resolutions });
   if (clock === undefined) return plan;
   // `order: semver` already judged its changes by version; only the rest are checked against push times.
   const pushTimeOrdered = plan.images.map((image) => ({
     ...image,
     changes: image.changes.filter((change) => !plan.versionChecked.has(change)),
   }));
-  const { stale, warnings } = await findStalePushes({ images: pushTimeOrdered }, clock);
+  const { stale, warnings } = await findStalePushes({ images: pushTimeOrdered }, clock, deadline);
   if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
   // Plan again without the stale pushes, so a file both touched keeps only the fresh edits.
   const fresh = planUpdate({
     pushes: pushes.filter((push) => !stale.has(push)),
     files: snapshot.files,
     config,
+    resolutions,
   });
   const images = plan.images.map((image): ImageReport => {
     const reason = stale.get(image.push);
