@@ -9,11 +9,15 @@ import {
   type LastChange,
   type LastChangesRequest,
   type LineChanges,
+  type ProposalRequest,
+  type ProposalResult,
   type ReadRequest,
   type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
+import { proposeOnLocalBranch } from "./propose-on-local-branch.ts";
+import { readLocalProposals } from "./read-local-proposals.ts";
 import { runGit } from "./run-git.ts";
 
 /**
@@ -23,7 +27,9 @@ import { runGit } from "./run-git.ts";
  * from the working tree (what the user sees) and
  * commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
- * since the read (`StaleHeadError`), so it never overwrites anyone's work.
+ * since the read (`StaleHeadError`), so it never overwrites anyone's work. Proposals (`pullRequest:` targets)
+ * become the local branch `heimdall/<image repository>`: one commit on the checked-out HEAD, made without
+ * touching the checked-out branch or the working tree (see `proposeOnLocalBranch`).
  *
  * `lastChanges` (for the reconcile) blames the working tree, like the read: a line changed but not committed
  * counts as changed now — someone is at work on it.
@@ -68,11 +74,16 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       }
       const configs = await trackedFiles(request.configPaths);
       const configPath = request.configPaths.find((path) => configs.includes(path));
-      if (configPath === undefined) return { headOid, files };
+      const proposals =
+        request.proposalBranches === undefined || request.proposalBranches.length === 0
+          ? {}
+          : { proposals: await readLocalProposals(dir, request.proposalBranches) };
+      if (configPath === undefined) return { headOid, files, ...proposals };
       return {
         headOid,
         files,
         config: { path: configPath, text: await readFile(join(dir, configPath), "utf8") },
+        ...proposals,
       };
     },
 
@@ -99,6 +110,10 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       const message = request.body === "" ? request.headline : `${request.headline}\n\n${request.body}`;
       await runGit(dir, ["commit", "--quiet", "-F", "-", "--", ...paths], { input: message });
       return { oid: await head() };
+    },
+
+    propose(request: ProposalRequest): Promise<ProposalResult> {
+      return proposeOnLocalBranch(dir, request);
     },
 
     async lastChanges(request: LastChangesRequest): Promise<LineChanges> {

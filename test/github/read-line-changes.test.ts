@@ -14,12 +14,14 @@ describe("createGitHubGitOps lastChanges (GraphQL blame)", () => {
     const second = await emulator.pushCommit(
       { "apps/a.yaml": "one: 1\ntwo: 22\nthree: 3\n" },
       "Change two",
+      undefined,
       new Date("2026-11-20T11:00:00Z"),
     );
     const repository = createGitHubGitOps({ octokit, owner: GITOPS_OWNER, repo: GITOPS_NAME });
     await emulator.pushCommit(
       { "apps/a.yaml": "one: 1\ntwo: 222\nthree: 3\n" },
       "Later, not read",
+      undefined,
       new Date(),
     );
 

@@ -34,6 +34,7 @@ async function deployedAt(tag: string, minutes: number) {
   await started.gh.pushCommit(
     { [TIMETABLE]: deployment("snutt-timetable", `${IMAGE}:${tag}`) },
     "Deploy",
+    undefined,
     minutesAgo(minutes),
   );
   return { ...started, initial: await started.gh.commits() };

@@ -3,7 +3,7 @@ import { HeimdallError } from "../heimdall-error.ts";
 import { CommitConflictError } from "../update/commit-conflict-error.ts";
 import { DeadlineExceededError } from "../update/deadline-exceeded-error.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "../update/gitops-repository.ts";
-import type { ImageOutcome } from "../update/outcomes.ts";
+import type { ImageOutcome, ProposalReport } from "../update/outcomes.ts";
 import type { UpdatePlan } from "../update/plan-update.ts";
 import { readGitOps } from "../update/read-gitops.ts";
 import { StaleHeadError } from "../update/stale-head-error.ts";
@@ -41,11 +41,13 @@ export interface ReconcileInput {
  * current, the warnings, the repair's file edits and its commit.
  */
 export interface ReconcileReport extends Omit<ReconcilePlan, "update" | "files" | "repairs"> {
-  /** `repaired` when a commit was made (or, on a dry run, would be); `no-change` otherwise. */
+  /** `repaired` when a commit was made or a pull request proposed (or, on a dry run, would be); `no-change` otherwise. */
   readonly outcome: Extract<ImageOutcome, "repaired" | "no-change">;
   readonly repairs: ReconcilePlan["repairs"];
   readonly files: UpdatePlan["files"];
   readonly commit?: UpdateReport["commit"];
+  /** Repairs of `pullRequest:` targets, proposed through each image's pull request like a push's. */
+  readonly proposals?: readonly ProposalReport[];
   readonly headOid: string;
   /** Read→judge→commit rounds made. */
   readonly attempts: number;
@@ -91,7 +93,12 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileReport>
       const written = await updateManifests({
         ...input.update,
         pushes: plan.repairs.map((repair) => repair.push),
-        gitops: frozenAt(snapshot, plan.files, input.gitops),
+        gitops: frozenAt(
+          snapshot,
+          plan.files,
+          input.gitops,
+          config.targets.some((target) => target.pullRequest !== undefined),
+        ),
         ...(input.configOverride === undefined ? {} : { configOverride: input.configOverride }),
         repairReasons: new Map(plan.repairs.map((repair) => [repair.push, repair.reason])),
         maxAttempts: 1,
@@ -99,11 +106,16 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileReport>
           ? {}
           : { deadline: input.deadline, now: input.now }),
       });
+      const proposals = written.images.flatMap((image) =>
+        image.proposal === undefined ? [] : [image.proposal],
+      );
+      const proposed = proposals.some((proposal) => proposal.outcome === "proposed");
       return {
         ...report,
-        outcome: written.commit === undefined ? "no-change" : "repaired",
+        outcome: written.commit === undefined && !proposed ? "no-change" : "repaired",
         files: written.files,
         ...(written.commit === undefined ? {} : { commit: written.commit }),
+        ...(proposals.length === 0 ? {} : { proposals }),
       };
     } catch (error) {
       if (!(error instanceof BranchMovedError)) throw error;
@@ -124,22 +136,37 @@ class BranchMovedError extends HeimdallError {}
 /**
  * The repository as the reconcile judged it: reads answer that snapshot, holding only the files the repairs
  * may edit (so nothing judged otherwise can change), and a moved branch ends the round instead of being
- * re-applied on a head nobody judged.
+ * re-applied on a head nobody judged. Pull request branches were not part of the judgement: when the config
+ * has `pullRequest:` targets their state is read as it is now (one small read, files left out), else none is.
  */
 function frozenAt(
   snapshot: GitOpsSnapshot,
   files: ReadonlyMap<string, string>,
   gitops: GitOpsRepository,
+  proposing: boolean,
 ): GitOpsRepository {
+  const judged = { ...snapshot, files };
+  const moved = (error: unknown) =>
+    error instanceof StaleHeadError ? new BranchMovedError(error.message, { cause: error }) : error;
   return {
-    read: async () => ({ ...snapshot, files }),
-    async commit(request) {
-      try {
-        return await gitops.commit(request);
-      } catch (error) {
-        if (error instanceof StaleHeadError) throw new BranchMovedError(error.message, { cause: error });
-        throw error;
-      }
+    async read(request) {
+      const branches = request.proposalBranches ?? [];
+      if (!proposing || branches.length === 0) return judged;
+      const { proposals } = await gitops.read({
+        roots: [],
+        configPaths: [],
+        proposalBranches: branches,
+        ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
+      });
+      return proposals === undefined ? judged : { ...judged, proposals };
     },
+    propose: (request) =>
+      gitops.propose(request).catch((error: unknown) => {
+        throw moved(error);
+      }),
+    commit: (request) =>
+      gitops.commit(request).catch((error: unknown) => {
+        throw moved(error);
+      }),
   };
 }

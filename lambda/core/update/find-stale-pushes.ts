@@ -13,12 +13,20 @@ import type { UpdateWarning } from "./update-warning.ts";
  * seconds, EventBridge's resolution, so a push within the same second is never taken for an older one. When ECR cannot answer
  * (tag deleted, no permission) the push applies and a warning says why it was not checked.
  *
+ * An image may also name the tag its open pull request proposes (`proposed`): a push older than that is stale
+ * too, so an older push never replaces a newer proposal.
+ *
  * @example
  * const { stale } = await findStalePushes(plan, clock);
  * stale.get(push); // "tag 47 in the manifests was pushed at 2026-11-20T10:05:00.000Z, after this push (…)"
  */
 export async function findStalePushes(
-  plan: { readonly images: readonly ImageReport[] },
+  plan: {
+    readonly images: readonly (Pick<ImageReport, "push" | "changes"> & {
+      /** The tag and branch of the image's open pull request, when it proposes another tag. */
+      readonly proposed?: { readonly tag: string; readonly branch: string };
+    })[];
+  },
   clock: ImagePushClock,
   deadline?: number,
 ): Promise<{ stale: Map<EcrPush, string>; warnings: UpdateWarning[] }> {
@@ -26,8 +34,12 @@ export async function findStalePushes(
   const warnings: UpdateWarning[] = [];
   await Promise.all(
     plan.images.map(async (image) => {
-      const { push } = image;
-      const tags = [...new Set(image.changes.flatMap((change) => currentTag(change, push)))];
+      const { push, proposed } = image;
+      const deployed = [...new Set(image.changes.flatMap((change) => currentTag(change, push)))];
+      const tags =
+        proposed === undefined || proposed.tag === push.tag || deployed.includes(proposed.tag)
+          ? deployed
+          : [...deployed, proposed.tag];
       for (const tag of tags) {
         const answer = await clock.pushedAt(
           { registry: push.registry, imageRepository: push.imageRepository, tag },
@@ -41,9 +53,10 @@ export async function findStalePushes(
             message: `could not check when ${push.imageRepository}:${tag} was pushed (${answer.reason}); applied anyway`,
           });
         } else if (wholeSeconds(answer.pushedAt) > wholeSeconds(push.time)) {
+          const where = deployed.includes(tag) ? "in the manifests" : `proposed on ${proposed?.branch ?? ""}`;
           stale.set(
             push,
-            `tag ${tag} in the manifests was pushed at ${answer.pushedAt.toISOString()}, after this push (${push.time.toISOString()})`,
+            `tag ${tag} ${where} was pushed at ${answer.pushedAt.toISOString()}, after this push (${push.time.toISOString()})`,
           );
           return;
         }

@@ -29,7 +29,8 @@ const MAX_READS = 4;
  * says the guess missed folders, they are read again, config included — config and files always come from
  * one snapshot. A config file whose text did not change since `previous` is not parsed again (the same
  * `HeimdallConfig` object comes back, so per-config work can be kept). An invalid config throws
- * `InvalidConfigError` before anything is written. Every read carries `deadline` to the adapter.
+ * `InvalidConfigError` before anything is written. Every read carries `deadline` to the adapter, and
+ * `proposalBranches` (their state does not depend on the config).
  *
  * @example
  * const first = await readGitOps(gitops, (config) => rootsToRead(pushes, config));
@@ -39,7 +40,11 @@ export async function readGitOps(
   gitops: GitOpsRepository,
   rootsFor: (config: HeimdallConfig) => string[],
   configOverride?: { readonly path: string; readonly text: string },
-  options: { readonly previous?: Omit<GitOpsRead, "snapshot">; readonly deadline?: number } = {},
+  options: {
+    readonly previous?: Omit<GitOpsRead, "snapshot">;
+    readonly deadline?: number;
+    readonly proposalBranches?: readonly string[];
+  } = {},
 ): Promise<GitOpsRead> {
   const configPaths = configOverride === undefined ? CONFIG_PATHS : [];
   let known = options.previous ?? configFrom(configOverride);
@@ -49,6 +54,9 @@ export async function readGitOps(
       roots,
       configPaths,
       ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+      ...(options.proposalBranches === undefined || options.proposalBranches.length === 0
+        ? {}
+        : { proposalBranches: options.proposalBranches }),
     });
     const source = configOverride ?? snapshot.config;
     const current = sameSource(source, known.configSource) ? known : configFrom(source);
