@@ -1,11 +1,11 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type CommitRequest,
   type CommitResult,
   type GitOpsRepository,
   type GitOpsSnapshot,
-  isYamlFile,
+  isUnderRoot,
   type LastChange,
   type LastChangesRequest,
   type LineChanges,
@@ -15,17 +15,22 @@ import {
   type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
+import { filesMentioning } from "./files-mentioning.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
 import { proposeOnLocalBranch } from "./propose-on-local-branch.ts";
 import { readLocalProposals } from "./read-local-proposals.ts";
+import { readTextFiles } from "./read-text-files.ts";
 import { runGit } from "./run-git.ts";
+import { trackedYamlFiles } from "./tracked-yaml-files.ts";
 
 /**
  * The {@link GitOpsRepository} port over a local git checkout, for the CLI.
  *
  * Reads the tracked `.yaml`/`.yml` regular files under the roots (symlinks and submodules are skipped)
- * from the working tree (what the user sees) and
- * commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
+ * from the working tree (what the user sees; a file deleted there is left out), in three concurrent `git`
+ * starts and synchronous reads. With `mentions` (see `ReadRequest`) it reads only the files one
+ * `git grep -F` finds them in, plus the config: a dry run over a 5,000-file namespace reads one file.
+ * It commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
  * since the read (`StaleHeadError`), so it never overwrites anyone's work. Proposals (`pullRequest:` targets)
  * become the local branch `heimdall/<image repository>`: one commit on the checked-out HEAD, made without
@@ -52,38 +57,42 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
     }
   }
 
-  // Regular files only (mode 100644/100755): a symlink would make heimdall write outside the repository
-  // (or through it), and a submodule is not ours to edit.
-  async function trackedFiles(roots: readonly string[]): Promise<string[]> {
-    if (roots.length === 0) return [];
-    const pathspecs = roots.map((root) => (root === "" ? "." : root));
-    const listing = await runGit(dir, ["ls-files", "--stage", "-z", "--", ...pathspecs]);
-    return listing.split("\0").flatMap((entry) => {
-      const match = /^(\d+) [0-9a-f]+ \d+\t(.+)$/s.exec(entry);
-      const [, mode, path] = match ?? [];
-      return path !== undefined && (mode === "100644" || mode === "100755") && isYamlFile(path) ? [path] : [];
-    });
-  }
-
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
-      const headOid = await head();
+      const { roots, configPaths } = request;
+      const mentions = request.mentions ?? [];
+      // Concurrent: each git start costs a process, not a round trip through the previous one.
+      const branches = request.proposalBranches ?? [];
+      const reading = head();
+      const listing = Promise.all([
+        trackedYamlFiles(dir, [...roots, ...configPaths]),
+        mentions.length === 0 ? undefined : filesMentioning(dir, roots, mentions),
+        branches.length === 0 ? undefined : readLocalProposals(dir, branches),
+      ]);
+      // Not a checkout: say that (head's error), not what the other git commands made of it.
+      listing.catch(() => undefined);
+      const headOid = await reading;
+      const [tracked, mentioning, proposals] = await listing;
+      const underRoots = tracked.filter((path) =>
+        roots.some((root) => path === root || isUnderRoot(path, root)),
+      );
+      const wanted =
+        mentioning === undefined ? underRoots : underRoots.filter((path) => mentioning.has(path));
+      const configs = configPaths.filter((path) => tracked.includes(path));
+      const texts = readTextFiles(dir, [...new Set([...wanted, ...configs])]);
       const files = new Map<string, string>();
-      for (const path of await trackedFiles(request.roots)) {
-        files.set(path, await readFile(join(dir, path), "utf8"));
+      for (const path of wanted) {
+        const text = texts.get(path);
+        if (text !== undefined) files.set(path, text);
       }
-      const configs = await trackedFiles(request.configPaths);
-      const configPath = request.configPaths.find((path) => configs.includes(path));
-      const proposals =
-        request.proposalBranches === undefined || request.proposalBranches.length === 0
-          ? {}
-          : { proposals: await readLocalProposals(dir, request.proposalBranches) };
-      if (configPath === undefined) return { headOid, files, ...proposals };
+      const configPath = configs.find((path) => texts.has(path));
+      const withProposals = proposals === undefined ? {} : { proposals };
+      if (configPath === undefined) return { headOid, files, ...withProposals };
       return {
         headOid,
         files,
-        config: { path: configPath, text: await readFile(join(dir, configPath), "utf8") },
-        ...proposals,
+        config: { path: configPath, text: texts.get(configPath) ?? "" },
+        ...withProposals,
       };
     },
 
