@@ -6,9 +6,12 @@ import {
   sleep as defaultSleep,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  type LastChangesRequest,
+  type LineChanges,
   type ProposalRequest,
   type ProposalResult,
   type ReadRequest,
+  type ReferenceHistory,
 } from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
@@ -17,6 +20,7 @@ import { commitOnGitHub } from "./commit-on-github.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
 import { proposeOnGitHub, pullRequestsPermissionError } from "./propose-on-github.ts";
+import { readLineChanges } from "./read-line-changes.ts";
 import { requestOptions } from "./request-options.ts";
 import { sendReadQuery } from "./send-read-query.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
@@ -74,12 +78,14 @@ const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
  * `propose` makes the proposal branch one Verified commit on the base and opens or updates its pull request
  * (see `proposeOnGitHub`); the branch's tip and pull requests come with `read`, in the same one query.
  *
+ * `lastChanges` (for the reconcile) is GraphQL `blame` at the commit read, one query per 20 files.
+ *
  * @example
  * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
  * const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
  * await repository.commit({ expectedHeadOid: snapshot.headOid, headline: "…", body: "", files: [...] });
  */
-export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository {
+export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository & ReferenceHistory {
   const { octokit, owner, repo } = options;
   const depth = options.treeDepth ?? 4;
   const repository = `${owner}/${repo}`;
@@ -244,6 +250,10 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
         ...withProposals,
       };
+    },
+
+    lastChanges(request: LastChangesRequest): Promise<LineChanges> {
+      return readLineChanges(graphql, { owner, repo }, request);
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {

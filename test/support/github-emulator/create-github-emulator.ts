@@ -67,11 +67,15 @@ export interface GitHubEmulator extends PullRequestControls {
   head(branch?: string): Promise<string>;
   /** Commits reachable from the default branch (or `ref`), newest first. */
   commits(ref?: string): Promise<readonly EmulatedCommit[]>;
-  /** Someone else pushes: writes `files` (null deletes) on `branch` (default branch), unsigned. Returns the oid. */
+  /**
+   * Someone else pushes: writes `files` (null deletes) on `branch` (default branch), unsigned. Returns the oid.
+   * `at` dates the commit (author and committer) instead of the emulator's clock, to lay out a history.
+   */
   pushCommit(
     files: Readonly<Record<string, string | Buffer | null>>,
     message: string,
     branch?: string,
+    at?: Date,
   ): Promise<string>;
   /** File text on the default branch (or `ref`), undefined when absent. */
   readFile(path: string, ref?: string): Promise<string | undefined>;
@@ -226,7 +230,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
         }),
       );
     },
-    async pushCommit(files, message, branch = defaultBranch) {
+    async pushCommit(files, message, branch = defaultBranch, at?: Date) {
       return mutex.run(async () => {
         const ref = `refs/heads/${branch}`;
         const head = await git.revParse(ref);
@@ -244,7 +248,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
           message,
           author: person,
           committer: person,
-          date: new Date(now()),
+          date: at ?? new Date(now()),
         });
         if (!result.ok) throw new Error(`pushCommit failed: ${result.reason}`);
         return result.oid;
