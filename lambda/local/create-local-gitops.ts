@@ -1,8 +1,9 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, readFile, realpath, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import {
   type CommitRequest,
   type CommitResult,
+  type ConfigFileRead,
   type GitOpsRepository,
   type GitOpsSnapshot,
   isYamlFile,
@@ -20,10 +21,16 @@ import { runGit } from "./run-git.ts";
  * The {@link GitOpsRepository} port over a local git checkout, for the CLI.
  *
  * Reads the tracked `.yaml`/`.yml` regular files under the roots (symlinks and submodules are skipped)
- * from the working tree (what the user sees) and
+ * from the working tree (what the user sees) — never outside the checkout: a file whose folder is a symbolic
+ * link in the working tree, or that is itself one there, is refused with a clear error, as is a tracked file
+ * missing from the working tree — and
  * commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
  * since the read (`StaleHeadError`), so it never overwrites anyone's work.
+ *
+ * A config path that exists but is not a regular file (tracked as a symlink or submodule, a directory, a
+ * symlink in the working tree) comes back as `unreadable`, which the use case refuses — as the GitHub
+ * adapter does for the same repository.
  *
  * `lastChanges` (for the reconcile) blames the working tree, like the read: a line changed but not committed
  * counts as changed now — someone is at work on it.
@@ -59,21 +66,83 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
     });
   }
 
+  // Real path of each folder checked so far, so a tree of many files costs one realpath per folder.
+  const realFolders = new Map<string, Promise<string>>();
+  let realRoot: Promise<string> | undefined;
+
+  /**
+   * What the working tree has at `path`: a regular file (its full path, inside the checkout) or why not.
+   * A folder on the path that is a symbolic link leads outside what git tracks: refused, never followed.
+   */
+  async function workingTreeFile(path: string): Promise<{ file: string } | { not: string }> {
+    const folder = dirname(path);
+    realRoot ??= realpath(dir);
+    let realFolder = realFolders.get(folder);
+    if (realFolder === undefined) {
+      realFolder = realpath(join(dir, folder)).catch(() => "");
+      realFolders.set(folder, realFolder);
+    }
+    const expected = folder === "." ? await realRoot : join(await realRoot, folder);
+    if ((await realFolder) !== expected) {
+      throw new LocalRepoError(
+        `${path}: the folder ${folder} is a symbolic link (or missing) in the working tree of ${dir} — heimdall never reads or writes outside the repository; restore the folder as git tracks it`,
+      );
+    }
+    const file = join(dir, path);
+    const stats = await lstat(file).catch((cause: NodeJS.ErrnoException) => {
+      if (cause.code !== "ENOENT") throw cause;
+      throw new LocalRepoError(
+        `${path} is tracked but missing from the working tree of ${dir} — restore it (git checkout -- ${path}) or commit its deletion`,
+        { cause },
+      );
+    });
+    if (stats.isSymbolicLink()) return { not: "a symbolic link in the working tree" };
+    if (stats.isDirectory()) return { not: "a directory in the working tree" };
+    if (!stats.isFile()) return { not: "not a regular file in the working tree" };
+    return { file };
+  }
+
+  async function readTracked(path: string): Promise<string> {
+    const found = await workingTreeFile(path);
+    if ("not" in found) {
+      throw new LocalRepoError(
+        `${path} is tracked as a regular file but is ${found.not} of ${dir} — heimdall never follows it; restore the file as git tracks it`,
+      );
+    }
+    return readFile(found.file, "utf8");
+  }
+
+  // The first config path that exists in the index, as whatever it is.
+  async function readConfig(paths: readonly string[]): Promise<ConfigFileRead | undefined> {
+    if (paths.length === 0) return undefined;
+    const listing = await runGit(dir, ["ls-files", "--stage", "-z", "--", ...paths]);
+    const entries = listing.split("\0").flatMap((entry) => {
+      const [, mode, path] = /^(\d+) [0-9a-f]+ \d+\t(.+)$/s.exec(entry) ?? [];
+      return mode === undefined || path === undefined ? [] : [{ mode, path }];
+    });
+    for (const path of paths) {
+      const own = entries.find((entry) => entry.path === path);
+      if (own?.mode === "120000") return { path, unreadable: "a symbolic link" };
+      if (own?.mode === "160000") return { path, unreadable: "a submodule" };
+      if (own === undefined) {
+        if (entries.some((entry) => entry.path.startsWith(`${path}/`)))
+          return { path, unreadable: "a directory" };
+        continue;
+      }
+      const found = await workingTreeFile(path);
+      if ("not" in found) return { path, unreadable: found.not };
+      return { path, text: await readFile(found.file, "utf8") };
+    }
+    return undefined;
+  }
+
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
       const headOid = await head();
       const files = new Map<string, string>();
-      for (const path of await trackedFiles(request.roots)) {
-        files.set(path, await readFile(join(dir, path), "utf8"));
-      }
-      const configs = await trackedFiles(request.configPaths);
-      const configPath = request.configPaths.find((path) => configs.includes(path));
-      if (configPath === undefined) return { headOid, files };
-      return {
-        headOid,
-        files,
-        config: { path: configPath, text: await readFile(join(dir, configPath), "utf8") },
-      };
+      for (const path of await trackedFiles(request.roots)) files.set(path, await readTracked(path));
+      const config = await readConfig(request.configPaths);
+      return config === undefined ? { headOid, files } : { headOid, files, config };
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {
@@ -94,7 +163,15 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
           `${dir} has uncommitted changes in ${dirty.map((line) => line.slice(3)).join(", ")} — commit or stash them first`,
         );
       }
-      for (const file of request.files) await writeFile(join(dir, file.path), file.contents, "utf8");
+      for (const file of request.files) {
+        const found = await workingTreeFile(file.path);
+        if ("not" in found) {
+          throw new LocalRepoError(
+            `${file.path} is ${found.not} of ${dir} — heimdall never writes through it; restore the file as git tracks it`,
+          );
+        }
+        await writeFile(found.file, file.contents, "utf8");
+      }
       await runGit(dir, ["add", "--", ...paths]);
       const message = request.body === "" ? request.headline : `${request.headline}\n\n${request.body}`;
       await runGit(dir, ["commit", "--quiet", "-F", "-", "--", ...paths], { input: message });

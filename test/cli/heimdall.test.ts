@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -232,6 +232,30 @@ describe("heimdall apply", () => {
     expect(result.stderr).toContain("uncommitted changes");
     expect(await commitCount(repo)).toBe(1);
     expect(await readFile(path, "utf8")).toMatch(/^# local edit\n/);
+  });
+
+  it("names a tracked manifest missing from the working tree instead of an unexpected ENOENT", async () => {
+    const repo = await sampleRepo();
+    await removeDir(join(repo, manifest));
+    const result = await run(["apply", "--event", join(sample, "event.json"), "--repo", repo, "--dry-run"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `heimdall: ${manifest} is tracked but missing from the working tree of ${repo} — restore it (git checkout -- ${manifest}) or commit its deletion\n`,
+    );
+  });
+
+  it("--dry-run never prints files from outside the repository through a symlinked folder", async () => {
+    const repo = await sampleRepo();
+    const outside = await sampleRepo();
+    const folder = "apps/snutt-dev/snutt-timetable";
+    await removeDir(join(repo, folder));
+    await symlink(join(outside, folder), join(repo, folder));
+    const result = await run(["apply", "--event", join(sample, "event.json"), "--repo", repo, "--dry-run"]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(
+      `the folder ${folder} is a symbolic link (or missing) in the working tree`,
+    );
   });
 
   it("--help explains the command", async () => {

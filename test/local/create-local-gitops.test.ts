@@ -106,6 +106,31 @@ describe("createLocalGitOps", () => {
     expect(await readFile(join(outside, "secret.yaml"), "utf8")).toBe("image: r.example/ns/app:1\n");
   });
 
+  it("never reads outside the checkout through a folder that is a symbolic link in the working tree", async () => {
+    const outside = await repoWith({ "secret.yaml": "password: hunter2\n" });
+    const dir = await repoWith({ "apps/a/x/deploy.yaml": "image: x:1\n", "apps/a/y.yaml": "image: y:1\n" });
+    // Tracked as a real folder; on disk, a link to somewhere else holding a file of the same name.
+    await removeDir(join(dir, "apps/a/x"));
+    await mkdir(join(outside, "deploy"), { recursive: true });
+    await writeFile(join(outside, "deploy/deploy.yaml"), "stolen: true\n");
+    await symlink(join(outside, "deploy"), join(dir, "apps/a/x"));
+    const attempt = createLocalGitOps({ dir }).read({ roots: ["apps/a"], configPaths: [] });
+    await expect(attempt).rejects.toBeInstanceOf(LocalRepoError);
+    await expect(attempt).rejects.toThrow(
+      /^apps\/a\/x\/deploy\.yaml: the folder apps\/a\/x is a symbolic link \(or missing\) in the working tree of .* — heimdall never reads or writes outside the repository/,
+    );
+  });
+
+  it("says which tracked manifest is missing from the working tree and what to do", async () => {
+    const dir = await repoWith({ "apps/a/x.yaml": "image: x:1\n" });
+    await removeDir(join(dir, "apps/a/x.yaml"));
+    const attempt = createLocalGitOps({ dir }).read({ roots: ["apps/a"], configPaths: [] });
+    await expect(attempt).rejects.toBeInstanceOf(LocalRepoError);
+    await expect(attempt).rejects.toThrow(
+      /^apps\/a\/x\.yaml is tracked but missing from the working tree of .* — restore it \(git checkout -- apps\/a\/x\.yaml\) or commit its deletion$/,
+    );
+  });
+
   it("refuses to commit on a detached HEAD", async () => {
     const dir = await repoWith({ "apps/a/x.yaml": "tag: 1\n" });
     await runGit(dir, ["checkout", "--quiet", "--detach"]);
