@@ -14,6 +14,7 @@ import type { ImageProvenanceReader, ProvenanceAnswer } from "./image-provenance
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
+import { type OwnPushTime, ownPushTimes } from "./own-push-times.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
 import { type GitOpsRead, readGitOps } from "./read-gitops.ts";
 import { releaseOrder } from "./release-order.ts";
@@ -107,6 +108,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
   let pause = COMMIT_BACKOFF_BASE_MS;
   let slowestRoundMs = 0;
   let previous: GitOpsRead | undefined;
+  const ownTimes = new Map<EcrPush, OwnPushTime>();
   // Each push's targets, resolved once per config: a round whose config did not change reuses them.
   const resolved = new WeakMap<HeimdallConfig, ReadonlyMap<EcrPush, TargetResolution>>();
   const resolutionsFor = (config: HeimdallConfig): ReadonlyMap<EcrPush, TargetResolution> => {
@@ -135,12 +137,18 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
     previous = read;
     const { snapshot, config } = read;
     const resolutions = resolutionsFor(config);
+    const applies = (push: EcrPush) => resolutions.get(push)?.kind === "targets";
+    if (input.clock !== undefined) {
+      // Pushes of one image in one batch are ordered by ECR's own push times (milliseconds), asked once.
+      const ask = competing(input.pushes.filter(applies)).filter((push) => !ownTimes.has(push));
+      for (const [push, time] of await ownPushTimes(ask, input.clock, deadline)) ownTimes.set(push, time);
+    }
     const pushes = newestPushPerRepository(
       input.pushes,
-      (push) => resolutions.get(push)?.kind === "targets",
-      releaseOrder(config, resolutions),
+      applies,
+      releaseOrder(config, resolutions, ownTimes),
     );
-    const plan = await planRound(pushes, { snapshot, config, resolutions }, input.clock, deadline);
+    const plan = await planRound(pushes, { snapshot, config, resolutions }, input.clock, deadline, ownTimes);
     const base = { ...plan, headOid: snapshot.headOid, attempts: attempt, conflicts };
     if (plan.files.length === 0 || input.dryRun === true) {
       const outcome =
@@ -228,6 +236,7 @@ async function planRound(
   },
   clock: ImagePushClock | undefined,
   deadline: number | undefined,
+  ownTimes: Map<EcrPush, OwnPushTime>,
 ): Promise<UpdatePlan> {
   const { snapshot, config, resolutions } = round;
   const plan = planUpdate({ pushes, files: snapshot.files, config, resolutions });
@@ -237,7 +246,7 @@ async function planRound(
     ...image,
     changes: image.changes.filter((change) => !plan.versionChecked.has(change)),
   }));
-  const { stale, warnings } = await findStalePushes({ images: pushTimeOrdered }, clock, deadline);
+  const { stale, warnings } = await findStalePushes({ images: pushTimeOrdered }, clock, deadline, ownTimes);
   if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
   // Plan again without the stale pushes, so a file both touched keeps only the fresh edits.
   const fresh = planUpdate({
@@ -252,4 +261,11 @@ async function planRound(
     return fresh.images.find((candidate) => candidate.push === image.push) ?? image;
   });
   return { ...fresh, images, warnings: [...fresh.warnings, ...warnings] };
+}
+
+/** The pushes that share their image repository with another one: only those need ordering. */
+function competing(pushes: readonly EcrPush[]): EcrPush[] {
+  const counts = new Map<string, number>();
+  for (const push of pushes) counts.set(push.imageRepository, (counts.get(push.imageRepository) ?? 0) + 1);
+  return pushes.filter((push) => (counts.get(push.imageRepository) ?? 0) > 1);
 }
