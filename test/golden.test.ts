@@ -15,7 +15,8 @@ const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const cases = readdirSync(fixtures).filter((name) => existsSync(join(fixtures, name, "event.json")));
 
 interface Expect {
-  outcome?: "updated" | "no-change";
+  outcome?: "updated" | "no-change" | "proposed";
+  branches?: Record<string, string>;
   warnings?: string[];
   /** Lines the CLI output must contain (outcomes, reasons, skipped references). */
   output?: string[];

@@ -25,6 +25,7 @@ export {
 export { InvalidConfigError } from "./config/invalid-config-error.ts";
 export { isUnderRoot } from "./config/is-under-root.ts";
 export { isYamlFile } from "./config/is-yaml-file.ts";
+export type { MergeMethod, PullRequestSettings } from "./config/read-pull-request-settings.ts";
 export type { TargetPolicy } from "./config/read-target-policy.ts";
 export { formatImageReference, type ImageReference, parseImageReference } from "./edit/image-reference.ts";
 export type { ChangedField, ManifestChange, MatcherName, TagAndDigest } from "./edit/manifest-change.ts";
@@ -68,6 +69,11 @@ export type {
   ConfigFileRead,
   GitOpsRepository,
   GitOpsSnapshot,
+  ProposalHead,
+  ProposalRequest,
+  ProposalResult,
+  ProposalState,
+  PullRequestState,
   ReadRequest,
 } from "./update/gitops-repository.ts";
 export type {
@@ -80,11 +86,16 @@ export { oneLine } from "./update/one-line.ts";
 export type {
   ImageOutcome,
   ImageReport,
+  ProposalOutcome,
+  ProposalReport,
   SkippedReference,
   UnresolvedOutcome,
   UpdateOutcome,
 } from "./update/outcomes.ts";
+export { type PlannedProposal, planProposals } from "./update/plan-proposals.ts";
 export type { UpdatePlan } from "./update/plan-update.ts";
+export { PROPOSAL_BRANCH_PREFIX, proposalBranchName } from "./update/proposal-branch-name.ts";
+export { type ProposeChangesInput, proposeChanges } from "./update/propose-changes.ts";
 export { PROVENANCE_LABELS, provenanceFromLabels } from "./update/provenance-from-labels.ts";
 export { StaleHeadError } from "./update/stale-head-error.ts";
 export {

@@ -1,3 +1,5 @@
+import { buildProposalSelections } from "./build-proposal-selections.ts";
+
 /** A GraphQL document with its variables, ready for `octokit.graphql(query, variables)`. */
 export interface GraphQLRequest {
   readonly query: string;
@@ -21,6 +23,8 @@ export interface ReadQueryOptions {
   readonly files: readonly string[];
   /** Tree levels expanded below each root; deeper directories come back unexpanded. At least 1. */
   readonly depth: number;
+  /** Proposal branches whose tip, pull requests and blocking refs come in the same query (see `buildProposalSelections`). */
+  readonly proposalBranches?: readonly string[];
 }
 
 /**
@@ -37,7 +41,7 @@ export interface ReadQueryOptions {
  * Shape of the answer: the commit is `repository.ref.target` (branch), `repository.defaultBranchRef.target`
  * (default branch, with the branch `name` beside it) or `repository.object` (commit). On it: `oid`; `rN`,
  * the root's `TreeEntry` (or, for `""`, the commit's root `Tree`); `cN`, the single file's `TreeEntry`.
- * A path that does not exist answers `null`.
+ * A path that does not exist answers `null`. Proposal branches add repository-level fields beside the commit.
  *
  * @example
  * buildReadQuery({ owner: "wafflestudio", repo: "gitops", target: { kind: "default-branch" },
@@ -85,6 +89,11 @@ export function buildReadQuery(options: ReadQueryOptions): GraphQLRequest {
       repository = `object(oid: $oid) { ${commit} }`;
       break;
   }
+
+  const proposals = buildProposalSelections(options.proposalBranches ?? []);
+  Object.assign(variables, proposals.variables);
+  declarations.push(...proposals.declarations);
+  repository = [repository, ...proposals.selections].join(" ");
 
   // GraphQL rejects unused fragments, so each one is only added when a selection above spreads it.
   const fragments: string[] = [];

@@ -7,14 +7,19 @@ import {
   sleep as defaultSleep,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  type ProposalRequest,
+  type ProposalResult,
   type ReadRequest,
   StaleHeadError,
 } from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
 import { type CollectedFiles, type CommitNode, collectCommitFiles } from "./collect-commit-files.ts";
+import { collectProposalStates } from "./collect-proposal-states.ts";
 import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
+import { PULL_REQUESTS_PERMISSION, proposeOnGitHub } from "./propose-on-github.ts";
+import { requestOptions } from "./request-options.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
 /** Which repository and branch {@link createGitHubGitOps} works on, through which Octokit. */
@@ -40,9 +45,11 @@ interface RefNode {
 
 interface ReadAnswer {
   readonly repository: {
+    readonly id?: string;
     readonly ref?: RefNode | null;
     readonly defaultBranchRef?: RefNode | null;
     readonly object?: CommitNode | null;
+    readonly [proposalField: string]: unknown;
   } | null;
 }
 
@@ -74,6 +81,9 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  *
  * Without `branch`, each read follows `defaultBranchRef` and remembers its name for the next commit.
  *
+ * `propose` makes the proposal branch one Verified commit on the base and opens or updates its pull request
+ * (see `proposeOnGitHub`); the branch's tip and pull requests come with `read`, in the same one query.
+ *
  * @example
  * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
  * const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
@@ -88,6 +98,8 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   let lastCommitAt = Number.NEGATIVE_INFINITY;
+  let repositoryId: string | undefined;
+  let pullRequestsReadable = true;
 
   async function graphql<T>(
     query: string,
@@ -107,10 +119,26 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     roots: readonly string[],
     files: readonly string[],
     deadline: number | undefined,
+    proposalBranches: readonly string[] = [],
   ) {
     const where = target.kind === "branch" ? `${repository}@${target.branch}` : repository;
-    const request = buildReadQuery({ owner, repo, target, roots, files, depth });
-    const answer = await graphql<ReadAnswer>(request.query, request.variables, `reading ${where}`, deadline);
+    const request = buildReadQuery({ owner, repo, target, roots, files, depth, proposalBranches });
+    let answer: ReadAnswer;
+    try {
+      answer = await octokit.graphql<ReadAnswer>(request.query, {
+        ...request.variables,
+        ...requestOptions(deadline),
+      });
+      if (proposalBranches.length > 0) pullRequestsReadable = true;
+    } catch (error) {
+      const partial = pullRequestsForbidden(error);
+      if (partial === undefined) throw toGitHubApiError(error, { action: `reading ${where}`, repository });
+      // Without "Pull requests" permission GitHub hides the pull requests and answers the rest: fine for
+      // direct commits, and `propose` refuses before writing anything.
+      answer = partial;
+      pullRequestsReadable = false;
+    }
+    if (answer.repository?.id !== undefined) repositoryId = answer.repository.id;
     const ref = answer.repository?.ref ?? answer.repository?.defaultBranchRef ?? null;
     const commit = target.kind === "commit" ? (answer.repository?.object ?? null) : (ref?.target ?? null);
     if (commit === null || typeof commit.oid !== "string") {
@@ -122,7 +150,11 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
       );
     }
     if (target.kind === "default-branch" && ref !== null) branch = ref.name;
-    return { oid: commit.oid, collected: collectCommitFiles(commit, roots, files) };
+    const proposals =
+      proposalBranches.length === 0 || answer.repository === null
+        ? undefined
+        : collectProposalStates(answer.repository, proposalBranches, branch ?? ref?.name ?? "");
+    return { oid: commit.oid, collected: collectCommitFiles(commit, roots, files), proposals };
   }
 
   async function expandDeepTrees(
@@ -196,6 +228,21 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     await sleep(wait);
   }
 
+  async function currentRepositoryId(deadline: number | undefined): Promise<string> {
+    if (repositoryId !== undefined) return repositoryId;
+    const answer = await graphql<{ repository: { id: string } | null }>(
+      "query HeimdallRepositoryId($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }",
+      { owner, name: repo },
+      `looking up ${repository}`,
+      deadline,
+    );
+    repositoryId = answer.repository?.id;
+    if (repositoryId === undefined) {
+      throw new GitHubApiError(`looking up ${repository} failed: GitHub answered without it`, true);
+    }
+    return repositoryId;
+  }
+
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
       await keepCommitSpacing(request.deadline, `reading ${repository} again`);
@@ -203,11 +250,12 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         options.branch === undefined
           ? { kind: "default-branch" }
           : { kind: "branch", branch: options.branch };
-      const { oid, collected } = await readCommit(
+      const { oid, collected, proposals } = await readCommit(
         target,
         request.roots,
         request.configPaths,
         request.deadline,
+        request.proposalBranches,
       );
       await expandDeepTrees(oid, collected, request.deadline);
       const texts = await Promise.all(
@@ -221,13 +269,14 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
       const configPath = request.configPaths.find(
         (path) => collected.singles.has(path) || collected.unreadable.has(path),
       );
-      if (configPath === undefined) return { headOid: oid, files: collected.files };
+      const withProposals = proposals === undefined ? {} : { proposals };
+      if (configPath === undefined) return { headOid: oid, files: collected.files, ...withProposals };
       const text = collected.singles.get(configPath);
       const config: ConfigFileRead =
         text === undefined
           ? { path: configPath, unreadable: collected.unreadable.get(configPath) ?? "unreadable" }
           : { path: configPath, text };
-      return { headOid: oid, files: collected.files, config };
+      return { headOid: oid, files: collected.files, config, ...withProposals };
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {
@@ -288,11 +337,36 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         throw toGitHubApiError(error, { action: `committing to ${repository}@${branchName}`, repository });
       }
     },
+
+    async propose(request: ProposalRequest): Promise<ProposalResult> {
+      const { deadline } = request;
+      if (!pullRequestsReadable) {
+        throw new GitHubApiError(
+          `proposing ${request.branch} in ${repository} failed: the GitHub App cannot read pull requests — grant it ` +
+            `"${PULL_REQUESTS_PERMISSION}" on ${repository} and accept the new permissions in the installation ` +
+            "(needed when a target has pullRequest:)",
+          false,
+        );
+      }
+      const baseBranch = await currentBranch(deadline);
+      const id = await currentRepositoryId(deadline);
+      // A proposal's few requests are one logical write: spaced from other writes like one commit.
+      await keepCommitSpacing(deadline, `proposing ${request.branch} in ${repository}`);
+      lastCommitAt = now();
+      return proposeOnGitHub({ octokit, owner, repo, repositoryId: id, baseBranch }, request);
+    },
   };
 }
 
-function requestOptions(deadline: number | undefined): { request: { deadline?: number } } {
-  return { request: deadline === undefined ? {} : { deadline } };
+/** The data of an answer whose only errors are FORBIDDEN pull requests of proposal branches (`qN`). */
+function pullRequestsForbidden(error: unknown): ReadAnswer | undefined {
+  const { errors, data } = (error ?? {}) as { errors?: unknown; data?: ReadAnswer };
+  if (!Array.isArray(errors) || errors.length === 0 || data?.repository === undefined) return undefined;
+  const hidden = errors.every(
+    (e: { type?: unknown; path?: unknown }) =>
+      e.type === "FORBIDDEN" && Array.isArray(e.path) && /^q\d+$/.test(String(e.path[1])),
+  );
+  return hidden ? data : undefined;
 }
 
 function isStaleHead(error: unknown): boolean {

@@ -7,6 +7,8 @@ export interface GitHubFailureContext {
   readonly action: string;
   /** `owner/repo`, for the advice. */
   readonly repository: string;
+  /** The App permission the request needs, named as GitHub's settings do; `Contents: read & write` by default. */
+  readonly permission?: string;
 }
 
 interface GraphQLErrorLike {
@@ -32,6 +34,7 @@ interface GraphQLErrorLike {
 export function toGitHubApiError(error: unknown, context: GitHubFailureContext): unknown {
   if (error instanceof HeimdallError || typeof error !== "object" || error === null) return error;
   const { action, repository } = context;
+  const permission = context.permission ?? "Contents: read & write";
   const fail = (detail: string, advice: string, transient: boolean) =>
     new GitHubApiError(`${action} failed: ${detail} — ${advice}`, transient, { cause: error });
 
@@ -42,7 +45,7 @@ export function toGitHubApiError(error: unknown, context: GitHubFailureContext):
     const has = (type: string, pattern: RegExp) =>
       errors.some((e) => e.type === type || pattern.test(e.message ?? ""));
     if (has("FORBIDDEN", /not accessible by integration/i))
-      return fail(detail, grantAdvice(repository), false);
+      return fail(detail, grantAdvice(repository, permission), false);
     if (has("NOT_FOUND", /could not resolve to a repository/i))
       return fail(detail, installAdvice(repository), false);
     if (has("RATE_LIMITED", /rate limit/i)) return fail(detail, RATE_LIMIT_ADVICE, true);
@@ -81,7 +84,7 @@ export function toGitHubApiError(error: unknown, context: GitHubFailureContext):
     );
   }
   if (status === 403 && /not accessible by integration/i.test(message)) {
-    return fail(detail, grantAdvice(repository), false);
+    return fail(detail, grantAdvice(repository, permission), false);
   }
   if (status === 404) return fail(detail, installAdvice(repository), false);
   if (status >= 500 || status === 0) return fail(detail, UNAVAILABLE_ADVICE, true);
@@ -93,8 +96,8 @@ const RATE_LIMIT_ADVICE =
 const UNAVAILABLE_ADVICE =
   "GitHub did not answer properly after retries (see https://www.githubstatus.com); the event will be retried";
 
-function grantAdvice(repository: string): string {
-  return `grant the GitHub App "Contents: read & write" on ${repository} and accept the new permissions in the installation`;
+function grantAdvice(repository: string, permission: string): string {
+  return `grant the GitHub App "${permission}" on ${repository} and accept the new permissions in the installation`;
 }
 
 function installAdvice(repository: string): string {

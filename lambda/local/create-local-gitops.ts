@@ -10,11 +10,15 @@ import {
   type LastChange,
   type LastChangesRequest,
   type LineChanges,
+  type ProposalRequest,
+  type ProposalResult,
   type ReadRequest,
   type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
+import { proposeOnLocalBranch } from "./propose-on-local-branch.ts";
+import { readLocalProposals } from "./read-local-proposals.ts";
 import { runGit } from "./run-git.ts";
 
 /**
@@ -26,7 +30,9 @@ import { runGit } from "./run-git.ts";
  * missing from the working tree — and
  * commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
- * since the read (`StaleHeadError`), so it never overwrites anyone's work.
+ * since the read (`StaleHeadError`), so it never overwrites anyone's work. Proposals (`pullRequest:` targets)
+ * become the local branch `heimdall/<image repository>`: one commit on the checked-out HEAD, made without
+ * touching the checked-out branch or the working tree (see `proposeOnLocalBranch`).
  *
  * A config path that exists but is not a regular file (tracked as a symlink or submodule, a directory, a
  * symlink in the working tree) comes back as `unreadable`, which the use case refuses — as the GitHub
@@ -142,7 +148,13 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       const files = new Map<string, string>();
       for (const path of await trackedFiles(request.roots)) files.set(path, await readTracked(path));
       const config = await readConfig(request.configPaths);
-      return config === undefined ? { headOid, files } : { headOid, files, config };
+      const proposals =
+        request.proposalBranches === undefined || request.proposalBranches.length === 0
+          ? {}
+          : { proposals: await readLocalProposals(dir, request.proposalBranches) };
+      return config === undefined
+        ? { headOid, files, ...proposals }
+        : { headOid, files, config, ...proposals };
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {
@@ -176,6 +188,10 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
       const message = request.body === "" ? request.headline : `${request.headline}\n\n${request.body}`;
       await runGit(dir, ["commit", "--quiet", "-F", "-", "--", ...paths], { input: message });
       return { oid: await head() };
+    },
+
+    propose(request: ProposalRequest): Promise<ProposalResult> {
+      return proposeOnLocalBranch(dir, request);
     },
 
     async lastChanges(request: LastChangesRequest): Promise<LineChanges> {

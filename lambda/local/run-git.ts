@@ -11,13 +11,18 @@ import { LocalRepoError } from "./local-repo-error.ts";
 export function runGit(
   dir: string,
   args: readonly string[],
-  options: { input?: string } = {},
+  options: { input?: string; env?: Readonly<Record<string, string>> } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       "git",
       [...args],
-      { cwd: dir, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" },
+      {
+        cwd: dir,
+        maxBuffer: 512 * 1024 * 1024,
+        encoding: "utf8",
+        ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
+      },
       (error, stdout, stderr) => {
         if (error === null) return resolve(stdout);
         const detail = (stderr || error.message).trim().split("\n")[0];

@@ -4,6 +4,8 @@ import type { EventSummary } from "./summarize-report.ts";
 
 const METRIC: Record<EventSummary["outcome"], string> = {
   updated: "Updates",
+  proposed: "Proposals",
+  blocked: "Blocked",
   "no-change": "NoChange",
   ignored: "Ignored",
   stale: "Stale",
@@ -13,11 +15,12 @@ const METRIC: Record<EventSummary["outcome"], string> = {
 };
 
 /**
- * Writes the ONE summary log line of an event and adds its metrics (`Updates`, `NoChange`, `Ignored`,
- * `Stale`, `Paused`, `Invalid`, `Failures`, and `PushToCommitLatency` for events that landed in a commit).
+ * Writes the ONE summary log line of an event and adds its metrics (`Updates`, `Proposals`, `Blocked`,
+ * `NoChange`, `Ignored`, `Stale`, `Paused`, `Invalid`, `Failures`, `PushToCommitLatency` for events that
+ * landed in a commit and `PushToProposalLatency` for events proposed through a pull request).
  *
  * The event id is the line's `correlation_id`, so every line about one push can be found from the
- * EventBridge id. `failed` logs at error level, `invalid` at warn, the rest at info. Metrics are only
+ * EventBridge id. `failed` logs at error level, `invalid` and `blocked` at warn, the rest at info. Metrics are only
  * buffered here; the handler flushes them once per invocation.
  *
  * @example
@@ -29,20 +32,25 @@ export function recordSummary(
   summary: EventSummary,
   durationMs: number,
 ): void {
-  const { pushToCommitLatencyMs, ...fields } = summary;
+  const { pushToCommitLatencyMs, pushToProposalLatencyMs, ...fields } = summary;
   const line = {
     ...(summary.eventId === undefined ? {} : { correlation_id: summary.eventId }),
     ...fields,
     ...(pushToCommitLatencyMs === undefined ? {} : { pushToCommitLatencyMs }),
+    ...(pushToProposalLatencyMs === undefined ? {} : { pushToProposalLatencyMs }),
     durationMs,
   };
   const message = `ecr push ${summary.outcome}`;
   if (summary.outcome === "failed") sinks.logger.error(message, line);
-  else if (summary.outcome === "invalid") sinks.logger.warn(message, line);
+  // A blocked pull request waits for a person: worth a look, like a malformed event.
+  else if (summary.outcome === "invalid" || summary.outcome === "blocked") sinks.logger.warn(message, line);
   else sinks.logger.info(message, line);
 
   sinks.metrics.addMetric(METRIC[summary.outcome], MetricUnit.Count, 1);
   if (pushToCommitLatencyMs !== undefined) {
     sinks.metrics.addMetric("PushToCommitLatency", MetricUnit.Milliseconds, pushToCommitLatencyMs);
+  }
+  if (pushToProposalLatencyMs !== undefined) {
+    sinks.metrics.addMetric("PushToProposalLatency", MetricUnit.Milliseconds, pushToProposalLatencyMs);
   }
 }

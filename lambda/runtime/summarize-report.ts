@@ -12,12 +12,13 @@ export const MAX_SKIPPED_LINES = 20;
 
 /**
  * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event
- * (`paused`: its targets are paused in `.heimdall.yaml`), `ignored` (not an ECR push, or a push the config maps
- * nowhere / refuses), `invalid` (a malformed event) and `failed` (an error; the record is retried). Only
- * `failed` is retried.
+ * (`updated`, `proposed` through a pull request, `blocked` by someone's commit on its pull request branch,
+ * `no-change`, `stale`, `paused`: its targets are paused in `.heimdall.yaml`), `ignored` (not an ECR push, or
+ * a push the config maps nowhere / refuses), `invalid` (a malformed event) and `failed` (an error; the record
+ * is retried). Only `failed` is retried.
  */
 export type EventOutcome =
-  | Extract<ImageOutcome, "updated" | "no-change" | "stale" | "paused">
+  | Extract<ImageOutcome, "updated" | "proposed" | "blocked" | "no-change" | "stale" | "paused">
   | "ignored"
   | "invalid"
   | "failed";
@@ -55,6 +56,14 @@ export interface EventSummary {
   readonly conflicts?: number;
   /** Commit time minus the ECR push time; only for events that landed in a commit. */
   readonly pushToCommitLatencyMs?: number;
+  /** The image's pull request branch (`heimdall/<image repository>`), for images with `pullRequest:` files. */
+  readonly pullRequestBranch?: string;
+  readonly pullRequestNumber?: number;
+  readonly pullRequestUrl?: string;
+  /** The one commit the pull request branch now holds. */
+  readonly proposalSha?: string;
+  /** Proposal time minus the ECR push time; only for events proposed through a pull request. */
+  readonly pushToProposalLatencyMs?: number;
 }
 
 /** An event that parsed to a push, with the SQS message it came in. */
@@ -68,7 +77,8 @@ export interface PendingPush {
  *
  * The use case keeps only the newest applicable push per ECR repository, so an event that lost to a newer
  * one in the same batch is `stale` (superseded), and a repeat of the winning tag is `no-change` (duplicate) —
- * only the winner is counted as `updated`. `unmapped` and `tag-rejected` images are `ignored`: heimdall
+ * only the winner is counted as `updated` (or `proposed`, with its pull request's number and URL; an image with
+ * both direct and pull request files carries the commit's fields too). `unmapped` and `tag-rejected` images are `ignored`: heimdall
  * was told not to act on them, there is nothing to retry.
  *
  * @example
@@ -114,30 +124,43 @@ export function summarizeReport(
       ...(image.reason === undefined ? {} : { reason: image.reason }),
       ...(image.skipped === undefined ? {} : { skipped: skippedLines(image.skipped) }),
     };
+    const latency = Math.max(0, committedAt - push.time.getTime());
+    const committed =
+      report.commit === undefined || image.changes.length === 0
+        ? {}
+        : {
+            commitSha: report.commit.oid,
+            ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
+            pushToCommitLatencyMs: latency,
+          };
+    const written = [...image.changes, ...(image.proposal?.changes ?? [])];
+    const previousTags = [
+      ...new Set(written.flatMap((change) => (change.from.tag === undefined ? [] : [change.from.tag]))),
+    ];
+    const changed = {
+      files: [...new Set(written.map((change) => change.file))],
+      ...(previousTags.length === 0 ? {} : { previousTags }),
+      ...sourceFields(image.provenance),
+    };
     switch (image.outcome) {
-      case "updated": {
-        const files = [...new Set(image.changes.map((change) => change.file))];
-        const previousTags = [
-          ...new Set(
-            image.changes.flatMap((change) => (change.from.tag === undefined ? [] : [change.from.tag])),
-          ),
-        ];
-        const changed = {
-          files,
-          ...(previousTags.length === 0 ? {} : { previousTags }),
-          ...sourceFields(image.provenance),
-        };
-        if (report.commit === undefined) return { ...base, ...details, outcome: "updated", ...changed };
+      case "updated":
         return {
           ...base,
           ...details,
           outcome: "updated",
           ...changed,
-          commitSha: report.commit.oid,
-          ...(report.commit.url === undefined ? {} : { commitUrl: report.commit.url }),
-          pushToCommitLatencyMs: Math.max(0, committedAt - push.time.getTime()),
+          ...committed,
         };
-      }
+      case "proposed":
+      case "blocked":
+        return {
+          ...base,
+          ...details,
+          outcome: image.outcome,
+          ...changed,
+          ...committed,
+          ...proposalFields(image.proposal, latency),
+        };
       case "no-change":
       case "stale":
       case "paused":
@@ -151,6 +174,21 @@ export function summarizeReport(
         };
     }
   });
+}
+
+function proposalFields(
+  proposal: UpdateReport["images"][number]["proposal"],
+  latency: number,
+): Partial<EventSummary> {
+  if (proposal === undefined) return {};
+  const pull = proposal.pullRequest;
+  return {
+    pullRequestBranch: proposal.branch,
+    ...(pull === undefined ? {} : { pullRequestNumber: pull.number, pullRequestUrl: pull.url }),
+    ...(proposal.commit === undefined
+      ? {}
+      : { proposalSha: proposal.commit.oid, pushToProposalLatencyMs: latency }),
+  };
 }
 
 function skippedLines(skipped: readonly SkippedReference[]): string[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseHeimdallConfig } from "../../lambda/core/config/heimdall-config.ts";
 import type { EcrPush } from "../../lambda/core/event/ecr-push.ts";
 import { DEFAULT_MAX_FILE_BYTES, planUpdate } from "../../lambda/core/update/plan-update.ts";
-import { SEOUL_REGISTRY } from "../support/constants.ts";
+import { PUSH_DIGEST, SEOUL_REGISTRY } from "../support/constants.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
 import { IMG } from "../support/image-edit.ts";
 
@@ -216,5 +216,58 @@ describe("planUpdate: files it will not edit", () => {
       ["too-deep", `${DIR}/deep.yaml`, 1],
     ]);
     expect(result.images[0]?.outcome).toBe("no-change");
+  });
+});
+
+describe("planUpdate with pins and pinDigest", () => {
+  const config = parseHeimdallConfig(
+    ".heimdall.yaml",
+    "version: 1\ntargets:\n  - repository: web\n    paths: [apps/mutable/**]\n    pinDigest: true\n  - repository: web\n    paths: [apps/plain/**]\n",
+  );
+
+  it("writes the pushed digest only under a pinDigest target", () => {
+    const result = planUpdate({
+      pushes: [push("web", "latest")],
+      files: files({ "apps/mutable/a.yaml": "latest", "apps/plain/a.yaml": "1.0.0" }),
+      config,
+    });
+    expect(result.files.map((file) => [file.path, file.after])).toEqual([
+      ["apps/mutable/a.yaml", `image: ${image("latest", PUSH_DIGEST)} # app\n`],
+      ["apps/plain/a.yaml", `image: ${image("latest")} # app\n`],
+    ]);
+  });
+
+  it("is a no-change when the same digest is pushed again", () => {
+    const result = planUpdate({
+      pushes: [push("web", "latest")],
+      files: new Map([["apps/mutable/a.yaml", `image: ${image("latest", PUSH_DIGEST)}\n`]]),
+      config,
+    });
+    expect(result.images[0]?.outcome).toBe("no-change");
+  });
+
+  it("lists references a pin comment kept as skipped, and updates the rest", () => {
+    const result = planUpdate({
+      pushes: [push("web", "1.1.0")],
+      files: new Map([
+        ["apps/plain/a.yaml", `image: ${image("1.0.0")} # heimdall:pin\n`],
+        ["apps/plain/b.yaml", `image: ${image("1.0.0")}\n`],
+      ]),
+      config,
+    });
+    expect(result.files.map((file) => file.path)).toEqual(["apps/plain/b.yaml"]);
+    expect(result.images[0]).toMatchObject({
+      outcome: "updated",
+      skipped: [
+        {
+          file: "apps/plain/a.yaml",
+          document: 0,
+          path: "image",
+          value: image("1.0.0"),
+          why: "pinned",
+          reason: "pinned by a # heimdall:pin comment",
+        },
+      ],
+    });
   });
 });

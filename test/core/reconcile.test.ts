@@ -331,6 +331,7 @@ describe("reconcile", () => {
         }
         return local.commit(request);
       },
+      propose: (request) => local.propose(request),
     };
     const report = await run(dir, { gitops: racing });
     expect(report).toMatchObject({ attempts: 2, outcome });

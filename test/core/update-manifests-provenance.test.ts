@@ -118,6 +118,7 @@ describe("updateManifests with a provenance reader", () => {
         }
         return inner.commit(request);
       },
+      propose: (request) => inner.propose(request),
     };
     const reader = tableReader({ "snutt-dev/snutt-timetable": LABELS });
     const report = await updateManifests({

@@ -65,6 +65,7 @@ function timedRacingRepo(dir: string, races: number, roundTripMs = 200) {
       }
       return inner.commit(request);
     },
+    propose: (request) => inner.propose(request),
   };
   const sleep = async (ms: number) => {
     time.now += ms;

@@ -59,6 +59,7 @@ function racingRepo(dir: string, n: number): GitOpsRepository & { reads: ReadReq
       }
       return inner.commit(request);
     },
+    propose: (request) => inner.propose(request),
   };
 }
 

@@ -47,6 +47,7 @@ describe("createHandler: the invocation's deadline", () => {
         return inner.read(request);
       },
       commit: (request) => inner.commit(request),
+      propose: (request) => inner.propose(request),
     });
     const before = Date.now();
     await captureOutput(() =>
@@ -61,6 +62,7 @@ describe("createHandler: the invocation's deadline", () => {
     const stuck: GitOpsRepository = {
       read: () => new Promise(() => {}),
       commit: () => new Promise(() => {}),
+      propose: () => new Promise(() => {}),
     };
     const handler = handlerFor(stuck, 400);
     const batch = sqsBatch([pushEvent("snutt-dev/snutt-timetable", "46"), pushEvent("snutt-dev/other", "3")]);

@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import { type ConfigEntry, ConfigNodeReader } from "./config-node-reader.ts";
 import { findPathGlobProblem } from "./path-globs.ts";
+import { type PullRequestSettings, readPullRequestSettings } from "./read-pull-request-settings.ts";
 import { readTargetPolicy, TARGET_POLICY_KEYS, type TargetPolicy } from "./read-target-policy.ts";
 
 /** Where the config file may live at the GitOps repository root; the first that exists wins. */
@@ -53,6 +54,8 @@ export interface HeimdallTarget extends TargetPolicy {
   readonly tags?: string;
   /** Extra registry hosts for this target only (lowercase). */
   readonly registries: readonly string[];
+  /** Present: this target's files are proposed through the image's pull request, not committed. */
+  readonly pullRequest?: PullRequestSettings;
 }
 
 /** What heimdall does without a config file: the original tool's `apps/<namespace>/` convention. */
@@ -64,7 +67,14 @@ export const DEFAULT_CONFIG: HeimdallConfig = Object.freeze({
 });
 
 const TOP_KEYS = ["version", "commitMessage", "registries", "fallback", "targets"] as const;
-const TARGET_KEYS = ["repository", "paths", "tags", "registries", ...TARGET_POLICY_KEYS] as const;
+const TARGET_KEYS = [
+  "repository",
+  "paths",
+  "tags",
+  "registries",
+  ...TARGET_POLICY_KEYS,
+  "pullRequest",
+] as const;
 const FALLBACKS = ["convention", "none"] as const;
 
 // host[:port], DNS labels; enough to catch URLs, paths and typos such as a trailing dot.
@@ -172,6 +182,10 @@ function readTarget(
   if (tags !== undefined) target.tags = readTagPattern(reader, tags, `${name}.tags`);
   const registries = entries.get("registries");
   if (registries !== undefined) target.registries = readRegistries(reader, registries, `${name}.registries`);
+  const pullRequest = entries.get("pullRequest");
+  if (pullRequest !== undefined) {
+    target.pullRequest = readPullRequestSettings(reader, pullRequest, `${name}.pullRequest`);
+  }
   return target;
 }
 

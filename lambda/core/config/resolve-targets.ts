@@ -4,6 +4,7 @@ import type { EcrPush } from "../event/ecr-push.ts";
 import type { UnresolvedOutcome } from "../update/outcomes.ts";
 import type { HeimdallConfig, HeimdallTarget } from "./heimdall-config.ts";
 import { compilePathGlobs, type PathGlobs } from "./path-globs.ts";
+import type { PullRequestSettings } from "./read-pull-request-settings.ts";
 import type { TargetPolicy } from "./read-target-policy.ts";
 
 /**
@@ -25,6 +26,8 @@ export interface ResolvedTarget extends Pick<TargetPolicy, "pinDigest" | "order"
   readonly paths: PathGlobs;
   /** The push's own registry first, then the config's global hosts, then the target's; no duplicates. */
   readonly registries: readonly string[];
+  /** The target's `pullRequest:`: its files are proposed through the image's pull request. */
+  readonly pullRequest?: PullRequestSettings;
 }
 
 /** A paused target that matches the push while another target applies. */
@@ -117,6 +120,7 @@ export function resolveTargets(push: EcrPush, config: HeimdallConfig): TargetRes
       registries: registriesOf(target),
       pinDigest: target.pinDigest,
       order: target.order,
+      ...(target.pullRequest === undefined ? {} : { pullRequest: target.pullRequest }),
     })),
     paused,
   };

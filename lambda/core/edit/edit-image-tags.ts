@@ -1,17 +1,19 @@
-import type { Document } from "yaml";
+import type { Document, Scalar } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
 import { findImageTargets, type ImageTarget } from "./find-image-targets.ts";
 import type { ImageEdit } from "./image-edit.ts";
 import type { ManifestChange } from "./manifest-change.ts";
 import { NestingTooDeepError } from "./nesting-too-deep-error.ts";
 import { parseManifest } from "./parse-manifest.ts";
+import type { PinnedReference } from "./pinned-reference.ts";
 import { type Splice, scalarSplice } from "./scalar-splice.ts";
 import { UnsafeEditError } from "./unsafe-edit-error.ts";
 import { type ScalarEdit, verifyEdit } from "./verify-edit.ts";
 import { formatYamlPath } from "./yaml-path.ts";
 
 /**
- * `edited`: the new text and what changed (`changes` empty ⇒ `text` is the input, untouched).
+ * `edited`: the new text and what changed (`changes` empty ⇒ `text` is the input, untouched), and the
+ * references a pin comment kept.
  * The file was not edited, and `line` (1-based) and `message` say where and why:
  * `unparseable`: not valid YAML (a Helm template, broken indentation, duplicate keys, an alias bomb…);
  * `too-deep`: collections nest deeper than heimdall walks safely;
@@ -19,7 +21,13 @@ import { formatYamlPath } from "./yaml-path.ts";
  * byte order mark that Kubernetes' YAML readers and heimdall's read differently.
  */
 export type EditOutcome =
-  | { readonly kind: "edited"; readonly text: string; readonly changes: readonly ManifestChange[] }
+  | {
+      readonly kind: "edited";
+      readonly text: string;
+      readonly changes: readonly ManifestChange[];
+      /** References a `# heimdall:pin` comment kept as they are; absent when there are none. */
+      readonly pinned?: readonly PinnedReference[];
+    }
   | {
       readonly kind: "unparseable" | "too-deep" | "unsupported";
       readonly line: number;
@@ -73,18 +81,33 @@ function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
   const parsed = parseManifest(text, edit.imageRepository);
   if (parsed.kind !== "parsed") return parsed;
 
+  const { lines, pinnedLines } = parsed;
+  const isPinned = (node: Scalar): boolean => {
+    if (pinnedLines.size === 0 || !node.range) return false;
+    for (let line = lines.linePos(node.range[0]).line; line <= lines.linePos(node.range[1]).line; line++) {
+      if (pinnedLines.has(line)) return true;
+    }
+    return false;
+  };
   const targets: { index: number; document: Document; target: ImageTarget }[] = [];
+  const pinned: PinnedReference[] = [];
   try {
     parsed.documents.forEach((document, index) => {
       if (document === undefined) return;
-      for (const target of findImageTargets(document, text, edit)) targets.push({ index, document, target });
+      const found = findImageTargets(document, text, edit, isPinned);
+      for (const target of found.targets) targets.push({ index, document, target });
+      for (const held of found.pinned) {
+        for (const path of new Set(held.reachedAt.map(formatYamlPath)))
+          pinned.push({ file, document: index, path, value: held.oldValue });
+      }
     });
   } catch (error) {
     if (error instanceof AliasExpansionError) return { kind: "unparseable", line: 1, message: error.message };
     if (error instanceof NestingTooDeepError) return { kind: "too-deep", line: 1, message: error.message };
     throw error;
   }
-  if (targets.length === 0) return { kind: "edited", text, changes: [] };
+  const held = pinned.length === 0 ? {} : { pinned };
+  if (targets.length === 0) return { kind: "edited", text, changes: [], ...held };
 
   const edits: ScalarEdit[] = [];
   for (const { document, target } of targets) {
@@ -132,7 +155,7 @@ function editBody(file: string, text: string, edit: ImageEdit): EditOutcome {
         }),
       ),
     );
-  return { kind: "edited", text: edited, changes };
+  return { kind: "edited", text: edited, changes, ...held };
 }
 
 function applySplices(file: string, text: string, splices: readonly Splice[]): string {

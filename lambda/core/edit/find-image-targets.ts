@@ -36,6 +36,17 @@ export interface ImageTarget {
 
 type Found = Omit<ImageTarget, "node" | "reachedAt">;
 
+/** What {@link findImageTargets} found: the scalars to rewrite, and those a pin comment keeps as they are. */
+export interface ImageTargets {
+  readonly targets: readonly ImageTarget[];
+  /** Scalars that would change but are pinned, with every path that reaches them and their old value. */
+  readonly pinned: readonly {
+    readonly node: Scalar;
+    readonly reachedAt: readonly (readonly YamlPathSegment[])[];
+    readonly oldValue: string;
+  }[];
+}
+
 // Nodes reached again through aliases. Plain documents are bounded by their size; this bounds the
 // "billion laughs" kind, whose expansion grows exponentially with nesting.
 const MAX_ALIASED_VISITS = 50_000;
@@ -61,10 +72,16 @@ const MAX_ALIASED_VISITS = 50_000;
  * findImageTargets(doc, "image: reg.example/ns/app:1\n", { registries: ["reg.example"], imageRepository: "ns/app", tag: "2", digest })
  *   .map((t) => t.newValue); // ["reg.example/ns/app:2"]
  */
-export function findImageTargets(document: Document, source: string, query: ImageEdit): ImageTarget[] {
+export function findImageTargets(
+  document: Document,
+  source: string,
+  query: ImageEdit,
+  isPinned: (node: Scalar) => boolean = () => false,
+): ImageTargets {
   const registries = new Set(query.registries.map((registry) => registry.toLowerCase()));
   const reached = new Map<Scalar, YamlPathSegment[][]>();
   const found = new Map<Scalar, Found>();
+  const pinned = new Map<Scalar, { path: YamlPathSegment[]; oldValue: string }>();
   const aliases = new Map<Alias, Node | undefined>();
   let visits = 0;
 
@@ -74,6 +91,7 @@ export function findImageTargets(document: Document, source: string, query: Imag
     imageRepository: query.imageRepository,
     tag: query.tag,
     digest: query.digest,
+    pinDigest: query.pinDigest === true,
     spellsRepository: (node) => sourceOf(node).includes(query.imageRepository),
     registryMatches: (registry) => registry !== undefined && registries.has(registry.toLowerCase()),
     sourceOf,
@@ -188,10 +206,18 @@ export function findImageTargets(document: Document, source: string, query: Imag
       get: (key) => resolve(entries.get(key)?.value),
     };
     for (const matcher of IMAGE_MATCHERS) {
-      for (const match of matcher.match(mapping, matchQuery)) {
-        if (match.oldValue === match.newValue || found.has(match.node)) continue;
-        const { node: _node, key, ...change } = match;
-        found.set(match.node, { ...change, path: [...path, key], matcher: matcher.name });
+      const reference = matcher.match(mapping, matchQuery);
+      if (reference === undefined) continue;
+      // A pin comment on any line of the reference keeps all of it (a tag without its digest would be a
+      // reference nobody wrote).
+      const held = reference.spelledBy.some(isPinned);
+      for (const { node, key, ...change } of reference.fields) {
+        if (change.oldValue === change.newValue) continue;
+        if (held) {
+          if (!pinned.has(node)) pinned.set(node, { path: [...path, key], oldValue: change.oldValue });
+        } else if (!found.has(node)) {
+          found.set(node, { ...change, path: [...path, key], matcher: matcher.name });
+        }
       }
     }
     for (const [key, pair] of own) {
@@ -207,9 +233,16 @@ export function findImageTargets(document: Document, source: string, query: Imag
   };
 
   walk(document.contents, undefined, false, false);
-  return [...found].map(([node, match]) => ({
-    node,
-    ...match,
-    reachedAt: reached.get(node) ?? [match.path],
-  }));
+  const reachedAt = (node: Scalar, path: readonly YamlPathSegment[]) => reached.get(node) ?? [path];
+  return {
+    // A scalar a pinned reference holds is never rewritten, even where another reference shares it.
+    targets: [...found]
+      .filter(([node]) => !pinned.has(node))
+      .map(([node, match]) => ({ node, ...match, reachedAt: reachedAt(node, match.path) })),
+    pinned: [...pinned].map(([node, held]) => ({
+      node,
+      reachedAt: reachedAt(node, held.path),
+      oldValue: held.oldValue,
+    })),
+  };
 }

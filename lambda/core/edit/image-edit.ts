@@ -16,6 +16,13 @@ export interface ImageEdit {
   /** ECR repository name, e.g. `snutt-dev/snutt-timetable`. */
   readonly imageRepository: string;
   readonly tag: string;
-  /** `sha256:` + 64 hex digits; written only where a reference is already pinned by digest. */
+  /** `sha256:` + 64 hex digits; written where a reference is already pinned by digest (or all, under `pinDigest`). */
   readonly digest: string;
+  /**
+   * Write every reference pinned by digest: `repo:<tag>@<digest>`, a kustomize entry's or Helm values'
+   * `digest:` where they have that key (else `<tag>@<digest>` in the tag field). A later push of the same
+   * tag then changes the digest, so a mutable tag redeploys; the same digest again changes nothing.
+   * Default false: a digest is written only where one is already pinned.
+   */
+  readonly pinDigest?: boolean;
 }

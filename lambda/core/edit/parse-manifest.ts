@@ -14,6 +14,8 @@ export type ParsedManifest =
       readonly documents: readonly (Document | undefined)[];
       readonly lexemes: readonly string[];
       readonly lines: LineCounter;
+      /** 1-based lines that hold a `# heimdall:pin` comment. */
+      readonly pinnedLines: ReadonlySet<number>;
     }
   | {
       readonly kind: "unparseable" | "too-deep" | "unsupported";
@@ -23,6 +25,9 @@ export type ParsedManifest =
 
 const COMPOSE_OPTIONS = { keepSourceTokens: true, uniqueKeys: true, logLevel: "silent" } as const;
 const BOM = 0xfeff;
+const HASH = 0x23;
+// A comment that starts with `heimdall:pin` (a reason may follow): `# heimdall:pin until INC-42 is fixed`.
+const PIN = /^#\s*heimdall:pin(?![\w:-])/;
 
 /**
  * Parses `text` (without a leading byte order mark) the way `parseAllDocuments` would, in stages, so that
@@ -33,6 +38,8 @@ const BOM = 0xfeff;
  * Only documents whose source contains `mention` are composed (aliases never cross documents, so the
  * others cannot matter to an edit of it); the rest are `undefined`, never edited, and errors inside them
  * (duplicate keys, a broken indentation) are not looked for.
+ *
+ * Lines holding a comment that starts with `heimdall:pin` are collected as `pinnedLines`.
  *
  * A byte order mark that starts a line inside the file is refused as `unsupported`: Kubernetes' YAML
  * readers skip it there, while this parser would read it as part of a key (`\uFEFFimage`) and miss the
@@ -48,6 +55,7 @@ export function parseManifest(text: string, mention: string): ParsedManifest {
   const parser = new Parser(lines.addNewLine);
   const lexemes: string[] = [];
   const tokens: CST.Token[] = [];
+  const pinnedLines = new Set<number>();
   for (const lexeme of new Lexer().lex(text)) {
     const offset = parser.offset;
     if (lexeme.length > 1 && lexeme.charCodeAt(0) === BOM && atLineStart(text, offset)) {
@@ -57,6 +65,7 @@ export function parseManifest(text: string, mention: string): ParsedManifest {
         message: `a byte order mark (U+FEFF) starts line ${lines.linePos(offset).line} inside the file; heimdall reads it differently from Kubernetes — remove it (only the first byte of a file may be one)`,
       };
     }
+    if (lexeme.charCodeAt(0) === HASH && PIN.test(lexeme)) pinnedLines.add(lines.linePos(offset).line);
     lexemes.push(lexeme);
     for (const token of parser.next(lexeme)) tokens.push(token);
     if (parser.stack.length > MAX_NESTING_DEPTH) {
@@ -98,7 +107,7 @@ export function parseManifest(text: string, mention: string): ParsedManifest {
     }
   }
   const documents = all.map((document, index) => (stubbed[index] === true ? undefined : document));
-  return { kind: "parsed", documents, lexemes, lines };
+  return { kind: "parsed", documents, lexemes, lines, pinnedLines };
 }
 
 // A document runs until the next directive or document starts.

@@ -2,7 +2,7 @@ import { rootsToRead } from "../config/roots-to-read.ts";
 import { HeimdallError } from "../heimdall-error.ts";
 import { CommitConflictError } from "../update/commit-conflict-error.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "../update/gitops-repository.ts";
-import type { ImageOutcome } from "../update/outcomes.ts";
+import type { ImageOutcome, ProposalReport } from "../update/outcomes.ts";
 import type { UpdatePlan } from "../update/plan-update.ts";
 import { readGitOps } from "../update/read-gitops.ts";
 import { StaleHeadError } from "../update/stale-head-error.ts";
@@ -33,11 +33,13 @@ export interface ReconcileInput {
  * current, the warnings, the repair's file edits and its commit.
  */
 export interface ReconcileReport extends Omit<ReconcilePlan, "update" | "files" | "repairs"> {
-  /** `repaired` when a commit was made (or, on a dry run, would be); `no-change` otherwise. */
+  /** `repaired` when a commit was made or a pull request proposed (or, on a dry run, would be); `no-change` otherwise. */
   readonly outcome: Extract<ImageOutcome, "repaired" | "no-change">;
   readonly repairs: ReconcilePlan["repairs"];
   readonly files: UpdatePlan["files"];
   readonly commit?: UpdateReport["commit"];
+  /** Repairs of `pullRequest:` targets, proposed through each image's pull request like a push's. */
+  readonly proposals?: readonly ProposalReport[];
   readonly headOid: string;
   /** Read→judge→commit rounds made. */
   readonly attempts: number;
@@ -81,11 +83,16 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileReport>
         repairReasons: new Map(plan.repairs.map((repair) => [repair.push, repair.reason])),
         maxAttempts: 1,
       });
+      const proposals = written.images.flatMap((image) =>
+        image.proposal === undefined ? [] : [image.proposal],
+      );
+      const proposed = proposals.some((proposal) => proposal.outcome === "proposed");
       return {
         ...report,
-        outcome: written.commit === undefined ? "no-change" : "repaired",
+        outcome: written.commit === undefined && !proposed ? "no-change" : "repaired",
         files: written.files,
         ...(written.commit === undefined ? {} : { commit: written.commit }),
+        ...(proposals.length === 0 ? {} : { proposals }),
       };
     } catch (error) {
       if (!(error instanceof BranchMovedError)) throw error;
@@ -114,7 +121,14 @@ function frozenAt(
   gitops: GitOpsRepository,
 ): GitOpsRepository {
   return {
-    read: async () => ({ ...snapshot, files }),
+    async read(request) {
+      // Pull request branches were not part of the judgement: their state is read as it is now.
+      const branches = request.proposalBranches ?? [];
+      if (branches.length === 0) return { ...snapshot, files };
+      const { proposals } = await gitops.read({ roots: [], configPaths: [], proposalBranches: branches });
+      return proposals === undefined ? { ...snapshot, files } : { ...snapshot, files, proposals };
+    },
+    propose: (request) => gitops.propose(request),
     async commit(request) {
       try {
         return await gitops.commit(request);

@@ -18,12 +18,20 @@ import type { UpdateWarning } from "./update-warning.ts";
  * repository). When ECR cannot say when the deployed tag was pushed (tag deleted, no permission) the push
  * applies and a warning says why it was not checked.
  *
+ * An image may also name the tag its open pull request proposes (`proposed`): a push older than that is stale
+ * too, so an older push never replaces a newer proposal.
+ *
  * @example
  * const { stale } = await findStalePushes(plan, clock);
  * stale.get(push); // "tag 47 in the manifests was pushed at 2026-11-20T10:05:00.000Z, after this push (…)"
  */
 export async function findStalePushes(
-  plan: { readonly images: readonly ImageReport[] },
+  plan: {
+    readonly images: readonly (Pick<ImageReport, "push" | "changes"> & {
+      /** The tag and branch of the image's open pull request, when it proposes another tag. */
+      readonly proposed?: { readonly tag: string; readonly branch: string };
+    })[];
+  },
   clock: ImagePushClock,
   deadline?: number,
   known: Map<EcrPush, OwnPushTime> = new Map(),
@@ -31,8 +39,13 @@ export async function findStalePushes(
   const stale = new Map<EcrPush, string>();
   const warnings: UpdateWarning[] = [];
   const checked = plan.images.flatMap((image) => {
-    const tags = [...new Set(image.changes.flatMap((change) => currentTag(change, image.push)))];
-    return tags.length === 0 ? [] : [{ image, tags }];
+    const { push, proposed } = image;
+    const deployed = [...new Set(image.changes.flatMap((change) => currentTag(change, push)))];
+    const tags =
+      proposed === undefined || proposed.tag === push.tag || deployed.includes(proposed.tag)
+        ? deployed
+        : [...deployed, proposed.tag];
+    return tags.length === 0 ? [] : [{ image, deployed, tags }];
   });
   const ask = checked.map(({ image }) => image.push).filter((push) => !known.has(push));
   const [own, answers] = await Promise.all([
@@ -51,8 +64,8 @@ export async function findStalePushes(
     ),
   ]);
   for (const [push, time] of own) known.set(push, time);
-  checked.forEach(({ image, tags }, index) => {
-    const { push } = image;
+  checked.forEach(({ image, deployed, tags }, index) => {
+    const { push, proposed } = image;
     const mine = known.get(push) ?? { time: push.time, precise: false };
     tags.forEach((tag, at) => {
       const answer = answers[index]?.[at];
@@ -64,9 +77,10 @@ export async function findStalePushes(
           message: `could not check when ${push.imageRepository}:${tag} was pushed (${answer.reason}); applied anyway`,
         });
       } else if (isAfter(answer.pushedAt, mine)) {
+        const where = deployed.includes(tag) ? "in the manifests" : `proposed on ${proposed?.branch ?? ""}`;
         stale.set(
           push,
-          `tag ${tag} in the manifests was pushed at ${answer.pushedAt.toISOString()}, after this push (${mine.time.toISOString()})`,
+          `tag ${tag} ${where} was pushed at ${answer.pushedAt.toISOString()}, after this push (${mine.time.toISOString()})`,
         );
       }
     });

@@ -10,13 +10,16 @@ import type { ImageProvenance } from "./image-provenance-reader.ts";
  * - `unmapped`: no target covers its ECR repository and `fallback: none`.
  * - `tag-rejected`: its targets refuse the tag (`tags` filters, a non-semver tag under `order: semver`, a
  *   version outside a `semver` range).
- * - `stale`: it is older than what is deployed (pushed earlier, or under `order: semver` a lower version),
- *   so applying it would roll back.
+ * - `stale`: it is older than what is deployed or proposed (pushed earlier, or under `order: semver` a lower
+ *   version), so applying it would roll back.
  * - `paused`: every target that would take it is `paused: true`; nothing was written.
  * - `repaired`: the reconcile found its push missed (newer than what is deployed and than the last change of
  *   its references) and applied it as the push would have been.
  * - `left`: the reconcile saw it differ from ECR's newest accepted image and left it alone, with why (a
  *   rollback or pin committed after the push, several tags on the newest image, ECR could not answer…).
+ * - `proposed`: its `pullRequest:` files were proposed through the image's pull request (opened or updated).
+ * - `blocked`: its pull request branch holds work heimdall did not make (or git cannot hold the branch);
+ *   heimdall left branch and pull request untouched. Retrying cannot fix it: a person has to.
  */
 export type ImageOutcome =
   | "updated"
@@ -26,19 +29,52 @@ export type ImageOutcome =
   | "stale"
   | "paused"
   | "repaired"
-  | "left";
+  | "left"
+  | "proposed"
+  | "blocked";
 
 /** The outcomes target resolution decides on its own, before any file is read. */
 export type UnresolvedOutcome = Extract<ImageOutcome, "unmapped" | "tag-rejected" | "paused">;
 
 /**
- * What one update did overall: `updated` when a commit was made (or, on a dry run, would be), `stale`
- * when every push that would have changed something was older than what is deployed, `no-change` otherwise.
+ * What one update did overall: `updated` when a commit was made (or, on a dry run, would be), else
+ * `proposed` when a pull request was opened or updated, else `blocked` when a pull request branch had to be
+ * left alone, else `stale` when every push that would have changed something was older than what is
+ * deployed, `no-change` otherwise.
  */
-export type UpdateOutcome = Extract<ImageOutcome, "updated" | "no-change" | "stale">;
+export type UpdateOutcome = Extract<ImageOutcome, "updated" | "proposed" | "blocked" | "no-change" | "stale">;
+
+/** What happened to one image's pull request: opened or updated, nothing to do, or left alone. */
+export type ProposalOutcome = Extract<ImageOutcome, "proposed" | "no-change" | "blocked">;
 
 /**
- * One push's result, with why (`reason`) when it did not update and every scalar it changed.
+ * The part of one push that goes through its pull request (head branch `heimdall/<image repository>`):
+ * the changes it proposes, the files' texts on the base and on the branch, and what became of it.
+ *
+ * @example
+ * const proposal: ProposalReport = { branch: "heimdall/snutt-prod/snutt-timetable", outcome: "proposed",
+ *   changes, files, pullRequest: { number: 12, url: "https://github.com/o/r/pull/12" } };
+ */
+export interface ProposalReport {
+  readonly branch: string;
+  readonly outcome: ProposalOutcome;
+  readonly reason?: string;
+  readonly changes: readonly ManifestChange[];
+  readonly files: readonly { readonly path: string; readonly before: string; readonly after: string }[];
+  /** The one commit the branch now holds (absent on a dry run and when nothing was written). */
+  readonly commit?: {
+    readonly oid: string;
+    readonly url?: string;
+    readonly headline: string;
+    readonly body: string;
+  };
+  /** The pull request, when the backend has them (the CLI's local branch has none). */
+  readonly pullRequest?: { readonly number: number; readonly url: string; readonly merged?: boolean };
+}
+
+/**
+ * One push's result, with why (`reason`) when it did not update and every scalar it changed on the branch
+ * (`changes`); what it proposed through its pull request is in `proposal`.
  *
  * @example
  * const report: ImageReport = { push, outcome: "tag-rejected", reason: "tag 'latest' …", changes: [] };
@@ -52,6 +88,8 @@ export interface ImageReport {
   readonly provenance?: ImageProvenance;
   /** References the push would have changed but left as they are, and why; absent when there are none. */
   readonly skipped?: readonly SkippedReference[];
+  /** Present when a `pullRequest:` target covers files this push changes. */
+  readonly proposal?: ProposalReport;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface UpdatePlan {
   readonly versionChecked: ReadonlySet<ManifestChange>;
 }
 
+const PINNED_REASON = "pinned by a # heimdall:pin comment";
+
 /** The size above which a manifest is skipped unread (`too-large`) unless the caller sets another: 1 MiB. */
 export const DEFAULT_MAX_FILE_BYTES = 1_048_576;
 
@@ -38,6 +40,12 @@ interface FileCover {
 const DIGEST_PROBE = `sha256:${"0".repeat(64)}`;
 
 /**
+ * Which files a plan edits: `direct` only those no `pullRequest:` target of the push covers (they are
+ * committed to the branch), `proposal` only those one does (they go to the image's pull request).
+ */
+export type PlanRoute = "direct" | "proposal";
+
+/**
  * Plans the edits `pushes` make to `files` under `config` — pure: text in, changes as data out.
  *
  * Pushes are applied in order to the evolving text, so two images in one file both land. A file that
@@ -47,12 +55,18 @@ const DIGEST_PROBE = `sha256:${"0".repeat(64)}`;
  * values, is left as it is and reported in `warnings` with its code; the other files still update. Files
  * are visited in path order so the result (and the commit it becomes) is deterministic.
  *
+ * A reference a `# heimdall:pin` comment holds is left as it is and listed as skipped (`pinned`); under a
+ * `pinDigest` target every reference gets the pushed digest too (a re-push of the same digest changes nothing).
+ *
  * The operator's policy is applied per file: a file a `paused` target covers is left as it is (its
  * references are reported as `skipped`, and a push with nothing else to change is `paused`); under
  * `order: semver` a file where the push would lower a deployed version is left as it is (a push with
  * nothing else to change is `stale`, reason `older version 1.2.5 < 1.3.0`); a deployed tag that is not a
  * semantic version never blocks. A manual push without a digest skips, with a `digest-required` warning,
  * every file where a reference would need one.
+ *
+ * With `route`, only the files of that route are edited: a file a push's active `pullRequest:` target covers
+ * is a proposal for that push, whatever other targets cover it; every other file is direct.
  *
  * @example
  * const plan = planUpdate({ pushes: [push], files: snapshot.files, config: DEFAULT_CONFIG });
@@ -62,6 +76,8 @@ export function planUpdate(input: {
   readonly pushes: readonly EcrPush[];
   readonly files: ReadonlyMap<string, string>;
   readonly config: HeimdallConfig;
+  /** Only edit the files of this route; every file when absent. */
+  readonly route?: PlanRoute;
   /** Each push's targets under `config`, when the caller resolved them already (once per round). */
   readonly resolutions?: ReadonlyMap<EcrPush, TargetResolution>;
   /** Manifests larger than this many UTF-8 bytes are skipped with a `too-large` warning. */
@@ -84,10 +100,12 @@ export function planUpdate(input: {
     const changes: ManifestChange[] = [];
     const skipped: SkippedReference[] = [];
     for (const path of paths) {
-      const cover = coverOf(path, resolution);
+      const cover = coverOf(path, resolution, input.route);
       const text = current.get(path);
       if (cover === undefined || text === undefined) continue;
       const edited = editFile(path, text, push, cover, warnings, maxFileBytes);
+      for (const held of edited?.pinned ?? [])
+        skipped.push({ ...held, why: "pinned", reason: PINNED_REASON });
       if (edited === undefined || edited.changes.length === 0) continue;
       if (cover.paused !== undefined) {
         skipped.push(...edited.changes.map((change) => skip(change, "paused", cover.paused ?? "")));
@@ -144,6 +162,7 @@ function editFile(
       imageRepository: push.imageRepository,
       tag: push.tag,
       digest: push.digest ?? DIGEST_PROBE,
+      pinDigest: cover.pinDigest,
     });
   } catch (error) {
     if (!(error instanceof UnsafeEditError)) throw error;
@@ -170,10 +189,13 @@ function editFile(
 function coverOf(
   path: string,
   resolution: Extract<TargetResolution, { kind: "targets" }>,
+  route: PlanRoute | undefined,
 ): FileCover | undefined {
   const active = resolution.targets.filter((target) => target.paths.matches(path));
   const paused = resolution.paused.filter((target) => target.paths.matches(path));
   if (active.length === 0 && paused.length === 0) return undefined;
+  const proposed = active.some((target) => target.pullRequest !== undefined);
+  if (route !== undefined && route !== (proposed ? "proposal" : "direct")) return undefined;
   return {
     registries: [...new Set([...active, ...paused].flatMap((target) => target.registries))],
     pinDigest: active.some((target) => target.pinDigest),

@@ -32,7 +32,7 @@ const MAX_READS = 4;
  * `HeimdallConfig` object comes back, so per-config work can be kept). An invalid config throws
  * `InvalidConfigError` before anything is written — so does a config path that is not a regular text file (a
  * symlink, a directory, binary content): it is never taken for "no config". Every read carries `deadline` to
- * the adapter.
+ * the adapter, and `proposalBranches` (their state does not depend on the config).
  *
  * @example
  * const first = await readGitOps(gitops, (config) => rootsToRead(pushes, config));
@@ -42,7 +42,11 @@ export async function readGitOps(
   gitops: GitOpsRepository,
   rootsFor: (config: HeimdallConfig) => string[],
   configOverride?: { readonly path: string; readonly text: string },
-  options: { readonly previous?: Omit<GitOpsRead, "snapshot">; readonly deadline?: number } = {},
+  options: {
+    readonly previous?: Omit<GitOpsRead, "snapshot">;
+    readonly deadline?: number;
+    readonly proposalBranches?: readonly string[];
+  } = {},
 ): Promise<GitOpsRead> {
   const configPaths = configOverride === undefined ? CONFIG_PATHS : [];
   let known = options.previous ?? configFrom(configOverride);
@@ -52,6 +56,9 @@ export async function readGitOps(
       roots,
       configPaths,
       ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+      ...(options.proposalBranches === undefined || options.proposalBranches.length === 0
+        ? {}
+        : { proposalBranches: options.proposalBranches }),
     });
     const source = configOverride ?? snapshot.config;
     const current = sameSource(source, known.configSource) ? known : configFrom(source);

@@ -3,19 +3,22 @@ import { resolveTargets, type TargetResolution } from "../config/resolve-targets
 import { rootsToRead } from "../config/roots-to-read.ts";
 import type { EcrPush } from "../event/ecr-push.ts";
 import { sleep as defaultSleep } from "../sleep.ts";
+import { attachProposals, overallOutcome } from "./attach-proposals.ts";
 import { COMMIT_BACKOFF_BASE_MS, nextCommitBackoff } from "./commit-backoff.ts";
 import { CommitConflictError } from "./commit-conflict-error.ts";
 import { renderCommitMessage } from "./commit-message.ts";
 import { DeadlineExceededError } from "./deadline-exceeded-error.ts";
 import { findProvenance } from "./find-provenance.ts";
-import { findStalePushes } from "./find-stale-pushes.ts";
-import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
+import type { GitOpsRepository } from "./gitops-repository.ts";
 import type { ImageProvenanceReader, ProvenanceAnswer } from "./image-provenance-reader.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
 import { type OwnPushTime, ownPushTimes } from "./own-push-times.ts";
-import { planUpdate, type UpdatePlan } from "./plan-update.ts";
+import { planRound, type RoundPlan } from "./plan-round.ts";
+import type { UpdatePlan } from "./plan-update.ts";
+import { proposalBranchName } from "./proposal-branch-name.ts";
+import { proposeChanges } from "./propose-changes.ts";
 import { type GitOpsRead, readGitOps } from "./read-gitops.ts";
 import { releaseOrder } from "./release-order.ts";
 import { StaleHeadError } from "./stale-head-error.ts";
@@ -57,8 +60,10 @@ export interface UpdateManifestsInput {
 
 /**
  * The result of {@link updateManifests}, as data: every log line, CLI line and metric derives from it.
- * `outcome` is `updated` when a commit was made (or, on a dry run, would be), `stale` when every push that
- * would have changed something was older than what is deployed, `no-change` otherwise.
+ * `outcome` is `updated` when a commit was made (or, on a dry run, would be), else `proposed` / `blocked`
+ * for pull requests, `stale` when every push that would have changed something was older than what is
+ * deployed, `no-change` otherwise. `files`, `changes` and `commit` are the direct commit's; each image's
+ * pull request is in its `proposal`.
  */
 export interface UpdateReport extends UpdatePlan {
   readonly outcome: UpdateOutcome;
@@ -90,6 +95,10 @@ export interface UpdateReport extends UpdatePlan {
  * Each push's targets are resolved once per round (per config read), and later rounds read only the
  * folders the last round's config needs: one read per round.
  *
+ * Files of `pullRequest:` targets are not committed: after the direct commit (if any), each image's changes
+ * go to its pull request on top of it (see `proposeChanges`), decided from the branch state the same read
+ * returned (every pushed image's branch comes with every read: it does not depend on the config).
+ *
  * @example
  * const report = await updateManifests({ pushes: [push], gitops: createLocalGitOps({ dir }) });
  * report.outcome; // "updated"
@@ -120,6 +129,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
     return resolutions;
   };
   const provenance = input.provenance === undefined ? undefined : askOncePerPush(input.provenance);
+  const proposalBranches = [...new Set(input.pushes.map((push) => proposalBranchName(push.imageRepository)))];
 
   if (timed !== undefined && timed.now() >= timed.deadline) {
     throw new DeadlineExceededError(
@@ -132,7 +142,11 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       input.gitops,
       (config) => rootsToRead(input.pushes, config, resolutionsFor(config)),
       input.configOverride,
-      { ...(previous === undefined ? {} : { previous }), ...(deadline === undefined ? {} : { deadline }) },
+      {
+        ...(previous === undefined ? {} : { previous }),
+        ...(deadline === undefined ? {} : { deadline }),
+        proposalBranches,
+      },
     );
     previous = read;
     const { snapshot, config } = read;
@@ -150,25 +164,24 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
     );
     const plan = await planRound(pushes, { snapshot, config, resolutions }, input.clock, deadline, ownTimes);
     const base = { ...plan, headOid: snapshot.headOid, attempts: attempt, conflicts };
-    if (plan.files.length === 0 || input.dryRun === true) {
-      const outcome =
-        plan.files.length > 0
-          ? "updated"
-          : plan.images.some((i) => i.outcome === "stale")
-            ? "stale"
-            : "no-change";
-      return { ...base, outcome };
+    const proposing = {
+      gitops: input.gitops,
+      proposals: plan.proposals,
+      states: snapshot.proposals ?? new Map(),
+      template: config.commitMessage,
+      ...(input.repairReasons === undefined ? {} : { repairReasons: input.repairReasons }),
+    };
+    if ((plan.files.length === 0 && plan.proposals.length === 0) || input.dryRun === true) {
+      const decided = await proposeChanges({ ...proposing, baseOid: snapshot.headOid, dryRun: true });
+      const images = attachProposals(plan.images, plan.proposals, decided.reports);
+      return { ...base, images, outcome: overallOutcome(images, plan.files.length > 0) };
     }
-    const found = provenance === undefined ? undefined : await findProvenance(plan.images, provenance);
+    const found = provenance === undefined ? undefined : await findProvenance(toBeWritten(plan), provenance);
     const images = plan.images.map((image): ImageReport => {
       const labels = found?.provenance.get(image.push);
       return labels === undefined ? image : { ...image, provenance: labels };
     });
-    const committed = {
-      ...base,
-      images,
-      warnings: [...plan.warnings, ...(found?.warnings ?? [])],
-    };
+    const warnings = [...plan.warnings, ...(found?.warnings ?? [])];
     const message = renderCommitMessage({
       template: config.commitMessage,
       pushes: images.filter((image) => image.outcome === "updated").map((image) => image.push),
@@ -177,14 +190,34 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       ...(input.repairReasons === undefined ? {} : { repairReasons: input.repairReasons }),
     });
     try {
-      const result = await input.gitops.commit({
-        expectedHeadOid: snapshot.headOid,
-        headline: message.headline,
-        body: message.body,
-        files: plan.files.map((file) => ({ path: file.path, contents: file.after })),
+      const commit =
+        plan.files.length === 0
+          ? undefined
+          : {
+              ...(await input.gitops.commit({
+                expectedHeadOid: snapshot.headOid,
+                headline: message.headline,
+                body: message.body,
+                files: plan.files.map((file) => ({ path: file.path, contents: file.after })),
+                ...(deadline === undefined ? {} : { deadline }),
+              })),
+              ...message,
+            };
+      // The pull requests build on the branch as this commit left it, so each shows only its own change.
+      const proposed = await proposeChanges({
+        ...proposing,
+        baseOid: commit?.oid ?? snapshot.headOid,
+        ...(found === undefined ? {} : { provenance: found.provenance }),
         ...(deadline === undefined ? {} : { deadline }),
       });
-      return { ...committed, outcome: "updated", commit: { ...result, ...message } };
+      const reported = attachProposals(images, plan.proposals, proposed.reports);
+      return {
+        ...base,
+        images: reported,
+        warnings: [...warnings, ...proposed.warnings],
+        outcome: overallOutcome(reported, commit !== undefined),
+        ...(commit === undefined ? {} : { commit }),
+      };
     } catch (error) {
       if (!(error instanceof StaleHeadError)) throw error;
       conflicts++;
@@ -227,40 +260,15 @@ function askOncePerPush(reader: ImageProvenanceReader): ImageProvenanceReader {
   };
 }
 
-async function planRound(
-  pushes: readonly EcrPush[],
-  round: {
-    readonly snapshot: GitOpsSnapshot;
-    readonly config: HeimdallConfig;
-    readonly resolutions: ReadonlyMap<EcrPush, TargetResolution>;
-  },
-  clock: ImagePushClock | undefined,
-  deadline: number | undefined,
-  ownTimes: Map<EcrPush, OwnPushTime>,
-): Promise<UpdatePlan> {
-  const { snapshot, config, resolutions } = round;
-  const plan = planUpdate({ pushes, files: snapshot.files, config, resolutions });
-  if (clock === undefined) return plan;
-  // `order: semver` already judged its changes by version; only the rest are checked against push times.
-  const pushTimeOrdered = plan.images.map((image) => ({
-    ...image,
-    changes: image.changes.filter((change) => !plan.versionChecked.has(change)),
-  }));
-  const { stale, warnings } = await findStalePushes({ images: pushTimeOrdered }, clock, deadline, ownTimes);
-  if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
-  // Plan again without the stale pushes, so a file both touched keeps only the fresh edits.
-  const fresh = planUpdate({
-    pushes: pushes.filter((push) => !stale.has(push)),
-    files: snapshot.files,
-    config,
-    resolutions,
+// Provenance is asked for every image about to be written: committed directly or proposed.
+function toBeWritten(plan: RoundPlan): ImageReport[] {
+  return plan.images.flatMap((image): ImageReport[] => {
+    if (image.outcome === "updated") return [image];
+    const proposal = plan.proposals.find((candidate) => candidate.push === image.push);
+    return proposal === undefined
+      ? []
+      : [{ push: image.push, outcome: "updated", changes: proposal.changes }];
   });
-  const images = plan.images.map((image): ImageReport => {
-    const reason = stale.get(image.push);
-    if (reason !== undefined) return { push: image.push, outcome: "stale", reason, changes: [] };
-    return fresh.images.find((candidate) => candidate.push === image.push) ?? image;
-  });
-  return { ...fresh, images, warnings: [...fresh.warnings, ...warnings] };
 }
 
 /** The pushes that share their image repository with another one: only those need ordering. */

@@ -19,6 +19,8 @@
  *   went ahead without a source link (the message says why: no labels, no permission, an ECR error, a timeout).
  * - `digest-required`: a manual push named no digest, and a reference in the file needs one (it is pinned
  *   by digest, or its target sets `pinDigest`); the file was left as it is.
+ * - `pull-request-setting`: a pull request was proposed, but one of its `pullRequest:` settings could not be
+ *   applied (auto-merge not allowed in the repository, …); `file` is the proposal branch.
  */
 export type WarningCode =
   | "not-utf8"
@@ -32,7 +34,8 @@ export type WarningCode =
   | "several-tags"
   | "history-unanswered"
   | "provenance-unavailable"
-  | "digest-required";
+  | "digest-required"
+  | "pull-request-setting";
 
 /**
  * Something the operator should know that did not stop the update (a file skipped, a check not made).

@@ -7,13 +7,21 @@ import { createAppAuthority } from "./app-authority.ts";
 import { createRequestHandler } from "./create-request-handler.ts";
 import type { EmulatorState } from "./emulator-state.ts";
 import { createFaultInjector, type GitHubEmulatorFaults, type LoggedRequest } from "./fault-injector.ts";
+import { createGitRefs, ZERO_OID } from "./git-refs.ts";
 import { createGitRepo } from "./git-repo.ts";
 import { createGraphqlEndpoint } from "./graphql-endpoint.ts";
 import { createMutex } from "./mutex.ts";
 import { loadOpenApiCatalog } from "./openapi-catalog.ts";
+import {
+  createPullRequestStore,
+  type EmulatedMergeMethod,
+  type EmulatedPullRequest,
+  type EmulatedRepositorySettings,
+} from "./pull-request-store.ts";
 import { createRestHandlers } from "./rest-handlers.ts";
 
 export type { GitHubEmulatorFaults, LoggedRequest, MutationHook } from "./fault-injector.ts";
+export type { EmulatedPullRequest, EmulatedRepositorySettings } from "./pull-request-store.ts";
 
 export interface GitHubEmulatorOptions {
   readonly owner: string;
@@ -63,8 +71,24 @@ export interface GitHubEmulator {
   head(branch?: string): Promise<string>;
   /** Commits reachable from the default branch, newest first. */
   commits(): Promise<readonly EmulatedCommit[]>;
-  /** Someone else pushes: writes `files` (null deletes) on the default branch, unsigned. Returns the oid. */
-  pushCommit(files: Readonly<Record<string, string | Buffer | null>>, message: string): Promise<string>;
+  /** Someone else pushes: writes `files` (null deletes) on `branch` (default branch), unsigned. Returns the oid. */
+  pushCommit(
+    files: Readonly<Record<string, string | Buffer | null>>,
+    message: string,
+    branch?: string,
+  ): Promise<string>;
+  /** Every pull request so far, oldest first (live objects: read, do not change). */
+  pullRequests(): readonly EmulatedPullRequest[];
+  /** Repository settings and the installation's pull request permission; change them to set up a test. */
+  readonly settings: EmulatedRepositorySettings;
+  /** Label names the repository has. */
+  labels(): readonly string[];
+  /** A person closes pull request `number` without merging. */
+  closePullRequest(number: number): Promise<void>;
+  /** A person merges pull request `number` (default: a merge commit). */
+  mergePullRequest(number: number, method?: EmulatedMergeMethod): Promise<void>;
+  /** A person deletes a branch (GitHub closes its open pull request). */
+  deleteBranch(branch: string): Promise<void>;
   /** File text on the default branch (or `ref`), undefined when absent. */
   readFile(path: string, ref?: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -107,6 +131,21 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
   });
   const appSlug = options.appSlug ?? "heimdall";
   const injector = createFaultInjector(() => authority.expireAllTokens());
+  const refs = createGitRefs(git.dir);
+  const bot = { name: `${appSlug}[bot]`, email: `${options.appId}+${appSlug}[bot]@users.noreply.github.com` };
+  const pulls = createPullRequestStore({
+    refs,
+    lock: mutex,
+    now,
+    bot,
+    markVerified: (oid) => verified.add(oid),
+  });
+  const moveRefs = async (changes: Parameters<typeof refs.update>[0]) =>
+    mutex.run(async () => {
+      const result = await refs.update(changes);
+      if (result.ok) await pulls.syncAfterRefChange(changes.map((change) => change.name));
+      return result;
+    });
 
   const state: EmulatorState = {
     owner: options.owner,
@@ -135,16 +174,24 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
           additions: request.additions,
           deletions: request.deletions,
           message: request.message,
-          author: {
-            name: `${appSlug}[bot]`,
-            email: `${options.appId}+${appSlug}[bot]@users.noreply.github.com`,
-          },
+          author: bot,
           committer: { name: "GitHub", email: "noreply@github.com" },
           date: new Date(now()),
         });
         if (result.ok) verified.add(result.oid);
         return result;
       });
+    },
+    refs,
+    pulls,
+    async moveRefs(changes) {
+      const first = changes[0];
+      await injector.beforeMutation({
+        via: "updateRefs",
+        branch: first?.name.replace(/^refs\/heads\//, "") ?? "",
+        expectedHeadOid: first?.beforeOid ?? "",
+      });
+      return moveRefs(changes);
     },
   };
   const graphql = createGraphqlEndpoint(state);
@@ -195,11 +242,11 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
         }),
       );
     },
-    async pushCommit(files, message) {
+    async pushCommit(files, message, branch = defaultBranch) {
       return mutex.run(async () => {
-        const ref = `refs/heads/${defaultBranch}`;
+        const ref = `refs/heads/${branch}`;
         const head = await git.revParse(ref);
-        if (!head) throw new Error(`Branch ${defaultBranch} does not exist in the emulator's repository`);
+        if (!head) throw new Error(`Branch ${branch} does not exist in the emulator's repository`);
         const person = { name: "Someone Else", email: "someone@example.com" };
         const result = await git.commitOnto({
           ref,
@@ -218,6 +265,17 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
         if (!result.ok) throw new Error(`pushCommit failed: ${result.reason}`);
         return result.oid;
       });
+    },
+    pullRequests: () => pulls.pulls,
+    settings: pulls.settings,
+    labels: () => [...pulls.labels.keys()],
+    closePullRequest: (number) => pulls.close(pulls.find(number)),
+    async mergePullRequest(number, method = "MERGE") {
+      await pulls.merge(pulls.find(number), method, { name: "Reviewer", email: "reviewer@example.com" });
+    },
+    async deleteBranch(branch) {
+      const result = await moveRefs([{ name: `refs/heads/${branch}`, afterOid: ZERO_OID, force: true }]);
+      if (!result.ok) throw new Error(`deleteBranch failed: ${result.reason}`);
     },
     async readFile(path, ref = defaultBranch) {
       const oid = await git.revParse(`${ref}^{commit}`);

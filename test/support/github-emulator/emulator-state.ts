@@ -1,10 +1,12 @@
 import type { AppAuthority } from "./app-authority.ts";
+import type { GitRefs, RefChange, RefChangeResult } from "./git-refs.ts";
 import type { CommitOntoResult, GitRepo } from "./git-repo.ts";
+import type { PullRequestStore } from "./pull-request-store.ts";
 
 /** A file change as both GitHub write APIs express it once decoded. */
 export interface EmulatedCommitRequest {
   /** Which API asked, passed to `beforeMutation` hooks. */
-  readonly via: "createCommitOnBranch" | "contents";
+  readonly via: "createCommitOnBranch" | "contents" | "updateRefs";
   readonly branch: string;
   readonly expectedHeadOid: string;
   readonly additions: readonly { readonly path: string; readonly bytes: Buffer }[];
@@ -36,4 +38,11 @@ export interface EmulatorState {
   readonly verified: ReadonlySet<string>;
   /** Runs `beforeMutation` hooks, then compares-and-commits under the emulator's mutex. */
   commit(request: EmulatedCommitRequest): Promise<CommitOntoResult>;
+  readonly refs: GitRefs;
+  readonly pulls: PullRequestStore;
+  /**
+   * Runs `beforeMutation` hooks, then applies every ref change or none under the emulator's mutex, and lets
+   * GitHub's pull request sync run (a head reset onto its base closes the pull request).
+   */
+  moveRefs(changes: readonly RefChange[]): Promise<RefChangeResult>;
 }

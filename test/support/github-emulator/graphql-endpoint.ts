@@ -97,7 +97,8 @@ interface CreateCommitOnBranchInput {
 /**
  * Executes GraphQL requests against GitHub's real schema: documents that GitHub would reject fail
  * validation here too (HTTP 200, `errors`, no `data`), and only the resolvers of `createGraphqlModel`
- * plus the `createCommitOnBranch` mutation exist. A stale `expectedHeadOid` gets GitHub's answer:
+ * plus the `createCommitOnBranch` mutation (and the pull request and `updateRefs` mutations of
+ * `createPullRequestGraph`) exist. A stale `expectedHeadOid` gets GitHub's answer:
  * `data: { createCommitOnBranch: null }` and an error of `type: "STALE_DATA"` with message
  * `Expected branch to point to "<oid>" but it did not. Pull and try again.`
  *
@@ -210,7 +211,7 @@ export function createGraphqlEndpoint(state: EmulatorState) {
       const result = await execute({
         schema: githubSchema(),
         document,
-        rootValue: { repository: model.repository, createCommitOnBranch },
+        rootValue: { repository: model.repository, createCommitOnBranch, ...model.mutations },
         variableValues:
           typeof variables === "object" && variables !== null ? (variables as Record<string, unknown>) : {},
         operationName: typeof operationName === "string" ? operationName : null,

@@ -2,6 +2,7 @@ import type { EmulatorState } from "./emulator-state.ts";
 import type { GitTreeEntry } from "./git-repo.ts";
 import { GitHubGraphqlError } from "./github-graphql-error.ts";
 import { connection, type PageArgs, pageSize } from "./graphql-connection.ts";
+import { createPullRequestGraph } from "./graphql-pull-requests.ts";
 
 /** GitHub cuts `Blob.text` at 512 KB and says so with `isTruncated`. */
 export const BLOB_TEXT_LIMIT_BYTES = 512 * 1024;
@@ -25,7 +26,8 @@ function nodeId(kind: string, key: string): string {
  *
  * Implemented: `Repository` (`nameWithOwner`, `name`, `owner`, `url`, `defaultBranchRef`, `ref`,
  * `object`), `Ref`, `Commit` (`oid`, `url`, `message*`, dates, `author`, `committer`, `tree`, `file`,
- * `parents`, `history`, `signature`), `Tree`, `TreeEntry`, `Blob` (512 KB `text` cut). Anything else
+ * `parents`, `history`, `signature`), `Tree`, `TreeEntry`, `Blob` (512 KB `text` cut), and pull requests and
+ * `refs(refPrefix)` (see `createPullRequestGraph`). Anything else
  * resolves to null, which GitHub's schema turns into an error for non-null fields — loud, not silent.
  *
  * @example
@@ -33,6 +35,7 @@ function nodeId(kind: string, key: string): string {
  */
 export function createGraphqlModel(state: EmulatorState) {
   const { git } = state;
+  const pullRequestGraph = createPullRequestGraph(state);
   const webRepoUrl = `${state.htmlBaseUrl}/${state.nameWithOwner}`;
 
   const blobNode = (oid: string): Node => {
@@ -172,6 +175,7 @@ export function createGraphqlModel(state: EmulatorState) {
     owner: { __typename: "Organization", login: state.owner, id: nodeId("Organization", state.owner) },
     url: webRepoUrl,
     isPrivate: true,
+    ...pullRequestGraph.repositoryFields,
     defaultBranchRef: () => refNode(`refs/heads/${state.defaultBranch}`),
     ref: async ({ qualifiedName }: { qualifiedName: string }) => {
       const candidates = qualifiedName.startsWith("refs/")
@@ -204,5 +208,6 @@ export function createGraphqlModel(state: EmulatorState) {
     },
     commitNode,
     refNode,
+    mutations: pullRequestGraph.mutations,
   };
 }

@@ -144,7 +144,7 @@ export function createRestHandlers(state: EmulatorState) {
             body: {
               token: issued.token,
               expires_at: isoSeconds(issued.expiresAt.getTime()),
-              permissions,
+              permissions: permissions(),
               repository_selection: "selected",
             },
           };
@@ -170,6 +170,32 @@ export function createRestHandlers(state: EmulatorState) {
         }
         case "repos/get-content":
           return getContent(operation.params.path ?? "", request.query.get("ref") ?? state.defaultBranch);
+        case "issues/add-labels": {
+          if (state.pulls.settings.pullRequests !== "write") {
+            return githubErrorResponse(403, "Resource not accessible by integration");
+          }
+          const pr = state.pulls.pulls.find(
+            (candidate) => String(candidate.number) === operation.params.issue_number,
+          );
+          if (pr === undefined) return githubErrorResponse(404, "Not Found");
+          const body = request.body as { labels?: unknown } | readonly unknown[] | undefined;
+          const names = (
+            Array.isArray(body) ? body : ((body as { labels?: unknown })?.labels ?? [])
+          ) as unknown[];
+          state.pulls.addLabels(
+            pr,
+            names.map((name) =>
+              typeof name === "string" ? name : String((name as { name?: unknown }).name),
+            ),
+          );
+          return {
+            status: 200,
+            body: pr.labels.map((name) => {
+              const label = state.pulls.labels.get(name);
+              return resources.label(name, label?.id ?? 0, label?.color ?? "ededed");
+            }),
+          };
+        }
         case "repos/create-or-update-file-contents":
           if (!operation.params.path) return githubErrorResponse(404, "Not Found");
           return putContent(operation.params.path, request.body as Record<string, unknown>);

@@ -2,7 +2,7 @@ import type { EmulatorState } from "./emulator-state.ts";
 import type { GitTreeEntry } from "./git-repo.ts";
 
 // The permissions the emulated installation grants, on the installation and on its tokens.
-const PERMISSIONS = { contents: "write", metadata: "read" } as const;
+const BASE_PERMISSIONS = { contents: "write", metadata: "read" } as const;
 
 /** ISO-8601 without milliseconds, as GitHub's REST API writes timestamps. */
 function isoSeconds(ms: number): string {
@@ -20,6 +20,10 @@ function isoSeconds(ms: number): string {
  */
 export function createRestResources(state: EmulatorState) {
   const api = () => state.apiBaseUrl();
+  const permissions = () =>
+    state.pulls.settings.pullRequests === "write"
+      ? { ...BASE_PERMISSIONS, pull_requests: "write" }
+      : { ...BASE_PERMISSIONS };
   const repoApi = () => `${api()}/repos/${state.nameWithOwner}`;
   const html = `${state.htmlBaseUrl}/${state.nameWithOwner}`;
 
@@ -170,7 +174,7 @@ export function createRestResources(state: EmulatorState) {
       app_slug: state.appSlug,
       target_id: 1000,
       target_type: "Organization",
-      permissions: PERMISSIONS,
+      permissions: permissions(),
       events: [],
       created_at: stamp,
       updated_at: stamp,
@@ -181,7 +185,7 @@ export function createRestResources(state: EmulatorState) {
   };
 
   return {
-    permissions: PERMISSIONS,
+    permissions,
     isoSeconds,
     repoApi,
     html,
@@ -189,5 +193,14 @@ export function createRestResources(state: EmulatorState) {
     fullRepository,
     contentLinks,
     installation,
+    label: (name: string, id: number, color: string) => ({
+      id,
+      node_id: Buffer.from(`Label:${name}`).toString("base64url"),
+      url: `${repoApi()}/labels/${encodeURIComponent(name)}`,
+      name,
+      description: null,
+      color,
+      default: false,
+    }),
   };
 }

@@ -8,8 +8,9 @@ import { stringScalar } from "./string-scalar.ts";
  * The match for a field that holds only a tag or only a digest (kustomize `newTag`/`digest`, Helm
  * `tag`/`digest`) once a matcher has recognised the entry as the pushed image: the field gets the pushed
  * tag or digest. A tag field that pins a digest after the tag (`3.14.3@sha256:…`) stays pinned: it gets
- * the pushed tag and the pushed digest. `undefined` when the key has no scalar with source to rewrite
- * (`tag:` with nothing after it).
+ * the pushed tag and the pushed digest — and so does any tag field when `withDigest` is set (the entry has
+ * no digest field of its own and the target wants digests pinned). `undefined` when the key has no scalar
+ * with source to rewrite (`tag:` with nothing after it).
  *
  * @example
  * bareFieldMatch(mapping, "newTag", "tag", query); // { key: "newTag", oldValue: "45", newValue: "46", … }
@@ -19,6 +20,7 @@ export function bareFieldMatch(
   key: string,
   field: "tag" | "digest",
   query: MatchQuery,
+  withDigest = false,
 ): ImageMatch | undefined {
   const node = mapping.get(key);
   if (!isScalar(node) || node.range === undefined || node.range === null) return undefined;
@@ -37,9 +39,10 @@ export function bareFieldMatch(
     };
   }
   const pinned = parseTagAndDigest(oldValue);
-  if (pinned?.digest !== undefined) {
+  if (pinned?.digest !== undefined || withDigest) {
     const to = { tag: query.tag, digest: query.digest };
-    return { node, key, oldValue, newValue: `${to.tag}@${to.digest}`, field, from: pinned, to };
+    const from = pinned ?? { tag: oldValue, digest: undefined };
+    return { node, key, oldValue, newValue: `${to.tag}@${to.digest}`, field, from, to };
   }
   const to = { tag: query.tag, digest: undefined };
   return { node, key, oldValue, newValue: query.tag, field, from: { tag: oldValue, digest: undefined }, to };
