@@ -15,6 +15,7 @@ import { UPDATE_EVENT_SOURCE } from "../lambda/runtime/update-event.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
 import { ecrPushEventPattern } from "./ecr-push-event-pattern.ts";
 import { HeimdallAlarms } from "./heimdall-alarms.ts";
+import { HeimdallDashboard } from "./heimdall-dashboard.ts";
 import { HeimdallSlackNotifier } from "./heimdall-slack-notifier.ts";
 import { LAMBDA_HANDLER, lambdaCode } from "./lambda-code.ts";
 
@@ -65,6 +66,8 @@ export class EcrHeimdall extends Construct {
   readonly rule: Rule;
   readonly secret: ISecret;
   readonly alarms: HeimdallAlarms;
+  /** Outcomes, latency, queues, dead-letter queues, function health and the last failures; URL in `DashboardUrl`. */
+  readonly dashboard: HeimdallDashboard;
   /** Only with `slackWebhookSecretArn`: the rule, function and dead-letter queue that post to Slack. */
   readonly slackNotifier?: HeimdallSlackNotifier;
 
@@ -225,6 +228,18 @@ export class EcrHeimdall extends Construct {
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 
+    this.dashboard = new HeimdallDashboard(this, "Dashboard", {
+      gitopsRepo: props.gitopsRepo,
+      function: this.function,
+      logGroup,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      deliveryDeadLetterQueue: this.deliveryDeadLetterQueue,
+      ...(this.slackNotifier === undefined
+        ? {}
+        : { notificationDeadLetterQueue: this.slackNotifier.deadLetterQueue }),
+    });
+
     // What the operating commands in docs/deploying-and-operating.md need, printed by `cdk deploy`.
     const outputs: Record<string, [string, string]> = {
       SecretArn: [this.secret.secretArn, `put-secret-value target for ${props.gitopsRepo}`],
@@ -232,6 +247,7 @@ export class EcrHeimdall extends Construct {
       LogGroupName: [logGroup.logGroupName, "summary lines: aws logs tail <name> --follow"],
       QueueUrl: [this.queue.queueUrl, `FIFO queue; message group "${props.gitopsRepo}"`],
       DeadLetterQueueUrl: [this.deadLetterQueue.queueUrl, "pushes that gave up; redrive after fixing"],
+      DashboardUrl: [this.dashboard.url, `CloudWatch dashboard of ${props.gitopsRepo}`],
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value, description });

@@ -34,6 +34,8 @@ export interface EcrProvenanceReaderOptions {
   readonly timeoutMs?: number;
   /** Answers kept by digest; the container-wide cache by default. */
   readonly cache?: Map<string, ProvenanceAnswer>;
+  /** The clock deadlines are measured on; `Date.now` by default. */
+  readonly now?: () => number;
 }
 
 /**
@@ -46,6 +48,9 @@ export interface EcrProvenanceReaderOptions {
  * 2. `GetDownloadUrlForLayer` for the config blob, then one HTTPS GET of the presigned URL: at most 1 MiB,
  *    checked against its digest before it is parsed.
  * So at most 3 ECR calls per image, none for a digest this container already read.
+ *
+ * Each lookup takes at most `timeoutMs` and at most half of what is left until `options.deadline`, so the commit
+ * keeps the other half.
  *
  * Never throws: a host that is not ECR, a missing permission (a registry in another account must allow
  * `ecr:BatchGetImage` and `ecr:GetDownloadUrlForLayer` in its repository policy), an artifact that is not a
@@ -62,21 +67,25 @@ export function createEcrProvenanceReader(options: EcrProvenanceReaderOptions = 
   const download = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROVENANCE_TIMEOUT_MS;
   const cache = options.cache ?? CONTAINER_CACHE;
+  const now = options.now ?? Date.now;
 
   return {
-    async provenanceOf({ registry, imageRepository, digest }): Promise<ProvenanceAnswer> {
+    async provenanceOf({ registry, imageRepository, digest }, call): Promise<ProvenanceAnswer> {
       const cached = cache.get(digest);
       if (cached !== undefined) return cached;
       const ecr = clientFor(registry);
       if (ecr === undefined) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
-      const signal = AbortSignal.timeout(timeoutMs);
-      const image = { ...ecr, repositoryName: imageRepository, signal };
+      // At most half of what the invocation has left: the commit that follows needs the rest.
+      const left = call?.deadline === undefined ? undefined : Math.floor((call.deadline - now()) / 2);
+      const budgetMs = left === undefined ? timeoutMs : Math.min(timeoutMs, left);
+      if (budgetMs <= 0) return { kind: "unknown", reason: "the invocation's deadline left no time for it" };
+      const image = { ...ecr, repositoryName: imageRepository, signal: AbortSignal.timeout(budgetMs) };
       try {
         const lookup = await readLabels(image, digest, download);
         if (lookup.final) remember(cache, digest, lookup.answer);
         return lookup.answer;
       } catch (error) {
-        return { kind: "unknown", reason: explain(error, timeoutMs) };
+        return { kind: "unknown", reason: explain(error, budgetMs) };
       }
     },
   };

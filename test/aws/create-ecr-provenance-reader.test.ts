@@ -231,6 +231,23 @@ describe("createEcrProvenanceReader", () => {
     });
   });
 
+  it("keeps half of what is left before the invocation's deadline for the commit", async () => {
+    const digest = storeImage(imageConfig(LABELS));
+    for (const key of blobs.blobs.keys()) blobs.blobs.set(key, "hang");
+    const read = createEcrProvenanceReader({ cache: new Map(), timeoutMs: 10_000, now: () => 1_000_000 });
+    const image = { registry: SEOUL_REGISTRY, imageRepository: REPOSITORY, digest };
+    expect(await read.provenanceOf(image, { deadline: 1_000_000 + 400 })).toEqual({
+      kind: "unknown",
+      reason: "the lookup took longer than 200 ms",
+    });
+    const before = calls();
+    expect(await read.provenanceOf(image, { deadline: 1_000_000 })).toEqual({
+      kind: "unknown",
+      reason: "the invocation's deadline left no time for it",
+    });
+    expect(calls()).toEqual(before);
+  });
+
   it("never quotes the presigned URL when the download fails", async () => {
     const digest = storeImage(imageConfig(LABELS));
     const read = createEcrProvenanceReader({

@@ -201,6 +201,6 @@ describe("stack outputs", () => {
     expect(outputValue("LogGroupName")).toEqual(t.ref(t.child(t.snutt, "FunctionLogs")));
     expect(outputValue("DeadLetterQueueUrl")).toEqual(t.ref(t.snutt.deadLetterQueue));
     expect(outputValue("QueueUrl")).toEqual(t.ref(t.snutt.queue));
-    expect(Object.keys(outputs)).toHaveLength(15);
+    expect(Object.keys(outputs)).toHaveLength(18);
   });
 });

@@ -8,6 +8,7 @@ import type { UpdateWarning } from "./update-warning.ts";
  * Asks the reader for the provenance of every image about to be committed (`updated` ones only: a duplicate
  * or stale event costs no lookup), all at once.
  *
+ * The lookups share the invocation's `deadline` (ms since the epoch), which the reader keeps to.
  * Provenance never blocks a deploy: an `unknown` answer, a rejected promise (an adapter bug) or labels that
  * cannot make a source link each become a `provenance-unavailable` warning saying why, and the image is
  * committed with what there is. An image with both a revision and a source gets no warning.
@@ -19,6 +20,7 @@ import type { UpdateWarning } from "./update-warning.ts";
 export async function findProvenance(
   images: readonly ImageReport[],
   reader: ImageProvenanceReader,
+  deadline?: number,
 ): Promise<{ provenance: Map<EcrPush, ImageProvenance>; warnings: UpdateWarning[] }> {
   const provenance = new Map<EcrPush, ImageProvenance>();
   const updated = images.filter((image) => image.outcome === "updated");
@@ -30,7 +32,7 @@ export async function findProvenance(
       if (digest === undefined) return "the push names no digest";
       let answer: ProvenanceAnswer;
       try {
-        answer = await reader.provenanceOf({ ...push, digest });
+        answer = await reader.provenanceOf({ ...push, digest }, deadline === undefined ? {} : { deadline });
       } catch (error) {
         return `the provenance lookup failed: ${error instanceof Error ? error.message : String(error)}`;
       }

@@ -25,11 +25,18 @@ export interface ImageProvenance {
  * `unknown` with the reason, and the update commits without provenance and a `provenance-unavailable` warning.
  */
 export interface ImageProvenanceReader {
-  provenanceOf(image: {
-    readonly registry: string;
-    readonly imageRepository: string;
-    readonly digest: string;
-  }): Promise<ProvenanceAnswer>;
+  /**
+   * The labels of the image `registry/imageRepository@digest`. Answers `unknown` rather than wait past
+   * `options.deadline` (ms since the epoch); the adapter keeps part of the time left for the commit.
+   */
+  provenanceOf(
+    image: {
+      readonly registry: string;
+      readonly imageRepository: string;
+      readonly digest: string;
+    },
+    options?: { readonly deadline?: number },
+  ): Promise<ProvenanceAnswer>;
 }
 
 /** `known` with the labels found (possibly only some of them), or `unknown` with why none could be read. */

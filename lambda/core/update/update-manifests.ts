@@ -176,7 +176,8 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
       const images = attachProposals(plan.images, plan.proposals, decided.reports);
       return { ...base, images, outcome: overallOutcome(images, plan.files.length > 0) };
     }
-    const found = provenance === undefined ? undefined : await findProvenance(toBeWritten(plan), provenance);
+    const found =
+      provenance === undefined ? undefined : await findProvenance(toBeWritten(plan), provenance, deadline);
     const images = plan.images.map((image): ImageReport => {
       const labels = found?.provenance.get(image.push);
       return labels === undefined ? image : { ...image, provenance: labels };
@@ -248,11 +249,11 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
 function askOncePerPush(reader: ImageProvenanceReader): ImageProvenanceReader {
   const answers = new Map<string, Promise<ProvenanceAnswer>>();
   return {
-    provenanceOf(image) {
+    provenanceOf(image, options) {
       const key = `${image.registry}/${image.imageRepository}@${image.digest}`;
       let answer = answers.get(key);
       if (answer === undefined) {
-        answer = reader.provenanceOf(image);
+        answer = reader.provenanceOf(image, options);
         answers.set(key, answer);
       }
       return answer;
