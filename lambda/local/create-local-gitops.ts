@@ -6,7 +6,7 @@ import {
   type ConfigFileRead,
   type GitOpsRepository,
   type GitOpsSnapshot,
-  isYamlFile,
+  isUnderRoot,
   type LastChange,
   type LastChangesRequest,
   type LineChanges,
@@ -16,27 +16,31 @@ import {
   type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
+import { filesMentioning } from "./files-mentioning.ts";
 import { LocalRepoError } from "./local-repo-error.ts";
 import { proposeOnLocalBranch } from "./propose-on-local-branch.ts";
 import { readLocalProposals } from "./read-local-proposals.ts";
+import { readTextFiles } from "./read-text-files.ts";
 import { runGit } from "./run-git.ts";
+import { trackedYamlFiles } from "./tracked-yaml-files.ts";
 
 /**
  * The {@link GitOpsRepository} port over a local git checkout, for the CLI.
  *
  * Reads the tracked `.yaml`/`.yml` regular files under the roots (symlinks and submodules are skipped)
- * from the working tree (what the user sees) — never outside the checkout: a file whose folder is a symbolic
- * link in the working tree, or that is itself one there, is refused with a clear error, as is a tracked file
- * missing from the working tree — and
- * commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
+ * from the working tree (what the user sees; a file deleted there is left out, and so is one whose folder is
+ * a symbolic link there: nothing outside the checkout is ever read or written), in concurrent `git`
+ * starts and synchronous reads. With `mentions` (see `ReadRequest`) it reads only the files one
+ * `git grep -F` finds them in, plus the config: a dry run over a 5,000-file namespace reads one file.
+ * It commits on the checked-out branch with the repository's own git identity. It refuses to commit a file
  * that has uncommitted changes (they would be swept into the automated commit) and refuses when HEAD moved
  * since the read (`StaleHeadError`), so it never overwrites anyone's work. Proposals (`pullRequest:` targets)
  * become the local branch `heimdall/<image repository>`: one commit on the checked-out HEAD, made without
  * touching the checked-out branch or the working tree (see `proposeOnLocalBranch`).
  *
  * A config path that exists but is not a regular file (tracked as a symlink or submodule, a directory, a
- * symlink in the working tree) comes back as `unreadable`, which the use case refuses — as the GitHub
- * adapter does for the same repository.
+ * symlink in the working tree) comes back as `unreadable`, which the use case refuses — as the GitHub adapter
+ * does for the same repository; a tracked config missing from the working tree is a clear error.
  *
  * `lastChanges` (for the reconcile) blames the working tree, like the read: a line changed but not committed
  * counts as changed now — someone is at work on it.
@@ -57,19 +61,6 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
         { cause },
       );
     }
-  }
-
-  // Regular files only (mode 100644/100755): a symlink would make heimdall write outside the repository
-  // (or through it), and a submodule is not ours to edit.
-  async function trackedFiles(roots: readonly string[]): Promise<string[]> {
-    if (roots.length === 0) return [];
-    const pathspecs = roots.map((root) => (root === "" ? "." : root));
-    const listing = await runGit(dir, ["ls-files", "--stage", "-z", "--", ...pathspecs]);
-    return listing.split("\0").flatMap((entry) => {
-      const match = /^(\d+) [0-9a-f]+ \d+\t(.+)$/s.exec(entry);
-      const [, mode, path] = match ?? [];
-      return path !== undefined && (mode === "100644" || mode === "100755") && isYamlFile(path) ? [path] : [];
-    });
   }
 
   // Real path of each folder checked so far, so a tree of many files costs one realpath per folder.
@@ -108,14 +99,14 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
     return { file };
   }
 
-  async function readTracked(path: string): Promise<string> {
-    const found = await workingTreeFile(path);
-    if ("not" in found) {
-      throw new LocalRepoError(
-        `${path} is tracked as a regular file but is ${found.not} of ${dir} — heimdall never follows it; restore the file as git tracks it`,
-      );
-    }
-    return readFile(found.file, "utf8");
+  async function folderInside(path: string): Promise<boolean> {
+    return workingTreeFile(path).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof LocalRepoError) return false;
+        throw error;
+      },
+    );
   }
 
   // The first config path that exists in the index, as whatever it is.
@@ -144,17 +135,41 @@ export function createLocalGitOps(options: { readonly dir: string }): GitOpsRepo
 
   return {
     async read(request: ReadRequest): Promise<GitOpsSnapshot> {
-      const headOid = await head();
+      const { roots, configPaths } = request;
+      const mentions = request.mentions ?? [];
+      // Concurrent: each git start costs a process, not a round trip through the previous one.
+      const branches = request.proposalBranches ?? [];
+      const reading = head();
+      const listing = Promise.all([
+        trackedYamlFiles(dir, roots),
+        mentions.length === 0 ? undefined : filesMentioning(dir, roots, mentions),
+        branches.length === 0 ? undefined : readLocalProposals(dir, branches),
+        readConfig(configPaths),
+      ]);
+      // Not a checkout: say that (head's error), not what the other git commands made of it.
+      listing.catch(() => undefined);
+      const headOid = await reading;
+      const [tracked, mentioning, proposals, config] = await listing;
+      const underRoots = tracked.filter((path) =>
+        roots.some((root) => path === root || isUnderRoot(path, root)),
+      );
+      const wanted =
+        mentioning === undefined ? underRoots : underRoots.filter((path) => mentioning.has(path));
+      // A folder that is a symbolic link in the working tree leads outside the checkout: never followed.
+      const inside = await Promise.all(wanted.map((path) => folderInside(path)));
+      const texts = readTextFiles(
+        dir,
+        wanted.filter((_, index) => inside[index]),
+      );
       const files = new Map<string, string>();
-      for (const path of await trackedFiles(request.roots)) files.set(path, await readTracked(path));
-      const config = await readConfig(request.configPaths);
-      const proposals =
-        request.proposalBranches === undefined || request.proposalBranches.length === 0
-          ? {}
-          : { proposals: await readLocalProposals(dir, request.proposalBranches) };
+      for (const path of wanted) {
+        const text = texts.get(path);
+        if (text !== undefined) files.set(path, text);
+      }
+      const withProposals = proposals === undefined ? {} : { proposals };
       return config === undefined
-        ? { headOid, files, ...proposals }
-        : { headOid, files, config, ...proposals };
+        ? { headOid, files, ...withProposals }
+        : { headOid, files, config, ...withProposals };
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {

@@ -3,7 +3,8 @@ import { LocalRepoError } from "./local-repo-error.ts";
 
 /**
  * Runs `git <args>` in `dir` and resolves with stdout. Fails with a {@link LocalRepoError} that quotes
- * git's own message, so "not a git repository" and friends reach the user unchanged.
+ * git's own message, so "not a git repository" and friends reach the user unchanged. `okExitCodes` are
+ * answers, not failures (`git grep` exits 1 when nothing matches).
  *
  * @example
  * const head = (await runGit(dir, ["rev-parse", "HEAD"])).trim();
@@ -11,7 +12,7 @@ import { LocalRepoError } from "./local-repo-error.ts";
 export function runGit(
   dir: string,
   args: readonly string[],
-  options: { input?: string; env?: Readonly<Record<string, string>> } = {},
+  options: { input?: string; env?: Readonly<Record<string, string>>; okExitCodes?: readonly number[] } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -25,6 +26,8 @@ export function runGit(
       },
       (error, stdout, stderr) => {
         if (error === null) return resolve(stdout);
+        if (typeof error.code === "number" && options.okExitCodes?.includes(error.code))
+          return resolve(stdout);
         const detail = (stderr || error.message).trim().split("\n")[0];
         reject(new LocalRepoError(`git ${args[0] ?? ""} failed in ${dir}: ${detail}`, { cause: error }));
       },

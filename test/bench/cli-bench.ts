@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { BenchRow } from "./engine-bench.ts";
+import { median } from "./median.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 /** The README's command for the CLI, as `npm install` builds it. */
@@ -44,9 +45,4 @@ export function runCliBench(options: { runs: number }): BenchRow[] {
     ),
     row("`npx heimdall --help`, whole process (npm's own start-up included)", "npx", "for comparison"),
   ];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }

@@ -12,6 +12,7 @@ import { GITOPS_NAME, GITOPS_OWNER, SEOUL_REGISTRY } from "../support/constants.
 import { createGitHubEmulator } from "../support/github-emulator/create-github-emulator.ts";
 import { deployment, pushEvent } from "../support/lambda-events.ts";
 import type { BenchRow } from "./engine-bench.ts";
+import { median } from "./median.ts";
 import { originalToolUpdate } from "./original-tool-update.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -145,9 +146,4 @@ function namespace(size: number): Record<string, string> {
   }
   files["apps/snutt-prod/app-0/deployment.yaml"] = deployment("app-0", "snutt-prod/app-0:1");
   return files;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }

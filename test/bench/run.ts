@@ -6,6 +6,7 @@
  */
 import { availableParallelism, loadavg } from "node:os";
 import { runCliBench } from "./cli-bench.ts";
+import { runCliDryRunBench } from "./cli-dry-run-bench.ts";
 import { runContentionBench } from "./contention-bench.ts";
 import type { BenchRow } from "./engine-bench.ts";
 import { runEngineBench } from "./engine-bench.ts";
@@ -27,6 +28,9 @@ async function section(title: string, rows: () => BenchRow[] | Promise<BenchRow[
 }
 
 await section("CLI start-up", () => runCliBench({ runs }));
+await section("CLI dry run at scale (5,000-file namespace, one git checkout)", () =>
+  runCliDryRunBench({ runs }),
+);
 await section("Lambda", () => runLambdaBench({ runs }));
 await section("Contention (one branch, concurrent invocations)", () => runContentionBench());
 await section("Provenance (AWS calls per pushed digest, counted on the wire)", () => runProvenanceBench());

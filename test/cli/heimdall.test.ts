@@ -234,14 +234,13 @@ describe("heimdall apply", () => {
     expect(await readFile(path, "utf8")).toMatch(/^# local edit\n/);
   });
 
-  it("names a tracked manifest missing from the working tree instead of an unexpected ENOENT", async () => {
+  it("leaves out a tracked manifest missing from the working tree instead of an unexpected ENOENT", async () => {
     const repo = await sampleRepo();
     await removeDir(join(repo, manifest));
     const result = await run(["apply", "--event", join(sample, "event.json"), "--repo", repo, "--dry-run"]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `heimdall: ${manifest} is tracked but missing from the working tree of ${repo} — restore it (git checkout -- ${manifest}) or commit its deletion\n`,
-    );
+    expect(result.stderr).not.toContain("unexpected error");
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain(manifest);
   });
 
   it("--dry-run never prints files from outside the repository through a symlinked folder", async () => {
@@ -251,11 +250,9 @@ describe("heimdall apply", () => {
     await removeDir(join(repo, folder));
     await symlink(join(outside, folder), join(repo, folder));
     const result = await run(["apply", "--event", join(sample, "event.json"), "--repo", repo, "--dry-run"]);
-    expect(result.status).toBe(1);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toContain(
-      `the folder ${folder} is a symbolic link (or missing) in the working tree`,
-    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain(folder);
+    expect(result.stdout).not.toContain("+++");
   });
 
   it("--help explains the command", async () => {

@@ -11,6 +11,7 @@ export interface GitOpsRepository {
    *
    * `roots` are repository-relative directory prefixes without a trailing slash (`apps/snutt-dev`);
    * `""` means the whole tree. A root that does not exist contributes no files (not an error).
+   * With `mentions`, files that contain none of those strings may be left out (see {@link ReadRequest}).
    */
   read(request: ReadRequest): Promise<GitOpsSnapshot>;
 
@@ -35,6 +36,20 @@ export interface ReadRequest {
   readonly roots: readonly string[];
   /** Candidate config file paths, first existing wins (e.g. `.heimdall.yaml`). */
   readonly configPaths: readonly string[];
+  /**
+   * Narrowing the caller allows: a file under `roots` whose text contains none of these strings (exact,
+   * case-sensitive substring test) may be left out of `files`; every file that contains one must be there.
+   * An adapter that cannot test contents cheaply ignores it and returns every file; the config file is
+   * returned either way. Absent or empty: no narrowing.
+   *
+   * It is exact for an update because the planner's first step is the same test: a manifest that does not
+   * contain the pushed `imageRepository` can never change (`planUpdate`). A reader that looks at every
+   * file (the reconcile) leaves it out.
+   *
+   * @example
+   * gitops.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"], mentions: ["snutt-dev/snutt-timetable"] });
+   */
+  readonly mentions?: readonly string[];
   /** Proposal branches (`heimdall/<image repository>`) to report on in the same read; none when absent. */
   readonly proposalBranches?: readonly string[];
   /** Give up (throw `DeadlineExceededError`) rather than wait or retry past this time, ms since the epoch. */

@@ -46,6 +46,7 @@ export async function readGitOps(
     readonly previous?: Omit<GitOpsRead, "snapshot">;
     readonly deadline?: number;
     readonly proposalBranches?: readonly string[];
+    readonly mentions?: readonly string[];
   } = {},
 ): Promise<GitOpsRead> {
   const configPaths = configOverride === undefined ? CONFIG_PATHS : [];
@@ -59,6 +60,7 @@ export async function readGitOps(
       ...(options.proposalBranches === undefined || options.proposalBranches.length === 0
         ? {}
         : { proposalBranches: options.proposalBranches }),
+      ...(options.mentions === undefined ? {} : { mentions: options.mentions }),
     });
     const source = configOverride ?? snapshot.config;
     const current = sameSource(source, known.configSource) ? known : configFrom(source);

@@ -146,6 +146,8 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
         ...(previous === undefined ? {} : { previous }),
         ...(deadline === undefined ? {} : { deadline }),
         proposalBranches,
+        // Exact: planUpdate never edits a file that does not contain the pushed image repository.
+        mentions: input.pushes.map((push) => push.imageRepository),
       },
     );
     previous = read;
