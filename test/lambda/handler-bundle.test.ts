@@ -254,11 +254,11 @@ describe("the deployed bundle (scripts/lambda-bundle-options.ts, as npm run buil
       pending = pending.filter((_, index) => "error" in (runs[index]?.results[0] ?? { error: true }));
     }
     expect(pending).toEqual([]);
-    // The only acceptable failures are losing every race until the invocation's deadline (or running out of
-    // time on a starved machine), which EventBridge's retry then resolves.
+    // The only acceptable failures are losing every race for as long as the invocation's deadline allows
+    // rounds, or running out of time on a starved machine: EventBridge's retry then resolves both.
     for (const message of errors) {
       expect(message).toMatch(
-        /the branch moved under every one of \d+ commit attempts|deadline|ran out of time/,
+        /the branch moved under every one of \d+ commit attempts|no time left|ran out of time|deadline/,
       );
     }
     for (let i = 0; i < 20; i++)
