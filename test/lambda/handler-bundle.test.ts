@@ -169,12 +169,25 @@ describe("the deployed bundle (scripts/lambda-bundle-options.ts, as npm run buil
     });
     expect(summaryLines(run.lines)).toEqual([expect.objectContaining({ outcome: "stale", tag: "46" })]);
     expect(await newCommits()).toBe(0);
-    const describe = aws.requests.find((request) => request.target.endsWith("DescribeImages"));
-    expect(describe?.body).toEqual({
-      registryId: "405906814034",
-      repositoryName: "snutt-dev/snutt-timetable",
-      imageIds: [{ imageTag: "47" }],
-    });
+    // The pushed tag and the deployed one in one call; ECR does not know 46 here, so each is asked alone.
+    const describes = aws.requests.filter((request) => request.target.endsWith("DescribeImages"));
+    expect(describes.map((request) => request.body)).toEqual([
+      {
+        registryId: "405906814034",
+        repositoryName: "snutt-dev/snutt-timetable",
+        imageIds: [{ imageTag: "46" }, { imageTag: "47" }],
+      },
+      {
+        registryId: "405906814034",
+        repositoryName: "snutt-dev/snutt-timetable",
+        imageIds: [{ imageTag: "46" }],
+      },
+      {
+        registryId: "405906814034",
+        repositoryName: "snutt-dev/snutt-timetable",
+        imageIds: [{ imageTag: "47" }],
+      },
+    ]);
     expect(metricTotal(run.lines, "Stale")).toBe(1);
   });
 
