@@ -6,9 +6,12 @@ import {
   sleep as defaultSleep,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  type LastChangesRequest,
+  type LineChanges,
   type ProposalRequest,
   type ProposalResult,
   type ReadRequest,
+  type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
@@ -19,6 +22,7 @@ import { GitHubApiError } from "./github-api-error.ts";
 import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
 import { type BlobBatchLimits, DEFAULT_BLOB_BATCH_LIMITS } from "./plan-blob-batches.ts";
 import { PULL_REQUESTS_PERMISSION, proposeOnGitHub } from "./propose-on-github.ts";
+import { readLineChanges } from "./read-line-changes.ts";
 import { readUnreadBlobs } from "./read-unread-blobs.ts";
 import { requestOptions } from "./request-options.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
@@ -103,12 +107,14 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  * `propose` makes the proposal branch one Verified commit on the base and opens or updates its pull request
  * (see `proposeOnGitHub`); the branch's tip and pull requests come with `read`, in the same one query.
  *
+ * `lastChanges` (for the reconcile) is GraphQL `blame` at the commit read, one query per 20 files.
+ *
  * @example
  * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
  * const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
  * await repository.commit({ expectedHeadOid: snapshot.headOid, headline: "…", body: "", files: [...] });
  */
-export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository {
+export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository & ReferenceHistory {
   const { octokit, owner, repo } = options;
   const depth = options.treeDepth ?? 4;
   const repository = `${owner}/${repo}`;
@@ -320,6 +326,10 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
         ...withProposals,
       };
+    },
+
+    lastChanges(request: LastChangesRequest): Promise<LineChanges> {
+      return readLineChanges(graphql, { owner, repo }, request);
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {

@@ -32,10 +32,10 @@ export function scalarSplice(source: string, node: Scalar, value: string): Splic
     case Scalar.QUOTE_SINGLE:
       return { start, end, text: `'${value.replaceAll("'", "''")}'` };
     case Scalar.QUOTE_DOUBLE:
-      return doubleQuotedSplice(source, start, end, node, value);
+      return doubleQuotedSplice({ source, start, end, value: node.value }, value);
     case Scalar.BLOCK_LITERAL:
     case Scalar.BLOCK_FOLDED:
-      return blockSplice(source, start, end, node, value);
+      return blockSplice({ source, start, end, value: node.value }, value);
     default:
       return {
         start,
@@ -50,17 +50,21 @@ function plainSafe(value: string): boolean {
   return /^[A-Za-z0-9_./+-][A-Za-z0-9_./@:+-]*$/.test(value) && !value.includes(": ") && !value.endsWith(":");
 }
 
+/** A scalar in its source: where it is, and the value the parser read from it. */
+interface SourcedScalar {
+  readonly source: string;
+  readonly start: number;
+  readonly end: number;
+  readonly value: unknown;
+}
+
 function doubleQuotedSplice(
-  source: string,
-  start: number,
-  end: number,
-  node: Scalar,
+  { source, start, end, value: old }: SourcedScalar,
   value: string,
 ): Splice | undefined {
   const units = decodeDoubleQuoted(source.slice(start, end));
-  if (units === undefined || typeof node.value !== "string") return undefined;
-  if (units.map((unit) => unit.text).join("") !== node.value) return undefined;
-  const old = node.value;
+  if (units === undefined || typeof old !== "string") return undefined;
+  if (units.map((unit) => unit.text).join("") !== old) return undefined;
   let same = 0;
   while (same < old.length && same < value.length && old[same] === value[same]) same++;
   // Keep whole units up to where the value first differs.
@@ -78,13 +82,10 @@ function doubleQuotedSplice(
 }
 
 function blockSplice(
-  source: string,
-  start: number,
-  end: number,
-  node: Scalar,
+  { source, start, end, value: parsed }: SourcedScalar,
   value: string,
 ): Splice | undefined {
-  const old = typeof node.value === "string" ? node.value.replace(/\n+$/, "") : undefined;
+  const old = typeof parsed === "string" ? parsed.replace(/\n+$/, "") : undefined;
   if (old === undefined || old === "" || old.includes("\n") || value.includes("\n")) return undefined;
   const header = source.indexOf("\n", start);
   if (header === -1 || header >= end) return undefined;
