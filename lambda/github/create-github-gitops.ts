@@ -2,6 +2,7 @@ import type { Octokit } from "@octokit/core";
 import {
   type CommitRequest,
   type CommitResult,
+  type ConfigFileRead,
   DeadlineExceededError,
   sleep as defaultSleep,
   type GitOpsRepository,
@@ -317,15 +318,17 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         files: collected.files.size,
         bytes: [...collected.files.values()].reduce((sum, text) => sum + text.length, 0),
       });
-      const configPath = request.configPaths.find((path) => collected.singles.has(path));
+      const configPath = request.configPaths.find(
+        (path) => collected.singles.has(path) || collected.unreadable.has(path),
+      );
       const withProposals = proposals === undefined ? {} : { proposals };
       if (configPath === undefined) return { headOid: oid, files: collected.files, ...withProposals };
-      return {
-        headOid: oid,
-        files: collected.files,
-        config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
-        ...withProposals,
-      };
+      const text = collected.singles.get(configPath);
+      const config: ConfigFileRead =
+        text === undefined
+          ? { path: configPath, unreadable: collected.unreadable.get(configPath) ?? "unreadable" }
+          : { path: configPath, text };
+      return { headOid: oid, files: collected.files, config, ...withProposals };
     },
 
     lastChanges(request: LastChangesRequest): Promise<LineChanges> {
