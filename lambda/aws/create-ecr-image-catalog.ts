@@ -1,5 +1,10 @@
 import { DescribeImagesCommand, type ECRClient, type ImageDetail } from "@aws-sdk/client-ecr";
-import type { CatalogAnswer, CatalogImage, ImageCatalog } from "../core/index.ts";
+import {
+  type CatalogAnswer,
+  type CatalogImage,
+  DeadlineExceededError,
+  type ImageCatalog,
+} from "../core/index.ts";
 import { createEcrRegistryClients } from "./create-ecr-registry-clients.ts";
 
 /** DescribeImages' largest page. */
@@ -15,7 +20,8 @@ const MAX_PAGES = 50;
  * client per region serves every call. Throttling and 5xx are retried by the SDK. Whatever still fails —
  * the repository is gone, another account grants no permission, the host is not ECR's, ECR stays unreachable —
  * is `{ kind: "unknown", reason }`: the reconcile leaves those references and warns, and the next scheduled
- * run asks again. Nothing here throws for ECR's sake.
+ * run asks again. Nothing here throws for ECR's sake; a listing still running at `options.deadline` (ms since
+ * the epoch) is aborted with {@link DeadlineExceededError}, so the request goes back to the queue in time.
  *
  * @example
  * const catalog = createEcrImageCatalog();
@@ -24,12 +30,22 @@ const MAX_PAGES = 50;
  */
 export function createEcrImageCatalog(options?: {
   readonly clientFor?: (region: string) => ECRClient;
+  /** The clock deadlines are measured on; `Date.now` by default. */
+  readonly now?: () => number;
 }): ImageCatalog {
+  const now = options?.now ?? Date.now;
   const clientFor = createEcrRegistryClients(options?.clientFor);
   return {
-    async taggedImages({ registry, imageRepository }): Promise<CatalogAnswer> {
+    async taggedImages({ registry, imageRepository }, call): Promise<CatalogAnswer> {
       const ecr = clientFor(registry);
       if (ecr === undefined) return { kind: "unknown", reason: `'${registry}' is not an ECR registry host` };
+      const remaining = call?.deadline === undefined ? undefined : call.deadline - now();
+      if (remaining !== undefined && remaining <= 0) {
+        throw new DeadlineExceededError(
+          `listing ${imageRepository} in ECR not tried: the invocation's deadline has passed — the reconcile will be retried`,
+        );
+      }
+      const abortSignal = remaining === undefined ? undefined : AbortSignal.timeout(remaining);
       const images: CatalogImage[] = [];
       let nextToken: string | undefined;
       try {
@@ -42,6 +58,7 @@ export function createEcrImageCatalog(options?: {
               maxResults: PAGE_SIZE,
               ...(nextToken === undefined ? {} : { nextToken }),
             }),
+            abortSignal === undefined ? {} : { abortSignal },
           );
           images.push(...(response.imageDetails ?? []).flatMap(toCatalogImage));
           nextToken = response.nextToken;
@@ -49,6 +66,13 @@ export function createEcrImageCatalog(options?: {
         }
         return { kind: "unknown", reason: `more than ${PAGE_SIZE * MAX_PAGES} tagged images` };
       } catch (error) {
+        if (abortSignal?.aborted === true) {
+          throw new DeadlineExceededError(
+            `listing ${imageRepository} in ECR was cut off by the invocation's deadline — the reconcile will be retried`,
+            0,
+            { cause: error },
+          );
+        }
         const name = error instanceof Error ? error.name : "UnknownError";
         return {
           kind: "unknown",

@@ -6,9 +6,12 @@ import {
   sleep as defaultSleep,
   type GitOpsRepository,
   type GitOpsSnapshot,
+  type LastChangesRequest,
+  type LineChanges,
   type ProposalRequest,
   type ProposalResult,
   type ReadRequest,
+  type ReferenceHistory,
   StaleHeadError,
 } from "../core/index.ts";
 import { buildReadQuery, type ReadTarget } from "./build-read-query.ts";
@@ -18,6 +21,7 @@ import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
 import { PULL_REQUESTS_PERMISSION, proposeOnGitHub } from "./propose-on-github.ts";
+import { readLineChanges } from "./read-line-changes.ts";
 import { requestOptions } from "./request-options.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
@@ -83,12 +87,14 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  * `propose` makes the proposal branch one Verified commit on the base and opens or updates its pull request
  * (see `proposeOnGitHub`); the branch's tip and pull requests come with `read`, in the same one query.
  *
+ * `lastChanges` (for the reconcile) is GraphQL `blame` at the commit read, one query per 20 files.
+ *
  * @example
  * const repository = createGitHubGitOps({ octokit, owner: "wafflestudio", repo: "gitops" });
  * const snapshot = await repository.read({ roots: ["apps/snutt-dev"], configPaths: [".heimdall.yaml"] });
  * await repository.commit({ expectedHeadOid: snapshot.headOid, headline: "…", body: "", files: [...] });
  */
-export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository {
+export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsRepository & ReferenceHistory {
   const { octokit, owner, repo } = options;
   const depth = options.treeDepth ?? 4;
   const repository = `${owner}/${repo}`;
@@ -274,6 +280,10 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
         ...withProposals,
       };
+    },
+
+    lastChanges(request: LastChangesRequest): Promise<LineChanges> {
+      return readLineChanges(graphql, { owner, repo }, request);
     },
 
     async commit(request: CommitRequest): Promise<CommitResult> {

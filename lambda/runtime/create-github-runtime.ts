@@ -1,13 +1,16 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
+import { createEcrImageCatalog } from "../aws/create-ecr-image-catalog.ts";
 import { createEcrProvenanceReader } from "../aws/create-ecr-provenance-reader.ts";
 import { createEcrPushClock } from "../aws/create-ecr-push-clock.ts";
 import { type GitHubAppSecret, readGitHubAppSecret } from "../aws/read-github-app-secret.ts";
 import {
   type GitOpsRepository,
+  type ImageCatalog,
   type ImageProvenanceReader,
   type ImagePushClock,
   type Memoized,
   memoizeUntilSuccess,
+  type ReferenceHistory,
 } from "../core/index.ts";
 import { createGitHubAppOctokit, type GitHubAppOctokitOptions } from "../github/create-github-app-octokit.ts";
 import { createGitHubGitOps } from "../github/create-github-gitops.ts";
@@ -20,6 +23,8 @@ export interface GitHubRuntime {
   readonly clock?: ImagePushClock;
   /** Source labels of pushed images, for the commit message. */
   readonly provenance: ImageProvenanceReader;
+  /** For reconcile requests: the GitOps repository's line history (GitHub blame) and ECR's tagged images. */
+  readonly reconcile: { readonly history: ReferenceHistory; readonly catalog: ImageCatalog };
 }
 
 /** Injectable IO for {@link createGitHubRuntime}; production uses the defaults. */
@@ -32,6 +37,8 @@ export interface GitHubRuntimeOptions {
   readonly clock?: ImagePushClock;
   /** Provenance reader; ECR by default. */
   readonly provenance?: ImageProvenanceReader;
+  /** Tagged images for the reconcile; ECR `DescribeImages` by default. */
+  readonly catalog?: ImageCatalog;
   /** Octokit retry/throttle/request overrides (tests shorten the waits). */
   readonly octokit?: Pick<GitHubAppOctokitOptions, "retry" | "throttle" | "request">;
 }
@@ -81,7 +88,8 @@ export function createGitHubRuntime(
       ...(config.gitopsBranch === undefined ? {} : { branch: config.gitopsBranch }),
     });
     const provenance = options.provenance ?? createEcrProvenanceReader();
-    if (!config.staleEventCheck) return { gitops, provenance };
-    return { gitops, provenance, clock: options.clock ?? createEcrPushClock() };
+    const reconcile = { history: gitops, catalog: options.catalog ?? createEcrImageCatalog() };
+    if (!config.staleEventCheck) return { gitops, provenance, reconcile };
+    return { gitops, provenance, reconcile, clock: options.clock ?? createEcrPushClock() };
   });
 }

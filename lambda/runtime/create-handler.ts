@@ -7,17 +7,26 @@ import {
   DeadlineExceededError,
   type GitOpsRepository,
   HeimdallError,
+  type ImageCatalog,
   type ImageProvenanceReader,
   type ImagePushClock,
   parseEcrEvent,
+  parseReconcileRequest,
+  type ReconcileReport,
+  type ReferenceHistory,
   type UpdateManifestsInput,
   type UpdateReport,
+  type UpdateWarning,
   updateManifests,
 } from "../core/index.ts";
 import { announceOutcomes, type UpdateEvents } from "./announce-outcomes.ts";
+import { beforeDeadline } from "./before-deadline.ts";
+import { describeError } from "./describe-error.ts";
 import { recordSummary } from "./record-summary.ts";
 import { redactSecrets } from "./redact-secrets.ts";
+import { recordReconcile, runReconcile } from "./run-reconcile.ts";
 import { splitLambdaEvent } from "./split-lambda-event.ts";
+import type { PendingReconcile } from "./summarize-reconcile.ts";
 import { type EventSummary, type PendingPush, summarizeReport } from "./summarize-report.ts";
 
 /** What the handler needs from the outside world; all IO is injected so tests can drive it for real. */
@@ -27,6 +36,8 @@ export interface HandlerDependencies {
     readonly gitops: GitOpsRepository;
     readonly clock?: ImagePushClock;
     readonly provenance?: ImageProvenanceReader;
+    /** What a reconcile request needs besides `gitops`: the repository's line history and ECR's catalog. */
+    readonly reconcile?: { readonly history: ReferenceHistory; readonly catalog: ImageCatalog };
   }>) & {
     /**
      * Drops the container's adapters after a failed update, so the next invocation re-reads the secret: an
@@ -69,6 +80,13 @@ export type HeimdallHandler = (
  * `updateManifests` call (so an SQS batch becomes at most one commit), log one summary line per event
  * and publish metrics.
  *
+ * A reconcile request (`{"source": "ecr-heimdall", "detail-type": "Heimdall Reconcile", "detail": {}}`, directly
+ * or as an SQS body) runs `reconcile` once per invocation, after the batch's pushes — a push that arrives with
+ * it always wins, and the reconcile judges what the pushes left — against the function's own registry
+ * (account and region of `context.invokedFunctionArn`). It logs one line per image repaired or left, a
+ * `reconcile done` line, and the `ReconcileDuration` metric. When the pushes before it failed, it is not run
+ * and goes back with them.
+ *
  * Failure semantics, chosen so nothing is lost and nothing loops forever:
  * - a malformed record is logged as `invalid` and dropped — retrying cannot fix it;
  * - a well-formed event heimdall does not act on is logged as `ignored`;
@@ -101,12 +119,18 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
     if (context !== undefined) deps.logger.addContext(context);
     const invocation = splitLambdaEvent(event);
     const pending: PendingPush[] = [];
+    const reconciles: PendingReconcile[] = [];
     const summaries: EventSummary[] = [];
     let failure: unknown;
 
     for (const record of invocation.records) {
       const messageId = record.messageId === undefined ? {} : { messageId: record.messageId };
       try {
+        const request = parseReconcileRequest(record.body);
+        if (request !== undefined) {
+          reconciles.push({ ...messageId, ...(request.id === undefined ? {} : { id: request.id }) });
+          continue;
+        }
         const parsed = parseEcrEvent(record.body);
         if (parsed.kind === "push") pending.push({ push: parsed.push, ...messageId });
         else {
@@ -114,7 +138,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
           summaries.push({ outcome: "ignored", ...eventId, ...messageId, reason: parsed.reason });
         }
       } catch (error) {
-        summaries.push({ outcome: "invalid", ...messageId, reason: describe(error) });
+        summaries.push({ outcome: "invalid", ...messageId, reason: describeError(error) });
       }
     }
 
@@ -139,7 +163,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
       } catch (error) {
         failure = error;
         deps.resolve.forget?.();
-        const reason = describe(error);
+        const reason = describeError(error);
         const errorName = error instanceof Error ? error.name : typeof error;
         for (const { push, messageId } of pending) {
           summaries.push({
@@ -156,6 +180,14 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
       }
     }
 
+    let reconciled: { report?: ReconcileReport; durationMs: number } | undefined;
+    if (reconciles.length > 0) {
+      const outcome = await runReconcile(deps, reconciles, failure, context, { now, deadline, margin });
+      summaries.push(...outcome.summaries);
+      failure ??= outcome.failure;
+      reconciled = outcome;
+    }
+
     const durationMs = Math.max(0, now() - started);
     try {
       for (const summary of summaries) recordSummary(deps, summary, durationMs);
@@ -165,7 +197,12 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
           ? failure.conflicts
           : 0);
       if (conflicts > 0) deps.metrics.addMetric("ConflictRetries", MetricUnit.Count, conflicts);
-      for (const warning of report?.warnings ?? []) {
+      if (reconciled !== undefined) recordReconcile(deps, reconciled);
+      const warnings: UpdateWarning[] = [
+        ...(report?.warnings ?? []),
+        ...(reconciled?.report?.warnings ?? []),
+      ];
+      for (const warning of warnings) {
         // Not `message`: that key is the log line's own message in Powertools' format.
         const line = warning.line === undefined ? {} : { line: warning.line };
         deps.logger.warn("manifest warning", {
@@ -183,7 +220,7 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
         ).catch((error: unknown) => {
           deps.logger.warn("update events not published", {
             failed: summaries.length,
-            reasons: [describe(error)],
+            reasons: [describeError(error)],
           });
         });
       }
@@ -198,42 +235,10 @@ export function createHandler(deps: HandlerDependencies): HeimdallHandler {
       return { batchItemFailures: failed.map((summary) => ({ itemIdentifier: summary.messageId ?? "" })) };
     }
     if (failure !== undefined) {
-      throw new HeimdallError(`ECR push not processed, retry the event: ${describe(failure)}`, {
+      throw new HeimdallError(`ECR push not processed, retry the event: ${describeError(failure)}`, {
         cause: failure,
       });
     }
     return { events: summaries };
   };
-}
-
-/**
- * `work`, unless it is still running `ms` from now: then a {@link DeadlineExceededError}. The work itself
- * cannot be cancelled (it has its own deadline); this only makes sure the handler answers in time.
- */
-async function beforeDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
-  if (ms === undefined) return work;
-  // The work goes on after losing the race; its own failure then has nobody left to hear it.
-  work.catch(() => undefined);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DeadlineExceededError(
-            "the invocation ran out of time before the update finished — the records go back to the queue and will be retried",
-          ),
-        ),
-      Math.max(0, ms),
-    );
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return redactSecrets(String(error));
-  return redactSecrets(error instanceof HeimdallError ? error.message : `${error.name}: ${error.message}`);
 }

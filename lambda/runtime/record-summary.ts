@@ -10,17 +10,20 @@ const METRIC: Record<EventSummary["outcome"], string> = {
   ignored: "Ignored",
   stale: "Stale",
   paused: "Paused",
+  repaired: "Repaired",
+  left: "Left",
   invalid: "Invalid",
   failed: "Failures",
 };
 
 /**
  * Writes the ONE summary log line of an event and adds its metrics (`Updates`, `Proposals`, `Blocked`,
- * `NoChange`, `Ignored`, `Stale`, `Paused`, `Invalid`, `Failures`, `PushToCommitLatency` for events that
- * landed in a commit and `PushToProposalLatency` for events proposed through a pull request).
+ * `NoChange`, `Ignored`, `Stale`, `Paused`, `Repaired`, `Left`, `Invalid`, `Failures`, `PushToCommitLatency`
+ * for events that landed in a commit and `PushToProposalLatency` for events proposed through a pull request).
  *
  * The event id is the line's `correlation_id`, so every line about one push can be found from the
- * EventBridge id. `failed` logs at error level, `invalid` and `blocked` at warn, the rest at info. Metrics are only
+ * EventBridge id. `failed` logs at error level; `invalid`, `blocked` and `repaired` (a push was missed) at
+ * warn; the rest at info. Metrics are only
  * buffered here; the handler flushes them once per invocation.
  *
  * @example
@@ -42,9 +45,10 @@ export function recordSummary(
   };
   const message = `ecr push ${summary.outcome}`;
   if (summary.outcome === "failed") sinks.logger.error(message, line);
-  // A blocked pull request waits for a person: worth a look, like a malformed event.
-  else if (summary.outcome === "invalid" || summary.outcome === "blocked") sinks.logger.warn(message, line);
-  else sinks.logger.info(message, line);
+  // A blocked pull request waits for a person, and a repaired push was missed: worth a look, like a malformed event.
+  else if (summary.outcome === "invalid" || summary.outcome === "blocked" || summary.outcome === "repaired") {
+    sinks.logger.warn(message, line);
+  } else sinks.logger.info(message, line);
 
   sinks.metrics.addMetric(METRIC[summary.outcome], MetricUnit.Count, 1);
   if (pushToCommitLatencyMs !== undefined) {

@@ -13,12 +13,16 @@ export const MAX_SKIPPED_LINES = 20;
 /**
  * What happened to one incoming event, as its summary line says: the image outcomes that make sense per event
  * (`updated`, `proposed` through a pull request, `blocked` by someone's commit on its pull request branch,
- * `no-change`, `stale`, `paused`: its targets are paused in `.heimdall.yaml`), `ignored` (not an ECR push, or
- * a push the config maps nowhere / refuses), `invalid` (a malformed event) and `failed` (an error; the record
- * is retried). Only `failed` is retried.
+ * `no-change`, `stale`, `paused`: its targets are paused in `.heimdall.yaml`; `repaired` and `left`: one line
+ * per image a reconcile request repaired or left alone), `ignored` (not an ECR push, or a push the config maps
+ * nowhere / refuses), `invalid` (a malformed event) and `failed` (an error; the record is retried). Only
+ * `failed` is retried.
  */
 export type EventOutcome =
-  | Extract<ImageOutcome, "updated" | "proposed" | "blocked" | "no-change" | "stale" | "paused">
+  | Extract<
+      ImageOutcome,
+      "updated" | "proposed" | "blocked" | "no-change" | "stale" | "paused" | "repaired" | "left"
+    >
   | "ignored"
   | "invalid"
   | "failed";

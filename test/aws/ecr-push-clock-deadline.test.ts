@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { describe, expect, it } from "vitest";
+import { createEcrImageCatalog } from "../../lambda/aws/create-ecr-image-catalog.ts";
 import { createEcrPushClock } from "../../lambda/aws/create-ecr-push-clock.ts";
 import { DeadlineExceededError } from "../../lambda/core/update/deadline-exceeded-error.ts";
 
@@ -12,29 +13,48 @@ const image = {
   tag: "46",
 };
 
-describe("createEcrPushClock and the invocation's deadline", () => {
-  it("gives up at the deadline instead of waiting on an ECR that does not answer", async () => {
-    // A real client against a server that accepts the request and never answers.
-    const server = createServer(() => {});
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const clock = createEcrPushClock({
-        clientFor: (region) =>
-          new ECRClient({
-            region,
-            endpoint: `http://127.0.0.1:${port}`,
-            credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-          }),
-      });
+/** Runs `check` with real ECR clients against a server that accepts every request and never answers. */
+async function withSilentEcr(
+  check: (clientFor: (region: string) => ECRClient) => Promise<void>,
+): Promise<void> {
+  const server = createServer(() => {});
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await check(
+      (region) =>
+        new ECRClient({
+          region,
+          endpoint: `http://127.0.0.1:${port}`,
+          credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+        }),
+    );
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+describe("ECR adapters and the invocation's deadline", () => {
+  it("the push clock gives up at the deadline instead of waiting on an ECR that does not answer", async () => {
+    await withSilentEcr(async (clientFor) => {
+      const clock = createEcrPushClock({ clientFor });
       const asked = clock.pushedAt(image, { deadline: Date.now() + 300 });
       await expect(asked).rejects.toBeInstanceOf(DeadlineExceededError);
       await expect(clock.pushedAt(image, { deadline: Date.now() - 1 })).rejects.toThrow(
         /deadline has passed/,
       );
-    } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    });
+  });
+
+  it("the reconcile's catalog gives up at the deadline instead of listing past it", async () => {
+    await withSilentEcr(async (clientFor) => {
+      const catalog = createEcrImageCatalog({ clientFor });
+      const listed = catalog.taggedImages(image, { deadline: Date.now() + 300 });
+      await expect(listed).rejects.toBeInstanceOf(DeadlineExceededError);
+      await expect(catalog.taggedImages(image, { deadline: Date.now() - 1 })).rejects.toThrow(
+        /deadline has passed/,
+      );
+    });
   });
 });

@@ -155,6 +155,25 @@ describe("heimdall apply", () => {
     expect(await commitCount(repo)).toBe(1);
   });
 
+  it("--dry-run shows a reference a # heimdall:pin comment holds, and the diff of the others", async () => {
+    const repo = await sampleRepo();
+    const path = join(repo, manifest);
+    const pinned = (await readFile(path, "utf8")).replace(
+      /(image: \S+snutt-timetable:45)/,
+      "$1 # heimdall:pin until the migration is done",
+    );
+    await writeFile(path, pinned);
+    await runGit(repo, ["commit", "--quiet", "-am", "pin the timetable deployment"]);
+    const result = await run(["apply", "--image", `${IMAGE}:46`, "--repo", repo, "--dry-run"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      `  skipped ${manifest}: spec.template.spec.containers[0].image ${IMAGE}:45 (pinned by a # heimdall:pin comment)`,
+    );
+    expect(result.stdout).toContain("--- a/apps/snutt-dev/snutt-timetable/cronjob.yaml");
+    expect(result.stdout).not.toContain(`--- a/${manifest}`);
+    expect(await readFile(path, "utf8")).toBe(pinned);
+  });
+
   it("ignores a delete event with exit 0 and the reason", async () => {
     const repo = await sampleRepo();
     const result = await run([

@@ -157,6 +157,25 @@ describe("planUpdate for a manual push", () => {
     });
     expect(plan.files[0]?.after).toBe(`image: ${image("1.2.0", digest)}\n`);
   });
+
+  it("skips a tag-only reference under pinDigest when the push names no digest", () => {
+    const pinning = parseHeimdallConfig(
+      ".heimdall.yaml",
+      "version: 1\ntargets:\n  - repository: web\n    paths: [apps/dev/**]\n    pinDigest: true\n",
+    );
+    const plan = planUpdate({
+      pushes: [manual("latest")],
+      files: files({ "apps/dev/a.yaml": "1.3.0" }),
+      config: pinning,
+    });
+    expect(plan.files).toEqual([]);
+    expect(plan.warnings.map((warning) => [warning.code, warning.message])).toEqual([
+      [
+        "digest-required",
+        `skipped apps/dev/a.yaml: image gets a digest under pinDigest and the push names none — give the digest, e.g. --image ${SEOUL_REGISTRY}/web:latest@sha256:…`,
+      ],
+    ]);
+  });
 });
 
 const DIR = "apps/snutt-dev/snutt-timetable";

@@ -46,3 +46,24 @@ export function deployment(name: string, image: string, eol = "\n"): string {
     "",
   ].join(eol);
 }
+
+/** heimdall's own reconcile request, as the schedule sends it (an EventBridge envelope around it is optional). */
+export function reconcileRequest(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { source: "ecr-heimdall", "detail-type": "Heimdall Reconcile", detail: {}, ...extra };
+}
+
+/** The Lambda context of a function in the fixtures' account and region (the reconcile reads its registry). */
+export const LAMBDA_CONTEXT = {
+  functionName: "ecr-heimdall",
+  functionVersion: "$LATEST",
+  memoryLimitInMB: "512",
+  invokedFunctionArn: "arn:aws:lambda:ap-northeast-2:405906814034:function:ecr-heimdall",
+  awsRequestId: "req-1",
+  logGroupName: "/aws/lambda/ecr-heimdall",
+  logStreamName: "stream",
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 60_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};

@@ -3,10 +3,14 @@
  * its tags and push time. Adapter: `lambda/aws/` (ECR `DescribeImages`, tagged images, paginated).
  */
 export interface ImageCatalog {
-  taggedImages(repository: {
-    readonly registry: string;
-    readonly imageRepository: string;
-  }): Promise<CatalogAnswer>;
+  /**
+   * Every tagged image of `registry/imageRepository`. Gives up (throws `DeadlineExceededError`) rather than
+   * wait or retry past `options.deadline`, ms since the epoch.
+   */
+  taggedImages(
+    repository: { readonly registry: string; readonly imageRepository: string },
+    options?: { readonly deadline?: number },
+  ): Promise<CatalogAnswer>;
 }
 
 /** One image in ECR: its digest, the tags it carries now and when it was pushed. */

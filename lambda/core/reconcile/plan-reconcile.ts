@@ -54,6 +54,8 @@ export interface ReconcilePlanInput {
   readonly registry: string;
   readonly catalog: ImageCatalog;
   readonly history: ReferenceHistory;
+  /** Passed to every ECR listing and history query (ms since the epoch). */
+  readonly deadline?: number;
 }
 
 // DescribeImages calls in flight at once: enough to hide latency, few enough to stay under ECR's rate.
@@ -80,7 +82,7 @@ type Drifted = Extract<Judgement, { kind: "drifted" }>;
 export async function planReconcile(input: ReconcilePlanInput): Promise<ReconcilePlan> {
   const { config, snapshot } = input;
   const images = findManagedImages(snapshot.files, config, input.registry);
-  const catalogs = await askCatalog(input.catalog, images);
+  const catalogs = await askCatalog(input.catalog, images, input.deadline);
   const items: ReconcileItem[] = [];
   const warnings: UpdateWarning[] = [];
   const drifted: { image: ManagedImage; judgement: Drifted }[] = [];
@@ -107,7 +109,7 @@ export async function planReconcile(input: ReconcilePlanInput): Promise<Reconcil
     }
   }
 
-  const history = await lastChanges(input.history, snapshot.headOid, drifted);
+  const history = await lastChanges(input.history, snapshot.headOid, drifted, input.deadline);
   const missed: MissedImage[] = [];
   for (const { image, judgement } of drifted) {
     const change = latest(image.lines.map((line) => history.get(image.file)?.get(line)));
@@ -153,7 +155,11 @@ export async function planReconcile(input: ReconcilePlanInput): Promise<Reconcil
   };
 }
 
-async function askCatalog(catalog: ImageCatalog, images: readonly ManagedImage[]) {
+async function askCatalog(
+  catalog: ImageCatalog,
+  images: readonly ManagedImage[],
+  deadline: number | undefined,
+) {
   const wanted = [...new Map(images.map((image) => [catalogKey(image), image] as const)).entries()];
   const answers = new Map<string, CatalogAnswer>();
   let next = 0;
@@ -163,7 +169,10 @@ async function askCatalog(catalog: ImageCatalog, images: readonly ManagedImage[]
       if (key === undefined || image === undefined) continue;
       answers.set(
         key,
-        await catalog.taggedImages({ registry: image.source, imageRepository: image.imageRepository }),
+        await catalog.taggedImages(
+          { registry: image.source, imageRepository: image.imageRepository },
+          deadline === undefined ? {} : { deadline },
+        ),
       );
     }
   };
@@ -175,6 +184,7 @@ async function lastChanges(
   history: ReferenceHistory,
   headOid: string,
   drifted: readonly { image: ManifestImage }[],
+  deadline: number | undefined,
 ): Promise<LineChanges> {
   if (drifted.length === 0) return new Map();
   const lines = new Map<string, number[]>();
@@ -184,7 +194,7 @@ async function lastChanges(
       file,
       [...new Set(numbers)].sort((a, b) => a - b),
     );
-  return history.lastChanges({ headOid, lines });
+  return history.lastChanges({ headOid, lines, ...(deadline === undefined ? {} : { deadline }) });
 }
 
 /** The newest of the changes; `undefined` when any is unknown (then nothing can be said). */

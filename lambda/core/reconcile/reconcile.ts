@@ -1,6 +1,7 @@
 import { rootsToRead } from "../config/roots-to-read.ts";
 import { HeimdallError } from "../heimdall-error.ts";
 import { CommitConflictError } from "../update/commit-conflict-error.ts";
+import { DeadlineExceededError } from "../update/deadline-exceeded-error.ts";
 import type { GitOpsRepository, GitOpsSnapshot } from "../update/gitops-repository.ts";
 import type { ImageOutcome, ProposalReport } from "../update/outcomes.ts";
 import type { UpdatePlan } from "../update/plan-update.ts";
@@ -24,8 +25,15 @@ export interface ReconcileInput {
   readonly configOverride?: UpdateManifestsInput["configOverride"];
   /** Read→judge→commit rounds before giving up on a branch that keeps moving. Default 3. */
   readonly maxAttempts?: number;
-  /** Passed to the update that commits the repairs. */
-  readonly update?: Pick<UpdateManifestsInput, "sleep" | "random">;
+  /**
+   * When the reconcile must be over, in ms since the epoch on `now`'s clock (the Lambda: its remaining time
+   * minus a safety margin): every read, ECR listing, history query and the commit get it. Requires `now`.
+   */
+  readonly deadline?: number;
+  /** The clock `deadline` is measured on. */
+  readonly now?: () => number;
+  /** Passed to the update that commits the repairs (retry pacing; the provenance reader for source lines). */
+  readonly update?: Pick<UpdateManifestsInput, "sleep" | "random" | "provenance">;
 }
 
 /**
@@ -62,10 +70,17 @@ export interface ReconcileReport extends Omit<ReconcilePlan, "update" | "files" 
 export async function reconcile(input: ReconcileInput): Promise<ReconcileReport> {
   const maxAttempts = input.maxAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
+    const timed = input.deadline === undefined ? {} : { deadline: input.deadline };
+    if (input.deadline !== undefined && (input.now?.() ?? 0) >= input.deadline) {
+      throw new DeadlineExceededError(
+        "the reconcile had no time left to read the GitOps repository — it will be retried",
+      );
+    }
     const { snapshot, config } = await readGitOps(
       input.gitops,
       (config) => rootsToRead("all", config),
       input.configOverride,
+      timed,
     );
     const plan = await planReconcile({ ...input, snapshot, config });
     const { update, files: _, ...rest } = plan;
@@ -78,10 +93,18 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileReport>
       const written = await updateManifests({
         ...input.update,
         pushes: plan.repairs.map((repair) => repair.push),
-        gitops: frozenAt(snapshot, plan.files, input.gitops),
+        gitops: frozenAt(
+          snapshot,
+          plan.files,
+          input.gitops,
+          config.targets.some((target) => target.pullRequest !== undefined),
+        ),
         ...(input.configOverride === undefined ? {} : { configOverride: input.configOverride }),
         repairReasons: new Map(plan.repairs.map((repair) => [repair.push, repair.reason])),
         maxAttempts: 1,
+        ...(input.deadline === undefined || input.now === undefined
+          ? {}
+          : { deadline: input.deadline, now: input.now }),
       });
       const proposals = written.images.flatMap((image) =>
         image.proposal === undefined ? [] : [image.proposal],
@@ -113,29 +136,37 @@ class BranchMovedError extends HeimdallError {}
 /**
  * The repository as the reconcile judged it: reads answer that snapshot, holding only the files the repairs
  * may edit (so nothing judged otherwise can change), and a moved branch ends the round instead of being
- * re-applied on a head nobody judged.
+ * re-applied on a head nobody judged. Pull request branches were not part of the judgement: when the config
+ * has `pullRequest:` targets their state is read as it is now (one small read, files left out), else none is.
  */
 function frozenAt(
   snapshot: GitOpsSnapshot,
   files: ReadonlyMap<string, string>,
   gitops: GitOpsRepository,
+  proposing: boolean,
 ): GitOpsRepository {
+  const judged = { ...snapshot, files };
+  const moved = (error: unknown) =>
+    error instanceof StaleHeadError ? new BranchMovedError(error.message, { cause: error }) : error;
   return {
     async read(request) {
-      // Pull request branches were not part of the judgement: their state is read as it is now.
       const branches = request.proposalBranches ?? [];
-      if (branches.length === 0) return { ...snapshot, files };
-      const { proposals } = await gitops.read({ roots: [], configPaths: [], proposalBranches: branches });
-      return proposals === undefined ? { ...snapshot, files } : { ...snapshot, files, proposals };
+      if (!proposing || branches.length === 0) return judged;
+      const { proposals } = await gitops.read({
+        roots: [],
+        configPaths: [],
+        proposalBranches: branches,
+        ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
+      });
+      return proposals === undefined ? judged : { ...judged, proposals };
     },
-    propose: (request) => gitops.propose(request),
-    async commit(request) {
-      try {
-        return await gitops.commit(request);
-      } catch (error) {
-        if (error instanceof StaleHeadError) throw new BranchMovedError(error.message, { cause: error });
-        throw error;
-      }
-    },
+    propose: (request) =>
+      gitops.propose(request).catch((error: unknown) => {
+        throw moved(error);
+      }),
+    commit: (request) =>
+      gitops.commit(request).catch((error: unknown) => {
+        throw moved(error);
+      }),
   };
 }

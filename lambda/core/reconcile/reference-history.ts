@@ -18,6 +18,8 @@ export interface LastChangesRequest {
   readonly headOid: string;
   /** Repository path → 1-based line numbers (at least one). */
   readonly lines: ReadonlyMap<string, readonly number[]>;
+  /** Give up (throw `DeadlineExceededError`) rather than wait or retry past this time, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** Repository path → 1-based line → the commit that last changed it. */

@@ -178,7 +178,7 @@ function editFile(
     warnings.set(path, {
       code: "digest-required",
       file: path,
-      message: `skipped ${path}: ${needsDigest.path} is pinned by digest and the push names none — give the digest, e.g. --image ${push.registry}/${push.imageRepository}:${push.tag}@sha256:…`,
+      message: `skipped ${path}: ${needsDigest.path} ${needsDigest.from.digest === undefined ? "gets a digest under pinDigest" : "is pinned by digest"} and the push names none — give the digest, e.g. --image ${push.registry}/${push.imageRepository}:${push.tag}@sha256:…`,
     });
     return undefined;
   }

@@ -71,11 +71,15 @@ export interface GitHubEmulator {
   head(branch?: string): Promise<string>;
   /** Commits reachable from the default branch, newest first. */
   commits(): Promise<readonly EmulatedCommit[]>;
-  /** Someone else pushes: writes `files` (null deletes) on `branch` (default branch), unsigned. Returns the oid. */
+  /**
+   * Someone else pushes: writes `files` (null deletes) on `branch` (default branch), unsigned. Returns the oid.
+   * `at` dates the commit (author and committer) instead of the emulator's clock, to lay out a history.
+   */
   pushCommit(
     files: Readonly<Record<string, string | Buffer | null>>,
     message: string,
     branch?: string,
+    at?: Date,
   ): Promise<string>;
   /** Every pull request so far, oldest first (live objects: read, do not change). */
   pullRequests(): readonly EmulatedPullRequest[];
@@ -242,7 +246,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
         }),
       );
     },
-    async pushCommit(files, message, branch = defaultBranch) {
+    async pushCommit(files, message, branch = defaultBranch, at?: Date) {
       return mutex.run(async () => {
         const ref = `refs/heads/${branch}`;
         const head = await git.revParse(ref);
@@ -260,7 +264,7 @@ export async function createGitHubEmulator(options: GitHubEmulatorOptions): Prom
           message,
           author: person,
           committer: person,
-          date: new Date(now()),
+          date: at ?? new Date(now()),
         });
         if (!result.ok) throw new Error(`pushCommit failed: ${result.reason}`);
         return result.oid;

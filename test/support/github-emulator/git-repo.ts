@@ -40,6 +40,13 @@ export type CommitOntoResult =
  * await repo.init("main", { "apps/a.yaml": "image: a:1\n" }, "Initial commit");
  * const head = await repo.revParse("refs/heads/main");
  */
+/** Lines `startingLine`..`endingLine` (1-based, inclusive) last changed by `commit`. */
+export interface BlameHunk {
+  readonly startingLine: number;
+  readonly endingLine: number;
+  readonly commit: string;
+}
+
 export interface GitRepo {
   readonly dir: string;
   init(
@@ -57,6 +64,8 @@ export interface GitRepo {
   entryAt(commitOid: string, path: string): Promise<GitTreeEntry | undefined>;
   /** Commit oids reachable from `oid`, newest first, optionally only those touching `path`. */
   history(oid: string, options: { readonly path?: string; readonly max: number }): Promise<readonly string[]>;
+  /** `git blame` of `path` at `oid`: consecutive lines last changed by one commit, as GitHub groups them. */
+  blame(oid: string, path: string): Promise<readonly BlameHunk[]>;
   commitOnto(request: CommitOntoRequest): Promise<CommitOntoResult>;
   /** Stops the background `git cat-file` process. */
   close(): void;
@@ -233,6 +242,24 @@ export function createGitRepo(dir: string): GitRepo {
         .toString("utf8")
         .split("\n")
         .filter((line) => line !== "");
+    },
+    async blame(oid, path) {
+      // `--incremental` prints one `<commit> <source line> <final line> <count>` header per hunk.
+      const out = (await git(["blame", "--incremental", oid, "--", path])).toString("utf8");
+      const hunks = out.split("\n").flatMap((line) => {
+        const match = /^([0-9a-f]{40}) \d+ (\d+) (\d+)$/.exec(line);
+        if (match === null) return [];
+        const start = Number(match[2]);
+        return [{ startingLine: start, endingLine: start + Number(match[3]) - 1, commit: match[1] ?? "" }];
+      });
+      const merged: BlameHunk[] = [];
+      for (const hunk of hunks.sort((a, b) => a.startingLine - b.startingLine)) {
+        const last = merged.at(-1);
+        if (last !== undefined && last.commit === hunk.commit && last.endingLine + 1 === hunk.startingLine) {
+          merged[merged.length - 1] = { ...last, endingLine: hunk.endingLine };
+        } else merged.push(hunk);
+      }
+      return merged;
     },
     async commitOnto(request) {
       const actual = await repo.revParse(request.ref);

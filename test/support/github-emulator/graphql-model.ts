@@ -26,8 +26,8 @@ function nodeId(kind: string, key: string): string {
  *
  * Implemented: `Repository` (`nameWithOwner`, `name`, `owner`, `url`, `defaultBranchRef`, `ref`,
  * `object`), `Ref`, `Commit` (`oid`, `url`, `message*`, dates, `author`, `committer`, `tree`, `file`,
- * `parents`, `history`, `signature`), `Tree`, `TreeEntry`, `Blob` (512 KB `text` cut), and pull requests and
- * `refs(refPrefix)` (see `createPullRequestGraph`). Anything else
+ * `parents`, `history`, `blame`, `signature`), `Tree`, `TreeEntry`, `Blob` (512 KB `text` cut), and pull
+ * requests and `refs(refPrefix)` (see `createPullRequestGraph`). Anything else
  * resolves to null, which GitHub's schema turns into an error for non-null fields — loud, not silent.
  *
  * @example
@@ -128,6 +128,16 @@ export function createGraphqlModel(state: EmulatorState) {
         const oids = await git.history(oid, { ...scope, max: first + 1 });
         const total = async () => (await git.history(oid, { ...scope, max: 1_000_000 })).length;
         return connection(oids.slice(0, first).map(commitNode), total, oids.length > first);
+      },
+      blame: async ({ path }: { path: string }) => {
+        const clean = path.replace(/^\/+|\/+$/g, "");
+        if ((await git.entryAt(oid, clean))?.type !== "blob") {
+          throw new GitHubGraphqlError("NOT_FOUND", `Could not resolve file for path '${path}'.`);
+        }
+        const hunks = await git.blame(oid, clean);
+        return {
+          ranges: hunks.map((hunk) => ({ ...hunk, age: 1, commit: commitNode(hunk.commit) })),
+        };
       },
       signature: () =>
         state.verified.has(oid)
