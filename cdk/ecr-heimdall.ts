@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { CfnOutput, Duration, Stack, Validations } from "aws-cdk-lib";
 import { Rule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, type Role } from "aws-cdk-lib/aws-iam";
 import { Architecture, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -18,6 +18,8 @@ import { HeimdallAlarms } from "./heimdall-alarms.ts";
 import { HeimdallDashboard } from "./heimdall-dashboard.ts";
 import { HeimdallSlackNotifier } from "./heimdall-slack-notifier.ts";
 import { LAMBDA_HANDLER, lambdaCode } from "./lambda-code.ts";
+import { lambdaRole } from "./lambda-role.ts";
+import { terminalDeadLetterQueue } from "./terminal-dead-letter-queue.ts";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -122,17 +124,11 @@ export class EcrHeimdall extends Construct {
     });
     // Without it, an event EventBridge cannot deliver (queue policy, quota) would vanish silently.
     // EventBridge refuses FIFO dead-letter queues, so this one is standard.
-    this.deliveryDeadLetterQueue = new Queue(this, "DeliveryDeadLetterQueue", {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deliveryDeadLetterQueue).acknowledge({
-      id: "AwsSolutions-SQS3",
-      reason:
-        "This queue is itself a dead-letter queue: EventBridge's, for events it could not deliver to the " +
-        "heimdall queue. An alarm watches it; a dead-letter queue of a dead-letter queue would add nothing.",
-    });
+    this.deliveryDeadLetterQueue = terminalDeadLetterQueue(
+      this,
+      "DeliveryDeadLetterQueue",
+      "EventBridge's, for events it could not deliver to the heimdall queue",
+    );
     this.rule.addTarget(
       new SqsQueue(this.queue, {
         messageGroupId: props.gitopsRepo,
@@ -143,18 +139,7 @@ export class EcrHeimdall extends Construct {
     );
 
     const logGroup = new LogGroup(this, "FunctionLogs", { retention: RetentionDays.ONE_MONTH });
-    const role = new Role(this, "FunctionRole", {
-      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
-      description: `ecr-heimdall function for ${props.gitopsRepo}`,
-    });
-    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): write to this group only.
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: "WriteOwnLogs",
-        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        resources: [logGroup.logGroupArn],
-      }),
-    );
+    const role = lambdaRole(this, "FunctionRole", logGroup, `ecr-heimdall function for ${props.gitopsRepo}`);
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: "ReadGitHubAppSecret",
@@ -217,14 +202,16 @@ export class EcrHeimdall extends Construct {
       });
     }
 
+    const notifications =
+      this.slackNotifier === undefined
+        ? {}
+        : { notificationDeadLetterQueue: this.slackNotifier.deadLetterQueue };
     this.alarms = new HeimdallAlarms(this, "Alarms", {
       function: this.function,
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       deliveryDeadLetterQueue: this.deliveryDeadLetterQueue,
-      ...(this.slackNotifier === undefined
-        ? {}
-        : { notificationDeadLetterQueue: this.slackNotifier.deadLetterQueue }),
+      ...notifications,
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 
@@ -235,9 +222,7 @@ export class EcrHeimdall extends Construct {
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       deliveryDeadLetterQueue: this.deliveryDeadLetterQueue,
-      ...(this.slackNotifier === undefined
-        ? {}
-        : { notificationDeadLetterQueue: this.slackNotifier.deadLetterQueue }),
+      ...notifications,
     });
 
     // What the operating commands in docs/deploying-and-operating.md need, printed by `cdk deploy`.

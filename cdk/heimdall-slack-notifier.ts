@@ -1,16 +1,18 @@
-import { Duration, Validations } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import { Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction as LambdaFunctionTarget } from "aws-cdk-lib/aws-events-targets";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Architecture, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { SLACK_OUTCOMES } from "../lambda/runtime/format-slack-line.ts";
 import { UPDATE_EVENT_DETAIL_TYPE, UPDATE_EVENT_SOURCE } from "../lambda/runtime/update-event.ts";
 import { LAMBDA_HANDLER, lambdaCode } from "./lambda-code.ts";
+import { lambdaRole } from "./lambda-role.ts";
+import { terminalDeadLetterQueue } from "./terminal-dead-letter-queue.ts";
 
 /** What {@link HeimdallSlackNotifier} posts, and where from. */
 export interface HeimdallSlackNotifierProps {
@@ -51,30 +53,14 @@ export class HeimdallSlackNotifier extends Construct {
     super(scope, id);
     const secret = Secret.fromSecretCompleteArn(this, "WebhookSecret", props.webhookSecretArn);
 
-    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: "AwsSolutions-SQS3",
-      reason:
-        "This queue is itself a dead-letter queue: the Slack notifier's, for notifications EventBridge or Lambda " +
-        "could not deliver. An alarm watches it; a dead-letter queue of a dead-letter queue would add nothing.",
-    });
+    this.deadLetterQueue = terminalDeadLetterQueue(
+      this,
+      "DeadLetterQueue",
+      "the Slack notifier's, for notifications EventBridge or Lambda could not deliver",
+    );
 
     const logGroup = new LogGroup(this, "Logs", { retention: RetentionDays.ONE_MONTH });
-    const role = new Role(this, "Role", {
-      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
-      description: `ecr-heimdall Slack notifier for ${props.gitopsRepo}`,
-    });
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: "WriteOwnLogs",
-        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        resources: [logGroup.logGroupArn],
-      }),
-    );
+    const role = lambdaRole(this, "Role", logGroup, `ecr-heimdall Slack notifier for ${props.gitopsRepo}`);
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: "ReadSlackWebhookSecret",

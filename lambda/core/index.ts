@@ -66,6 +66,7 @@ export { describeSource, type SourceDescription } from "./update/describe-source
 export type {
   CommitRequest,
   CommitResult,
+  ConfigFileRead,
   GitOpsRepository,
   GitOpsSnapshot,
   ProposalHead,

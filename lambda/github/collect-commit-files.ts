@@ -26,7 +26,9 @@ export interface CollectedFiles {
   readonly files: Map<string, string>;
   /** Single-file path → text, same rule (the `cN` aliases). */
   readonly singles: Map<string, string>;
-  /** Blobs GitHub cut at its GraphQL size limit: fetch by oid, then file under `path`. */
+  /** Single-file path → what it is when not a regular text file ("a symbolic link"): a config that must be refused. */
+  readonly unreadable: Map<string, string>;
+  /** Blobs GitHub cut at its GraphQL size limit (and single files it gave no text for): fetch by oid. */
   readonly truncated: { readonly path: string; readonly oid: string; readonly single: boolean }[];
   /** Directories at the depth limit, not expanded: read them with a follow-up query. */
   readonly deepTrees: string[];
@@ -42,7 +44,9 @@ const SYMLINK_MODE = 0o120000;
  * Skipped on purpose: symlinks, submodules (`type: "commit"`), binary blobs (`text: null`, they
  * cannot be a manifest heimdall edits) and roots that do not exist (`rN: null`). A root that is itself a
  * YAML blob is kept, like `git ls-files <file>` would list it. Truncated blobs and unexpanded
- * directories are reported, not guessed at.
+ * directories are reported, not guessed at. A single file that exists but is not a regular text blob (a
+ * symlink, a directory, a submodule, binary content) is reported in `unreadable`, never dropped: a config
+ * heimdall cannot read must not pass for no config.
  *
  * @example
  * collectCommitFiles(commit, ["apps/snutt-dev"], [".heimdall.yaml"]);
@@ -53,7 +57,13 @@ export function collectCommitFiles(
   roots: readonly string[],
   singlePaths: readonly string[],
 ): CollectedFiles {
-  const collected: CollectedFiles = { files: new Map(), singles: new Map(), truncated: [], deepTrees: [] };
+  const collected: CollectedFiles = {
+    files: new Map(),
+    singles: new Map(),
+    unreadable: new Map(),
+    truncated: [],
+    deepTrees: [],
+  };
 
   roots.forEach((root, index) => {
     const node = commit[`r${index}`] as EntryNode | { readonly entries?: readonly EntryNode[] | null } | null;
@@ -67,13 +77,25 @@ export function collectCommitFiles(
 
   singlePaths.forEach((path, index) => {
     const entry = commit[`c${index}`] as EntryNode | null | undefined;
-    if (entry === null || entry === undefined || entry.type !== "blob" || entry.mode === SYMLINK_MODE) return;
+    if (entry === null || entry === undefined) return;
+    const what =
+      entry.type === "tree"
+        ? "a directory"
+        : entry.type !== "blob"
+          ? "a submodule"
+          : entry.mode === SYMLINK_MODE
+            ? "a symbolic link"
+            : undefined;
     const blob = entry.object;
-    if (blob?.isTruncated === true && blob.oid !== undefined) {
+    if (what !== undefined) collected.unreadable.set(path, what);
+    else if (blob?.isTruncated === true && blob.oid !== undefined) {
       collected.truncated.push({ path, oid: blob.oid, single: true });
-    } else if (typeof blob?.text === "string") {
-      collected.singles.set(path, blob.text);
-    }
+    } else if (typeof blob?.text === "string") collected.singles.set(path, blob.text);
+    else if (blob?.oid !== undefined) {
+      // GitHub has no text for a blob it deems binary: fetch the bytes, so the config is judged on its content
+      // exactly as a local checkout's would be.
+      collected.truncated.push({ path, oid: blob.oid, single: true });
+    } else collected.unreadable.set(path, "binary content (GitHub has no text for it)");
   });
   return collected;
 }

@@ -2,6 +2,7 @@ import type { Octokit } from "@octokit/core";
 import {
   type CommitRequest,
   type CommitResult,
+  type ConfigFileRead,
   DeadlineExceededError,
   sleep as defaultSleep,
   type GitOpsRepository,
@@ -271,15 +272,17 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         if (blob.single) collected.singles.set(blob.path, text);
         else collected.files.set(blob.path, text);
       });
-      const configPath = request.configPaths.find((path) => collected.singles.has(path));
+      const configPath = request.configPaths.find(
+        (path) => collected.singles.has(path) || collected.unreadable.has(path),
+      );
       const withProposals = proposals === undefined ? {} : { proposals };
       if (configPath === undefined) return { headOid: oid, files: collected.files, ...withProposals };
-      return {
-        headOid: oid,
-        files: collected.files,
-        config: { path: configPath, text: collected.singles.get(configPath) ?? "" },
-        ...withProposals,
-      };
+      const text = collected.singles.get(configPath);
+      const config: ConfigFileRead =
+        text === undefined
+          ? { path: configPath, unreadable: collected.unreadable.get(configPath) ?? "unreadable" }
+          : { path: configPath, text };
+      return { headOid: oid, files: collected.files, config, ...withProposals };
     },
 
     lastChanges(request: LastChangesRequest): Promise<LineChanges> {

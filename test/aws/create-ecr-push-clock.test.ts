@@ -114,4 +114,48 @@ describe("createEcrPushClock", () => {
       reason: "ECR returned no push time for the tag",
     });
   });
+
+  it("asks for the tags of one repository asked together in one DescribeImages call", async () => {
+    ecr.on(DescribeImagesCommand).resolves({
+      imageDetails: [
+        { imageTags: ["13", "latest"], imagePushedAt: new Date("2026-11-20T00:10:00.200Z") },
+        { imageTags: ["14"], imagePushedAt: new Date("2026-11-20T00:10:00.700Z") },
+      ],
+    });
+    const clock = createEcrPushClock();
+    const answers = await Promise.all([
+      clock.pushedAt({ ...image, tag: "14" }),
+      clock.pushedAt({ ...image, tag: "13" }),
+      clock.pushedAt({ ...image, tag: "14" }),
+    ]);
+    expect(
+      answers.map((answer) => (answer.kind === "known" ? answer.pushedAt.toISOString() : answer.kind)),
+    ).toEqual(["2026-11-20T00:10:00.700Z", "2026-11-20T00:10:00.200Z", "2026-11-20T00:10:00.700Z"]);
+    const calls = ecr.commandCalls(DescribeImagesCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.imageIds).toEqual([{ imageTag: "14" }, { imageTag: "13" }]);
+  });
+
+  it("asks tag by tag when ECR refuses the joint call because one tag is gone", async () => {
+    const gone = new ImageNotFoundException({
+      $metadata: metadata,
+      message: "The image with imageId {imageTag:'12'} does not exist",
+    });
+    ecr.on(DescribeImagesCommand).callsFake((input: { imageIds?: { imageTag?: string }[] }) => {
+      const tags = (input.imageIds ?? []).map((id) => id.imageTag);
+      if (tags.includes("12")) throw gone;
+      return { imageDetails: [{ imageTags: ["14"], imagePushedAt: new Date("2026-11-20T00:10:00.700Z") }] };
+    });
+    const clock = createEcrPushClock();
+    const [deployed, pushed] = await Promise.all([
+      clock.pushedAt({ ...image, tag: "12" }),
+      clock.pushedAt({ ...image, tag: "14" }),
+    ]);
+    expect(deployed).toEqual({
+      kind: "unknown",
+      reason: "DescribeImages failed: ImageNotFoundException (the tag no longer exists in ECR)",
+    });
+    expect(pushed).toEqual({ kind: "known", pushedAt: new Date("2026-11-20T00:10:00.700Z") });
+    expect(ecr.commandCalls(DescribeImagesCommand)).toHaveLength(3);
+  });
 });

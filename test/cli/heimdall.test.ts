@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -251,6 +251,27 @@ describe("heimdall apply", () => {
     expect(result.stderr).toContain("uncommitted changes");
     expect(await commitCount(repo)).toBe(1);
     expect(await readFile(path, "utf8")).toMatch(/^# local edit\n/);
+  });
+
+  it("leaves out a tracked manifest missing from the working tree instead of an unexpected ENOENT", async () => {
+    const repo = await sampleRepo();
+    await removeDir(join(repo, manifest));
+    const result = await run(["apply", "--event", join(sample, "event.json"), "--repo", repo, "--dry-run"]);
+    expect(result.stderr).not.toContain("unexpected error");
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain(manifest);
+  });
+
+  it("--dry-run never prints files from outside the repository through a symlinked folder", async () => {
+    const repo = await sampleRepo();
+    const outside = await sampleRepo();
+    const folder = "apps/snutt-dev/snutt-timetable";
+    await removeDir(join(repo, folder));
+    await symlink(join(outside, folder), join(repo, folder));
+    const result = await run(["apply", "--event", join(sample, "event.json"), "--repo", repo, "--dry-run"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain(folder);
+    expect(result.stdout).not.toContain("+++");
   });
 
   it("--help explains the command", async () => {

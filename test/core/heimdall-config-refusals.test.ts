@@ -15,6 +15,16 @@ function refusal(text: string, path = ".heimdall.yaml"): InvalidConfigError {
 }
 
 describe("parseHeimdallConfig refusals", () => {
+  it.each([
+    ["a NUL byte", "version: 1\nfallback: none\0\n", ".heimdall.yaml:2: is not text (it holds a NUL byte)"],
+    ["a byte that is not UTF-8", "version: 1\n\n# caf\uFFFD\n", ".heimdall.yaml:3: is not valid UTF-8"],
+  ])("refuses a file with %s, whatever YAML would make of it", (_, text, start) => {
+    const error = refusal(text);
+    expect(error.message.startsWith(start)).toBe(true);
+    expect(error.message).toContain("heimdall reads its config only from a regular UTF-8 text file");
+    expect(exitCodeFor(error)).toBe(2);
+  });
+
   it("names file, line and key, and says what to do, for an invalid regular expression", () => {
     const text =
       "version: 1\ntargets:\n  - repository: a/*\n    paths: [apps/a/**]\n  - repository: b\n    paths: [apps/b/**]\n    tags: '^(v'\n";

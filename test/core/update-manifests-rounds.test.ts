@@ -147,7 +147,8 @@ describe("updateManifests: rounds bounded by the deadline", () => {
       deadline,
       now: repo.now,
     });
-    expect(asked).toEqual([deadline]);
+    // The pushed tag's own time and the deployed tag's, both by the deadline.
+    expect(asked).toEqual([deadline, deadline]);
   });
 
   it("refuses a deadline without the clock it is measured on", async () => {

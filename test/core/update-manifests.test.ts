@@ -189,6 +189,56 @@ describe("updateManifests", () => {
   it("does not take a push in the same second as the deployed one for an older one", () =>
     expectApplied("2026-11-20T10:00:00Z", new Date("2026-11-20T10:00:00.800Z")));
 
+  it("skips a late push that ECR saw earlier in the same second as the deployed one", async () => {
+    const dir = await gitops({ "apps/snutt-dev/web/deploy.yaml": deployment("web", "snutt-dev/web:14") });
+    // Both events say 00:10:00Z; ECR pushed 14 at .700 and 13 at .200.
+    const report = await updateManifests({
+      pushes: [push("snutt-dev/web", "13", "2026-11-20T00:10:00Z")],
+      gitops: createLocalGitOps({ dir }),
+      clock: fixedClock({
+        "snutt-dev/web:14": { kind: "known", pushedAt: new Date("2026-11-20T00:10:00.700Z") },
+        "snutt-dev/web:13": { kind: "known", pushedAt: new Date("2026-11-20T00:10:00.200Z") },
+      }),
+    });
+    expect(report.outcome).toBe("stale");
+    expect(report.images[0]?.reason).toBe(
+      "tag 14 in the manifests was pushed at 2026-11-20T00:10:00.700Z, after this push (2026-11-20T00:10:00.200Z)",
+    );
+    expect(await commitCount(dir)).toBe(2);
+  });
+
+  it("orders a batch by ECR's own push times: of [14, 13] in one second, 14 wins", async () => {
+    const dir = await gitops({ "apps/snutt-dev/web/deploy.yaml": deployment("web", "snutt-dev/web:12") });
+    const web14 = push("snutt-dev/web", "14", "2026-11-20T00:10:00Z");
+    const web13 = push("snutt-dev/web", "13", "2026-11-20T00:10:00Z");
+    const asked: string[] = [];
+    const clock: ImagePushClock = {
+      async pushedAt({ tag }) {
+        asked.push(tag);
+        const times: Record<string, string> = {
+          "12": "2026-11-20T00:09:00.000Z",
+          "13": "2026-11-20T00:10:00.200Z",
+          "14": "2026-11-20T00:10:00.700Z",
+        };
+        const time = times[tag];
+        return time === undefined
+          ? { kind: "unknown", reason: "gone" }
+          : { kind: "known", pushedAt: new Date(time) };
+      },
+    };
+    const report = await updateManifests({
+      pushes: [web14, web13],
+      gitops: createLocalGitOps({ dir }),
+      clock,
+    });
+    expect(report.outcome).toBe("updated");
+    expect(await readFile(join(dir, "apps/snutt-dev/web/deploy.yaml"), "utf8")).toBe(
+      deployment("web", "snutt-dev/web:14"),
+    );
+    // The two pushed tags once for the order, then only the deployed one for the stale check.
+    expect(asked.sort()).toEqual(["12", "13", "14"]);
+  });
+
   it("applies a rollback: an old tag re-pushed now is newer than what is deployed", async () => {
     const dir = await gitops({ "apps/snutt-dev/app/deploy.yaml": deployment("app", "snutt-dev/app:47") });
     const report = await updateManifests({

@@ -169,12 +169,25 @@ describe("the deployed bundle (scripts/lambda-bundle-options.ts, as npm run buil
     });
     expect(summaryLines(run.lines)).toEqual([expect.objectContaining({ outcome: "stale", tag: "46" })]);
     expect(await newCommits()).toBe(0);
-    const describe = aws.requests.find((request) => request.target.endsWith("DescribeImages"));
-    expect(describe?.body).toEqual({
-      registryId: "405906814034",
-      repositoryName: "snutt-dev/snutt-timetable",
-      imageIds: [{ imageTag: "47" }],
-    });
+    // The pushed tag and the deployed one in one call; ECR does not know 46 here, so each is asked alone.
+    const describes = aws.requests.filter((request) => request.target.endsWith("DescribeImages"));
+    expect(describes.map((request) => request.body)).toEqual([
+      {
+        registryId: "405906814034",
+        repositoryName: "snutt-dev/snutt-timetable",
+        imageIds: [{ imageTag: "46" }, { imageTag: "47" }],
+      },
+      {
+        registryId: "405906814034",
+        repositoryName: "snutt-dev/snutt-timetable",
+        imageIds: [{ imageTag: "46" }],
+      },
+      {
+        registryId: "405906814034",
+        repositoryName: "snutt-dev/snutt-timetable",
+        imageIds: [{ imageTag: "47" }],
+      },
+    ]);
     expect(metricTotal(run.lines, "Stale")).toBe(1);
   });
 
@@ -241,9 +254,13 @@ describe("the deployed bundle (scripts/lambda-bundle-options.ts, as npm run buil
       pending = pending.filter((_, index) => "error" in (runs[index]?.results[0] ?? { error: true }));
     }
     expect(pending).toEqual([]);
-    // The only acceptable failure is losing every race, which EventBridge's retry then resolves.
-    for (const message of errors)
-      expect(message).toContain("the branch moved under every one of 5 commit attempts");
+    // The only acceptable failures are losing every race for as long as the invocation's deadline allows
+    // rounds, or running out of time on a starved machine: EventBridge's retry then resolves both.
+    for (const message of errors) {
+      expect(message).toMatch(
+        /the branch moved under every one of \d+ commit attempts|no time left|ran out of time|deadline/,
+      );
+    }
     for (let i = 0; i < 20; i++)
       expect(await gh.readFile(`apps/team/app-${i}/deployment.yaml`)).toContain(`team/app-${i}:2`);
     expect(await newCommits()).toBe(20);

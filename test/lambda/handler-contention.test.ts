@@ -9,6 +9,11 @@ import {
 } from "../support/github-scenario.ts";
 import { deployment, pushEvent } from "../support/lambda-events.ts";
 
+// Twenty invocations each get a 60 s Lambda deadline and the ones that run out are invoked once more, so on a
+// starved machine the whole case may legitimately need more than vitest's default 60 s: this bounds a hang,
+// it does not time anything.
+const CONCURRENCY_TEST_TIMEOUT_MS = 300_000;
+
 beforeEach(resetAws);
 afterEach(closeEmulators);
 
@@ -52,7 +57,7 @@ describe("handler over the GitHub emulator: concurrent invocations on one branch
       const app = /shop\/(app-\d+):2/.exec(commit.headline)?.[1] ?? "unreachable";
       expect(changed).toBe(`${pathOf(app)}\n`);
     }
-  });
+  }, CONCURRENCY_TEST_TIMEOUT_MS);
 
   it("reports one copy of a thrice-delivered event as updated and the other two as no-change", async () => {
     const files = { [pathOf("web")]: deployment("web", "shop/web:1") };

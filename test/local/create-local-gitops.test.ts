@@ -106,6 +106,18 @@ describe("createLocalGitOps", () => {
     expect(await readFile(join(outside, "secret.yaml"), "utf8")).toBe("image: r.example/ns/app:1\n");
   });
 
+  it("never reads outside the checkout through a folder that is a symbolic link in the working tree", async () => {
+    const outside = await repoWith({ "secret.yaml": "password: hunter2\n" });
+    const dir = await repoWith({ "apps/a/x/deploy.yaml": "image: x:1\n", "apps/a/y.yaml": "image: y:1\n" });
+    // Tracked as a real folder; on disk, a link to somewhere else holding a file of the same name.
+    await removeDir(join(dir, "apps/a/x"));
+    await mkdir(join(outside, "deploy"), { recursive: true });
+    await writeFile(join(outside, "deploy/deploy.yaml"), "stolen: true\n");
+    await symlink(join(outside, "deploy"), join(dir, "apps/a/x"));
+    const snapshot = await createLocalGitOps({ dir }).read({ roots: ["apps/a"], configPaths: [] });
+    expect([...snapshot.files.keys()]).toEqual(["apps/a/y.yaml"]);
+  });
+
   it("refuses to commit on a detached HEAD", async () => {
     const dir = await repoWith({ "apps/a/x.yaml": "tag: 1\n" });
     await runGit(dir, ["checkout", "--quiet", "--detach"]);

@@ -90,25 +90,23 @@ export async function startFakeAwsJsonEndpoint(): Promise<FakeAwsJsonEndpoint> {
       });
     }
     if (target === "AmazonEC2ContainerRegistry_V20150921.DescribeImages") {
-      const ids = body.imageIds as { imageTag?: string }[] | undefined;
-      const tag = ids?.[0]?.imageTag;
-      const pushedAt = images.get(`${String(body.repositoryName)}:${tag}`);
-      if (pushedAt === undefined)
+      // Like ECR: one missing tag among the asked ones refuses the whole call.
+      const tags = ((body.imageIds as { imageTag?: string }[] | undefined) ?? []).map((id) => id.imageTag);
+      const missing = tags.find((tag) => !images.has(`${String(body.repositoryName)}:${tag}`));
+      if (missing !== undefined)
         return fail(
           response,
           "ImageNotFoundException",
-          `The image with imageId {imageTag:'${tag}'} does not exist`,
+          `The image with imageId {imageTag:'${missing}'} does not exist`,
         );
       return answer(response, 200, {
-        imageDetails: [
-          {
-            registryId: body.registryId,
-            repositoryName: body.repositoryName,
-            imageTags: [tag],
-            imageDigest: `sha256:${"ef".repeat(32)}`,
-            imagePushedAt: pushedAt.getTime() / 1000,
-          },
-        ],
+        imageDetails: tags.map((tag) => ({
+          registryId: body.registryId,
+          repositoryName: body.repositoryName,
+          imageTags: [tag],
+          imageDigest: `sha256:${"ef".repeat(32)}`,
+          imagePushedAt: (images.get(`${String(body.repositoryName)}:${tag}`)?.getTime() ?? 0) / 1000,
+        })),
       });
     }
     if (target === "AWSEvents.PutEvents") {

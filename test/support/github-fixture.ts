@@ -28,7 +28,7 @@ export interface GitHubFixture {
  * rate-limit waits shrunk to milliseconds (1 ms per second of `retry-after`, 1 ms backoff unit).
  */
 export async function startGitHub(
-  files: Readonly<Record<string, string | Buffer>>,
+  files: Readonly<Record<string, string | Buffer | { readonly symlink: string }>>,
   options: {
     readonly emulator?: Partial<GitHubEmulatorOptions>;
     readonly octokit?: Partial<GitHubAppOctokitOptions>;

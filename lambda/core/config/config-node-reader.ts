@@ -28,6 +28,7 @@ export class ConfigNodeReader {
    * `contents` is `null` for an empty file.
    */
   static parse(file: string, text: string): { reader: ConfigNodeReader; contents: unknown } {
+    refuseNonText(file, text);
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, schema: "failsafe" });
     const syntax = doc.errors[0];
@@ -206,5 +207,24 @@ function syntaxHint(code: string): string {
       return "each key may appear once; merge the duplicates";
     default:
       return "fix the YAML at that line";
+  }
+}
+
+// A NUL byte means binary content; U+FFFD is what a byte that is not UTF-8 decodes to. Either way the file
+// is not the UTF-8 text heimdall reads its config from, whatever YAML would make of it.
+function refuseNonText(file: string, text: string): void {
+  for (const [character, what] of [
+    ["\0", "is not text (it holds a NUL byte)"],
+    ["\uFFFD", "is not valid UTF-8 (it holds U+FFFD, what a byte that is not UTF-8 reads as)"],
+  ] as const) {
+    const at = text.indexOf(character);
+    if (at === -1) continue;
+    const line = text.slice(0, at).split("\n").length;
+    throw new InvalidConfigError(
+      `${file}:${line}: ${what} — heimdall reads its config only from a regular UTF-8 text file; save it as UTF-8 text`,
+      file,
+      line,
+      undefined,
+    );
   }
 }

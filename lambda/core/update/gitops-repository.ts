@@ -61,7 +61,8 @@ export interface GitOpsSnapshot {
   readonly headOid: string;
   /** Repository-relative path → file text (decoded as UTF-8, BOM and CRLF preserved). */
   readonly files: ReadonlyMap<string, string>;
-  readonly config?: { readonly path: string; readonly text: string };
+  /** The first of the requested config paths that exists, whatever it is (see {@link ConfigFileRead}). */
+  readonly config?: ConfigFileRead;
   /** Branch name → its state, for every `proposalBranches` entry of the request. */
   readonly proposals?: ReadonlyMap<string, ProposalState>;
 }
@@ -131,6 +132,16 @@ export interface ProposalResult {
   readonly pullRequest?: { readonly number: number; readonly url: string; readonly merged?: boolean };
   readonly notes: readonly string[];
 }
+
+/**
+ * A config path that exists: its text, or — when it is not a regular file whose content is text (a symlink,
+ * a directory, a submodule, a binary blob) — what it is instead, as a phrase ("a symbolic link"). The use
+ * case refuses the update for the latter, the same whichever adapter read it: a config heimdall cannot read
+ * must never be mistaken for no config.
+ */
+export type ConfigFileRead =
+  | { readonly path: string; readonly text: string }
+  | { readonly path: string; readonly unreadable: string };
 
 /** One commit: the expected parent, the message and every changed file's full new text. */
 export interface CommitRequest {

@@ -6,6 +6,7 @@ import { findStalePushes } from "./find-stale-pushes.ts";
 import type { GitOpsSnapshot } from "./gitops-repository.ts";
 import type { ImagePushClock } from "./image-push-clock.ts";
 import type { ImageReport } from "./outcomes.ts";
+import type { OwnPushTime } from "./own-push-times.ts";
 import { type PlannedProposal, planProposals } from "./plan-proposals.ts";
 import { planUpdate, type UpdatePlan } from "./plan-update.ts";
 
@@ -34,6 +35,8 @@ export async function planRound(
   },
   clock: ImagePushClock | undefined,
   deadline: number | undefined,
+  /** Pushes' own ECR push times asked so far (see `ownPushTimes`); the stale check adds what it asks. */
+  ownTimes: Map<EcrPush, OwnPushTime> = new Map(),
 ): Promise<RoundPlan> {
   const { snapshot } = round;
   const plan = planAll(pushes, round);
@@ -63,6 +66,7 @@ export async function planRound(
     },
     clock,
     deadline,
+    ownTimes,
   );
   if (stale.size === 0) return { ...plan, warnings: [...plan.warnings, ...warnings] };
   const fresh = planAll(

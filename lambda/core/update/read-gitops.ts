@@ -4,9 +4,10 @@ import {
   type HeimdallConfig,
   parseHeimdallConfig,
 } from "../config/heimdall-config.ts";
+import { InvalidConfigError } from "../config/invalid-config-error.ts";
 import { isUnderRoot } from "../config/is-under-root.ts";
 import { HeimdallError } from "../heimdall-error.ts";
-import type { GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
+import type { ConfigFileRead, GitOpsRepository, GitOpsSnapshot } from "./gitops-repository.ts";
 
 /** One consistent read: the snapshot, the config it holds, and the file that config was parsed from. */
 export interface GitOpsRead {
@@ -29,8 +30,9 @@ const MAX_READS = 4;
  * says the guess missed folders, they are read again, config included — config and files always come from
  * one snapshot. A config file whose text did not change since `previous` is not parsed again (the same
  * `HeimdallConfig` object comes back, so per-config work can be kept). An invalid config throws
- * `InvalidConfigError` before anything is written. Every read carries `deadline` to the adapter, and
- * `proposalBranches` (their state does not depend on the config).
+ * `InvalidConfigError` before anything is written — so does a config path that is not a regular text file (a
+ * symlink, a directory, binary content): it is never taken for "no config". Every read carries `deadline` to
+ * the adapter, and `proposalBranches` (their state does not depend on the config).
  *
  * @example
  * const first = await readGitOps(gitops, (config) => rootsToRead(pushes, config));
@@ -75,16 +77,21 @@ export async function readGitOps(
   }
 }
 
-function configFrom(
-  source: { readonly path: string; readonly text: string } | undefined,
-): Omit<GitOpsRead, "snapshot"> {
+function configFrom(source: ConfigFileRead | undefined): Omit<GitOpsRead, "snapshot"> {
   if (source === undefined) return { config: DEFAULT_CONFIG };
+  if ("unreadable" in source) {
+    throw new InvalidConfigError(
+      `${source.path}: is ${source.unreadable}, not a regular text file — heimdall reads its config only from a regular UTF-8 text file; put the file itself there (or remove it to use the apps/<namespace>/ convention)`,
+      source.path,
+      undefined,
+      undefined,
+    );
+  }
   return { config: parseHeimdallConfig(source.path, source.text), configSource: source };
 }
 
-function sameSource(
-  a: { readonly path: string; readonly text: string } | undefined,
-  b: { readonly path: string; readonly text: string } | undefined,
-): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.path === b.path && a.text === b.text);
+function sameSource(a: ConfigFileRead | undefined, b: ConfigFileRead | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || !("text" in a) || !("text" in b)) return false;
+  return a.path === b.path && a.text === b.text;
 }

@@ -14,6 +14,7 @@ import type { ImageProvenanceReader, ProvenanceAnswer } from "./image-provenance
 import type { ImagePushClock } from "./image-push-clock.ts";
 import { newestPushPerRepository } from "./newest-push-per-repository.ts";
 import type { ImageReport, UpdateOutcome } from "./outcomes.ts";
+import { type OwnPushTime, ownPushTimes } from "./own-push-times.ts";
 import { planRound, type RoundPlan } from "./plan-round.ts";
 import type { UpdatePlan } from "./plan-update.ts";
 import { proposalBranchName } from "./proposal-branch-name.ts";
@@ -116,6 +117,7 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
   let pause = COMMIT_BACKOFF_BASE_MS;
   let slowestRoundMs = 0;
   let previous: GitOpsRead | undefined;
+  const ownTimes = new Map<EcrPush, OwnPushTime>();
   // Each push's targets, resolved once per config: a round whose config did not change reuses them.
   const resolved = new WeakMap<HeimdallConfig, ReadonlyMap<EcrPush, TargetResolution>>();
   const resolutionsFor = (config: HeimdallConfig): ReadonlyMap<EcrPush, TargetResolution> => {
@@ -151,12 +153,18 @@ export async function updateManifests(input: UpdateManifestsInput): Promise<Upda
     previous = read;
     const { snapshot, config } = read;
     const resolutions = resolutionsFor(config);
+    const applies = (push: EcrPush) => resolutions.get(push)?.kind === "targets";
+    if (input.clock !== undefined) {
+      // Pushes of one image in one batch are ordered by ECR's own push times (milliseconds), asked once.
+      const ask = competing(input.pushes.filter(applies)).filter((push) => !ownTimes.has(push));
+      for (const [push, time] of await ownPushTimes(ask, input.clock, deadline)) ownTimes.set(push, time);
+    }
     const pushes = newestPushPerRepository(
       input.pushes,
-      (push) => resolutions.get(push)?.kind === "targets",
-      releaseOrder(config, resolutions),
+      applies,
+      releaseOrder(config, resolutions, ownTimes),
     );
-    const plan = await planRound(pushes, { snapshot, config, resolutions }, input.clock, deadline);
+    const plan = await planRound(pushes, { snapshot, config, resolutions }, input.clock, deadline, ownTimes);
     const base = { ...plan, headOid: snapshot.headOid, attempts: attempt, conflicts };
     const proposing = {
       gitops: input.gitops,
@@ -264,4 +272,11 @@ function toBeWritten(plan: RoundPlan): ImageReport[] {
       ? []
       : [{ push: image.push, outcome: "updated", changes: proposal.changes }];
   });
+}
+
+/** The pushes that share their image repository with another one: only those need ordering. */
+function competing(pushes: readonly EcrPush[]): EcrPush[] {
+  const counts = new Map<string, number>();
+  for (const push of pushes) counts.set(push.imageRepository, (counts.get(push.imageRepository) ?? 0) + 1);
+  return pushes.filter((push) => (counts.get(push.imageRepository) ?? 0) > 1);
 }

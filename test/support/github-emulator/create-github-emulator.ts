@@ -28,8 +28,8 @@ export interface GitHubEmulatorOptions {
   readonly repo: string;
   /** Default `main`. */
   readonly defaultBranch?: string;
-  /** Initial tree: path → contents. */
-  readonly files: Readonly<Record<string, string | Buffer>>;
+  /** Initial tree: path → contents, or `{ symlink: target }` for a symbolic link. */
+  readonly files: Readonly<Record<string, string | Buffer | { readonly symlink: string }>>;
   readonly appId: number;
   /** App slug, used for the bot author of commits; default `heimdall`. */
   readonly appSlug?: string;

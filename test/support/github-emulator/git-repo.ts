@@ -13,7 +13,8 @@ export interface CommitOntoRequest {
   readonly ref: string;
   /** The ref must point here, else nothing is written and `{ ok: false }` comes back. */
   readonly expectedOid: string;
-  readonly additions: readonly { readonly path: string; readonly bytes: Buffer }[];
+  /** `mode` `120000` makes a symbolic link (`bytes` is its target); default the entry's mode, or `100644`. */
+  readonly additions: readonly { readonly path: string; readonly bytes: Buffer; readonly mode?: "120000" }[];
   readonly deletions: readonly string[];
   readonly message: string;
   readonly author: Omit<GitPerson, "date">;
@@ -49,9 +50,10 @@ export interface BlameHunk {
 
 export interface GitRepo {
   readonly dir: string;
+  /** `{ symlink: target }` seeds a symbolic link. */
   init(
     defaultBranch: string,
-    files: Readonly<Record<string, string | Buffer>>,
+    files: Readonly<Record<string, string | Buffer | { readonly symlink: string }>>,
     message: string,
   ): Promise<string>;
   /** Resolves any git revision expression (`main:apps/x.yaml`, an oid); undefined when it does not exist. */
@@ -116,7 +118,7 @@ export function createGitRepo(dir: string): GitRepo {
           .split("\n");
         for (const [index, { path }] of additions.entries()) {
           const existing = parent ? await repo.entryAt(parent, path) : undefined;
-          const mode = existing?.type === "blob" ? existing.mode : "100644";
+          const mode = additions[index]?.mode ?? (existing?.type === "blob" ? existing.mode : "100644");
           records.push(`${mode} ${oids[index] ?? ""}\t${path}`);
         }
       }
@@ -154,10 +156,11 @@ export function createGitRepo(dir: string): GitRepo {
     close: () => batch.close(),
     async init(defaultBranch, files, message) {
       await runGit(".", ["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, dir]);
-      const additions = Object.entries(files).map(([path, contents]) => ({
-        path,
-        bytes: Buffer.isBuffer(contents) ? contents : Buffer.from(contents, "utf8"),
-      }));
+      const additions = Object.entries(files).map(([path, contents]) =>
+        typeof contents === "object" && !Buffer.isBuffer(contents)
+          ? { path, bytes: Buffer.from(contents.symlink, "utf8"), mode: "120000" as const }
+          : { path, bytes: Buffer.isBuffer(contents) ? contents : Buffer.from(contents, "utf8") },
+      );
       const person = { name: "Initial Author", email: "initial@example.com" };
       const built = await buildCommit(
         undefined,
