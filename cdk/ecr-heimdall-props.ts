@@ -26,6 +26,11 @@ export interface EcrHeimdallProps {
   readonly githubAppSecretArn?: string;
   /** Out-of-order protection through `ecr:DescribeImages`; default `true`. */
   readonly staleEventCheck?: boolean;
+  /**
+   * Minutes between scheduled reconciles (repairs pushes whose events were lost or dead-lettered; never undoes
+   * a person's rollback or pin); default 60, `0` turns the schedule off. A whole number from 0 to 1440.
+   */
+  readonly reconcileEvery?: number;
   /** Powertools log level; default `INFO`. */
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
   /** Email address subscribed to the alarm topic; omitted = alarms without actions (console only). */
@@ -45,6 +50,8 @@ export interface EcrHeimdallProps {
 }
 
 // ECR names are lowercase letters, digits and `._-/`; a prefix may stop anywhere inside a name.
+/** The longest reconcile interval, in minutes: a day. */
+export const MAX_RECONCILE_EVERY = 1440;
 const REPOSITORY_PREFIX = /^[a-z0-9][a-z0-9._/-]{0,255}$/;
 const SECRET_COMPLETE_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/;
 
@@ -90,6 +97,12 @@ export function checkEcrHeimdallProps(props: EcrHeimdallProps): EcrHeimdallProps
           `"-" and 6 characters from \`aws secretsmanager describe-secret --secret-id <name>\``,
       );
     }
+  }
+  const every = props.reconcileEvery;
+  if (every !== undefined && (!Number.isInteger(every) || every < 0 || every > MAX_RECONCILE_EVERY)) {
+    throw new Error(
+      `reconcileEvery ${JSON.stringify(every)} is not a whole number of minutes from 0 (off) to ${MAX_RECONCILE_EVERY}; pass e.g. -c reconcileEvery=60`,
+    );
   }
   const email = props.alarmEmail;
   if (email !== undefined && literal(email) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {

@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CfnOutput, Duration, Stack, Validations } from "aws-cdk-lib";
-import { Rule } from "aws-cdk-lib/aws-events";
+import { EventField, Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, type Role } from "aws-cdk-lib/aws-iam";
 import { Architecture, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { RECONCILE_DETAIL_TYPE, RECONCILE_SOURCE } from "../lambda/core/index.ts";
 import { FUNCTION_TIMEOUT_SECONDS } from "../lambda/runtime/function-timeout.ts";
 import { UPDATE_EVENT_SOURCE } from "../lambda/runtime/update-event.ts";
 import { checkEcrHeimdallProps, type EcrHeimdallProps } from "./ecr-heimdall-props.ts";
@@ -25,6 +26,8 @@ const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The function's timeout: `FUNCTION_TIMEOUT_SECONDS`, which the function budgets its waits against. */
 export const FUNCTION_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS);
+/** Minutes between scheduled reconciles when `reconcileEvery` is not set. */
+export const DEFAULT_RECONCILE_EVERY = 60;
 /** AWS guidance for SQS event sources: visibility timeout ≥ 6 × function timeout. */
 export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(6 * FUNCTION_TIMEOUT.toSeconds());
 /** 5 receives × 6 min visibility ≈ 30 min of retries before a push lands in the DLQ. */
@@ -66,6 +69,8 @@ export class EcrHeimdall extends Construct {
   /** Events EventBridge could not deliver to {@link queue} after 24 h of retries. */
   readonly deliveryDeadLetterQueue: Queue;
   readonly rule: Rule;
+  /** The reconcile schedule (`reconcileEvery` minutes); absent when it is `0`. */
+  readonly reconcileRule?: Rule;
   readonly secret: ISecret;
   readonly alarms: HeimdallAlarms;
   /** Outcomes, latency, queues, dead-letter queues, function health and the last failures; URL in `DashboardUrl`. */
@@ -78,6 +83,7 @@ export class EcrHeimdall extends Construct {
     const props = checkEcrHeimdallProps(rawProps);
     const prefixes = props.repositoryPrefixes ?? [];
     const staleEventCheck = props.staleEventCheck ?? true;
+    const reconcileEvery = props.reconcileEvery ?? DEFAULT_RECONCILE_EVERY;
     const projectRoot = props.projectRoot ?? REPO_ROOT;
 
     if (props.githubAppSecretArn === undefined) {
@@ -138,6 +144,31 @@ export class EcrHeimdall extends Construct {
       }),
     );
 
+    if (reconcileEvery > 0) {
+      // Through the same FIFO queue and message group as the pushes: Lambda never runs the reconcile next to
+      // a batch of pushes for this repository, and a push queued with it is applied first (see createHandler).
+      this.reconcileRule = new Rule(this, "ReconcileSchedule", {
+        description: `ecr-heimdall: reconcile ${props.gitopsRepo} every ${reconcileEvery} min (repairs lost pushes)`,
+        schedule: Schedule.rate(Duration.minutes(reconcileEvery)),
+      });
+      this.reconcileRule.addTarget(
+        new SqsQueue(this.queue, {
+          messageGroupId: props.gitopsRepo,
+          // The event's id makes each request's body unique, so content-based deduplication keeps every one.
+          message: RuleTargetInput.fromObject({
+            source: RECONCILE_SOURCE,
+            "detail-type": RECONCILE_DETAIL_TYPE,
+            detail: {},
+            id: EventField.eventId,
+            time: EventField.time,
+          }),
+          deadLetterQueue: this.deliveryDeadLetterQueue,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      );
+    }
+
     const logGroup = new LogGroup(this, "FunctionLogs", { retention: RetentionDays.ONE_MONTH });
     const role = lambdaRole(this, "FunctionRole", logGroup, `ecr-heimdall function for ${props.gitopsRepo}`);
     role.addToPrincipalPolicy(
@@ -147,7 +178,7 @@ export class EcrHeimdall extends Construct {
         resources: [this.secret.secretArn],
       }),
     );
-    this.grantImageReads(role, prefixes, staleEventCheck);
+    this.grantImageReads(role, prefixes, staleEventCheck || reconcileEvery > 0);
     // One `Heimdall Update` event per push outcome, on this account's default bus, under heimdall's own source.
     role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -241,16 +272,17 @@ export class EcrHeimdall extends Construct {
 
   /**
    * Read-only ECR access on the prefixed repositories: `DescribeImages` answers "when was the tag now in the
-   * manifest pushed?" (only with the stale check), `BatchGetImage` + `GetDownloadUrlForLayer` read the pushed
+   * manifest pushed?" and lists the tagged images the reconcile judges against (only with the stale check or
+   * the reconcile schedule), `BatchGetImage` + `GetDownloadUrlForLayer` read the pushed
    * image's manifest and config labels for the commit's source link. Events only arrive from this account and
    * region, so the ARNs are built from the stack's own.
    */
-  private grantImageReads(role: Role, prefixes: readonly string[], staleEventCheck: boolean): void {
+  private grantImageReads(role: Role, prefixes: readonly string[], describeImages: boolean): void {
     const stack = Stack.of(this);
     const arnFor = (pattern: string) =>
       stack.formatArn({ service: "ecr", resource: "repository", resourceName: pattern });
     const resources = prefixes.length === 0 ? [arnFor("*")] : prefixes.map((prefix) => arnFor(`${prefix}*`));
-    if (staleEventCheck) {
+    if (describeImages) {
       role.addToPrincipalPolicy(
         new PolicyStatement({ sid: "ReadImagePushTimes", actions: ["ecr:DescribeImages"], resources }),
       );

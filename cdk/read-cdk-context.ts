@@ -26,7 +26,7 @@ const LOG_LEVELS = new Set(["DEBUG", "INFO", "WARN", "ERROR"]);
  *
  * Single repository: `gitopsRepo`, `gitopsBranch`, `githubApiUrl`, `githubAppSecretArn`,
  * `repositoryPrefixes` (comma-separated string or JSON array), `alarmEmail`, `slackWebhookSecretArn`, `logLevel`,
- * `staleEventCheck` (`true`/`false`). Several repositories: `instances`, a JSON array (string on the
+ * `staleEventCheck` (`true`/`false`), `reconcileEvery` (minutes, `0` = off). Several repositories: `instances`, a JSON array (string on the
  * command line, array in `cdk.json`) of objects with those keys; top-level keys are then defaults.
  * `stackName` defaults to `EcrHeimdall`. `-c` values always arrive as strings.
  *
@@ -82,6 +82,8 @@ function instanceFrom(get: (key: string) => unknown, where: string): InstanceSet
   if (prefixes !== undefined) settings.repositoryPrefixes = prefixList(where, prefixes);
   const stale = get("staleEventCheck");
   if (stale !== undefined) settings.staleEventCheck = booleanValue(`${where}staleEventCheck`, stale);
+  const every = get("reconcileEvery");
+  if (every !== undefined) settings.reconcileEvery = minutesValue(`${where}reconcileEvery`, every);
   return settings as InstanceSettings;
 }
 
@@ -97,6 +99,16 @@ function prefixList(where: string, value: unknown): string[] {
     );
   }
   return (list as string[]).map((item) => item.trim()).filter((item) => item !== "");
+}
+
+function minutesValue(key: string, value: unknown): number {
+  const minutes = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof minutes !== "number" || !Number.isInteger(minutes)) {
+    throw new Error(
+      `context "${key}" must be a whole number of minutes (0 turns it off); got ${JSON.stringify(value)}`,
+    );
+  }
+  return minutes;
 }
 
 function booleanValue(key: string, value: unknown): boolean {

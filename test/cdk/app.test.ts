@@ -64,9 +64,14 @@ describe("cdk/app.ts", () => {
   });
 
   it("wires the context into the rule, the function and the alarm subscription", () => {
-    expect((only("AWS::Events::Rule").Properties.EventPattern as { detail: unknown }).detail).toMatchObject({
+    const rules = resources.filter((r) => r.Type === "AWS::Events::Rule");
+    const pushes = rules.find((rule) => rule.Properties.EventPattern !== undefined);
+    expect((pushes?.Properties.EventPattern as { detail: unknown }).detail).toMatchObject({
       "repository-name": [{ prefix: "snutt-dev/" }, { prefix: "snutt-prod/" }],
     });
+    // And the reconcile schedule, hourly by default.
+    expect(rules).toHaveLength(2);
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toContain("rate(1 hour)");
     expect(only("AWS::Lambda::Function").Properties).toMatchObject({
       Runtime: "nodejs24.x",
       Handler: "index.handler",

@@ -15,9 +15,10 @@ afterAll(() => t.cleanup());
 
 describe("several instances in one stack", () => {
   it("give each GitOps repository its own rule, queues, function, role and alarms", () => {
-    // Three instances, plus the one Slack notifier (snutt's): its rule, DLQ, function, role and alarm.
+    // Three instances, plus the one Slack notifier (snutt's): its rule, DLQ, function, role and alarm, plus
+    // the reconcile schedules of the two instances that keep one.
     for (const [type, count] of [
-      ["AWS::Events::Rule", 3 + 1],
+      ["AWS::Events::Rule", 3 + 1 + 2],
       ["AWS::SQS::Queue", 9 + 1],
       ["AWS::Lambda::Function", 3 + 1],
       ["AWS::Lambda::EventSourceMapping", 3],

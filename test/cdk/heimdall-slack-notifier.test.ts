@@ -116,7 +116,7 @@ describe("a synth without slackWebhookSecretArn", () => {
     expect(json).not.toMatch(/slack/i);
     expect(json).not.toContain("SLACK_WEBHOOK_SECRET_ARN");
     template.resourceCountIs("AWS::Lambda::Function", 1);
-    template.resourceCountIs("AWS::Events::Rule", 1);
+    template.resourceCountIs("AWS::Events::Rule", 2); // the pushes' rule and the reconcile schedule
     template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 0);
     template.resourceCountIs("AWS::Lambda::Permission", 0);
   });

@@ -22,11 +22,11 @@ export interface HeimdallTestStack {
   readonly stack: EcrHeimdallStack;
   readonly template: Template;
   readonly assembly: CloudAssembly;
-  /** Prefixes, branch, API URL, alarm email, Slack webhook secret, debug logging, created secret. */
+  /** Prefixes, branch, API URL, alarm email, Slack webhook secret, debug logging, created secret, reconcile every 15 min. */
   readonly snutt: EcrHeimdall;
-  /** No prefixes, existing secret ARN, no alarm email. */
+  /** No prefixes, existing secret ARN, no alarm email, the default reconcile schedule. */
   readonly other: EcrHeimdall;
-  /** One prefix, stale-event check off. */
+  /** One prefix, stale-event check and reconcile schedule off. */
   readonly quiet: EcrHeimdall;
   /** The throwaway Lambda project the functions bundle from. */
   readonly projectRoot: string;
@@ -68,6 +68,7 @@ export function createHeimdallTestStack(): HeimdallTestStack {
         alarmEmail: "ops@example.com",
         slackWebhookSecretArn: SLACK_SECRET_ARN,
         logLevel: "DEBUG",
+        reconcileEvery: 15,
         entry,
         notifierEntry: entry,
         projectRoot,
@@ -82,6 +83,7 @@ export function createHeimdallTestStack(): HeimdallTestStack {
         gitopsRepo: "wafflestudio/quiet",
         repositoryPrefixes: ["quiet/"],
         staleEventCheck: false,
+        reconcileEvery: 0,
         entry,
         projectRoot,
       },
