@@ -15,6 +15,15 @@ function refusal(text: string, path = ".heimdall.yaml"): InvalidConfigError {
 }
 
 describe("parseHeimdallConfig refusals", () => {
+  it("quotes at most 80 characters of a bad regular expression", () => {
+    const pattern = `(${"a".repeat(100_000)}`;
+    const error = refusal(
+      `version: 1\ntargets:\n  - repository: a\n    paths: [apps/a/**]\n    tags: '${pattern}'\n`,
+    );
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.message).toContain(`'(${"a".repeat(79)}…'`);
+  });
+
   it.each([
     ["a NUL byte", "version: 1\nfallback: none\0\n", ".heimdall.yaml:2: is not text (it holds a NUL byte)"],
     ["a byte that is not UTF-8", "version: 1\n\n# caf\uFFFD\n", ".heimdall.yaml:3: is not valid UTF-8"],

@@ -21,6 +21,27 @@ describe("parseEcrEvent", () => {
     });
   });
 
+  it.each([
+    ["2026-02-30T10:00:00Z", "not a real date and time"],
+    ["2026-11-20T24:00:00Z", "not a real date and time"],
+    ["9999-11-20T10:00:00Z", "not a real date and time"],
+  ])("refuses the impossible time %s instead of rolling it over", (time, reason) => {
+    expect(() => parseEcrEvent(ecrEvent({}, { time }))).toThrow(reason);
+  });
+
+  it.each([
+    [46, "image-tag must be a string (got the number 46)"],
+    [{ a: 1 }, "image-tag must be a string (got an object)"],
+  ])("says a tag must be a string when it is %j", (tag, message) => {
+    expect(() => parseEcrEvent(ecrEvent({ "image-tag": tag }))).toThrow(message);
+  });
+
+  it("says what an SQS record is when one is passed instead of the event", () => {
+    const record = { messageId: "m1", body: JSON.stringify(ecrEvent()), eventSource: "aws:sqs" };
+    expect(() => parseEcrEvent(record)).toThrow("this is an SQS message (or batch), not the event itself");
+    expect(() => parseEcrEvent({ Records: [record] })).toThrow("pass the EventBridge event its 'body' holds");
+  });
+
   it("accepts the event as JSON text (an SQS body)", () => {
     expect(parseEcrEvent(JSON.stringify(ecrEvent())).kind).toBe("push");
   });
@@ -68,7 +89,7 @@ describe("parseEcrEvent", () => {
     ["a tag with a slash", ecrEvent({ "image-tag": "v1/2" }), "image-tag 'v1/2' is not a valid tag"],
     ["a tag starting with a dot", ecrEvent({ "image-tag": ".hidden" }), "is not a valid tag"],
     ["a 129-char tag", ecrEvent({ "image-tag": "a".repeat(129) }), "is not a valid tag"],
-    ["a numeric tag", ecrEvent({ "image-tag": 46 }), "is not a valid tag"],
+    ["a numeric tag", ecrEvent({ "image-tag": 46 }), "image-tag must be a string (got the number 46)"],
     ["a short digest", ecrEvent({ "image-digest": "sha256:abc" }), "not 'sha256:' followed by 64 hex"],
     ["a bad account", ecrEvent({}, { account: "12" }), "12-digit"],
     ["a bad time", ecrEvent({}, { time: "yesterday" }), "not an ISO 8601"],

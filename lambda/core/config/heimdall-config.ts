@@ -249,7 +249,9 @@ function readTagPattern(reader: ConfigNodeReader, entry: ConfigEntry, key: strin
       /^Invalid regular expression: \/.*\/[a-z]*: /s,
       "",
     );
-    reader.fail(entry.value, key, `invalid regular expression '${source}' — ${reason}; fix the pattern`);
+    // A pattern can be any length; the message quotes at most 80 characters of it.
+    const shown = source.length > 80 ? `${source.slice(0, 80)}…` : source;
+    reader.fail(entry.value, key, `invalid regular expression '${shown}' — ${reason}; fix the pattern`);
   }
   return source;
 }

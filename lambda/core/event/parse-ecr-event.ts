@@ -7,6 +7,10 @@ export type ParsedEcrEvent =
   | { readonly kind: "push"; readonly push: EcrPush }
   | { readonly kind: "ignored"; readonly reason: string; readonly eventId?: string };
 
+// ECR exists since 2015; a push time far ahead would outrank every later push. Outside these: not a real push.
+const FIRST_YEAR = 2015;
+const LAST_YEAR = 2199;
+
 // RFC 3339, as EventBridge writes `time`; `new Date` alone would also take "1" or "Nov 20 2026".
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
@@ -30,6 +34,11 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
     eventId === undefined ? { kind: "ignored", reason } : { kind: "ignored", reason, eventId };
 
   const detailType = event["detail-type"];
+  if (typeof detailType !== "string" && (Array.isArray(event.Records) || typeof event.body === "string")) {
+    throw invalid(
+      "this is an SQS message (or batch), not the event itself; pass the EventBridge event its 'body' holds",
+    );
+  }
   if (typeof detailType !== "string") throw invalid("the event has no 'detail-type' string");
   if (event.source !== "aws.ecr") return ignored(`source '${String(event.source)}' is not 'aws.ecr'`);
   if (detailType !== "ECR Image Action")
@@ -48,8 +57,16 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
   if (repository.length > ECR.maxRepositoryLength || !ECR.repository.test(repository)) {
     throw invalid(`repository-name '${clip(repository)}' is not a valid ECR repository name`);
   }
-  if (typeof tag !== "string" || !ECR.tag.test(tag))
-    throw invalid(`image-tag '${clip(String(tag))}' is not a valid tag`);
+  if (typeof tag !== "string") {
+    const got =
+      typeof tag === "object"
+        ? Array.isArray(tag)
+          ? "a list"
+          : "an object"
+        : `the ${typeof tag} ${clip(String(tag))}`;
+    throw invalid(`image-tag must be a string (got ${got})`);
+  }
+  if (!ECR.tag.test(tag)) throw invalid(`image-tag '${clip(tag)}' is not a valid tag`);
   const digest = requiredString(detail, "image-digest");
   if (!ECR.digest.test(digest))
     throw invalid(`image-digest '${clip(digest)}' is not 'sha256:' followed by 64 hex digits`);
@@ -62,6 +79,10 @@ export function parseEcrEvent(input: unknown): ParsedEcrEvent {
   const time = new Date(timeText);
   if (!TIME.test(timeText) || Number.isNaN(time.getTime()))
     throw invalid(`time '${clip(timeText)}' is not an ISO 8601 timestamp`);
+  if (!isCalendarTime(timeText))
+    throw invalid(
+      `time '${clip(timeText)}' is not a real date and time (a day or hour that does not exist, or a year outside ${FIRST_YEAR}–${LAST_YEAR})`,
+    );
 
   return {
     kind: "push",
@@ -117,4 +138,24 @@ function invalid(what: string): InvalidEventError {
 function clip(text: string): string {
   const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
   return JSON.stringify(shown).slice(1, -1);
+}
+
+// `new Date` rolls impossible dates over (2026-02-30 becomes March 2): check the written fields themselves.
+function isCalendarTime(text: string): boolean {
+  const [year, month, day, hour, minute, second] = text.slice(0, 19).split(/[-T:]/).map(Number);
+  if ([year, month, day, hour, minute, second].some((value) => value === undefined || Number.isNaN(value)))
+    return false;
+  const y = year as number;
+  const daysInMonth = new Date(Date.UTC(y, month as number, 0)).getUTCDate();
+  return (
+    y >= FIRST_YEAR &&
+    y <= LAST_YEAR &&
+    (month as number) >= 1 &&
+    (month as number) <= 12 &&
+    (day as number) >= 1 &&
+    (day as number) <= daysInMonth &&
+    (hour as number) <= 23 &&
+    (minute as number) <= 59 &&
+    (second as number) <= 59
+  );
 }
