@@ -66,7 +66,7 @@ describe("cdk/app.ts", () => {
   it("wires the context into the rule, the function and the alarm subscription", () => {
     const rules = resources.filter((r) => r.Type === "AWS::Events::Rule");
     const pushes = rules.find((rule) => rule.Properties.EventPattern !== undefined);
-    expect((pushes?.Properties.EventPattern as { detail: unknown }).detail).toMatchObject({
+    expect((pushes?.Properties.EventPattern as { detail: unknown } | undefined)?.detail).toMatchObject({
       "repository-name": [{ prefix: "snutt-dev/" }, { prefix: "snutt-prod/" }],
     });
     // And the reconcile schedule, hourly by default.

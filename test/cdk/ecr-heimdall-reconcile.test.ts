@@ -23,7 +23,7 @@ describe("reconcile schedule", () => {
       DeadLetterConfig: { Arn: t.arnOf(t.snutt.deliveryDeadLetterQueue) },
       RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
     });
-    const input = (target?.InputTransformer as { InputTemplate: string }).InputTemplate;
+    const input = (target?.InputTransformer as { InputTemplate: string } | undefined)?.InputTemplate;
     expect(input).toContain('"source":"ecr-heimdall"');
     expect(input).toContain('"detail-type":"Heimdall Reconcile"');
     expect(input).toContain('"detail":{}');
