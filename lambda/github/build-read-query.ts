@@ -23,6 +23,12 @@ export interface ReadQueryOptions {
   readonly files: readonly string[];
   /** Tree levels expanded below each root; deeper directories come back unexpanded. At least 1. */
   readonly depth: number;
+  /**
+   * `false`: the roots' blobs come back as `oid` and `byteSize` only, no `text` — the tree of a namespace too
+   * large for one answer, whose texts are then read in batches (`buildBlobQuery`). Single files keep their
+   * text. Default `true`.
+   */
+  readonly blobText?: boolean;
   /** Proposal branches whose tip, pull requests and blocking refs come in the same query (see `buildProposalSelections`). */
   readonly proposalBranches?: readonly string[];
 }
@@ -97,17 +103,21 @@ export function buildReadQuery(options: ReadQueryOptions): GraphQLRequest {
 
   // GraphQL rejects unused fragments, so each one is only added when a selection above spreads it.
   const fragments: string[] = [];
-  if (options.roots.length > 0 || options.files.length > 0) {
+  const rootBlob = options.blobText === false ? "BlobSize" : "BlobText";
+  if (options.files.length > 0 || (options.roots.length > 0 && rootBlob === "BlobText")) {
     fragments.push("fragment BlobText on Blob { oid text isTruncated }");
   }
+  if (options.roots.length > 0 && rootBlob === "BlobSize") {
+    fragments.push("fragment BlobSize on Blob { oid byteSize }");
+  }
   if (options.roots.some((root) => root !== "")) {
-    fragments.push("fragment Entry on TreeEntry { type mode object { ...BlobText ...T0 } }");
+    fragments.push(`fragment Entry on TreeEntry { type mode object { ...${rootBlob} ...T0 } }`);
   }
   if (options.roots.length > 0) {
     for (let level = 0; level < options.depth; level++) {
       const deeper = level + 1 < options.depth ? ` ...T${level + 1}` : "";
       fragments.push(
-        `fragment T${level} on Tree { entries { name type mode object { ...BlobText${deeper} } } }`,
+        `fragment T${level} on Tree { entries { name type mode object { ...${rootBlob}${deeper} } } }`,
       );
     }
   }

@@ -5,6 +5,8 @@ export interface BlobNode {
   readonly oid?: string;
   readonly text?: string | null;
   readonly isTruncated?: boolean;
+  /** Selected instead of `text` when the tree is read first (`blobText: false`). */
+  readonly byteSize?: number;
 }
 
 /** A tree entry as the read query selects it; `object` is `{}` for a directory below the fixed depth. */
@@ -32,6 +34,8 @@ export interface CollectedFiles {
   readonly truncated: { readonly path: string; readonly oid: string; readonly single: boolean }[];
   /** Directories at the depth limit, not expanded: read them with a follow-up query. */
   readonly deepTrees: string[];
+  /** YAML blobs listed without text (a tree read first): read them by oid, then file under `path`. */
+  readonly unread: { readonly path: string; readonly oid: string; readonly byteSize: number }[];
 }
 
 // 0o120000: a symlink's blob is its target path; committing edited text would replace the link.
@@ -43,10 +47,10 @@ const SYMLINK_MODE = 0o120000;
  *
  * Skipped on purpose: symlinks, submodules (`type: "commit"`), binary blobs (`text: null`, they
  * cannot be a manifest heimdall edits) and roots that do not exist (`rN: null`). A root that is itself a
- * YAML blob is kept, like `git ls-files <file>` would list it. Truncated blobs and unexpanded
- * directories are reported, not guessed at. A single file that exists but is not a regular text blob (a
- * symlink, a directory, a submodule, binary content) is reported in `unreadable`, never dropped: a config
- * heimdall cannot read must not pass for no config.
+ * YAML blob is kept, like `git ls-files <file>` would list it. Truncated blobs, unexpanded
+ * directories and blobs listed without their text (`unread`) are reported, not guessed at. A single file that
+ * exists but is not a regular text blob (a symlink, a directory, a submodule, binary content) is reported in
+ * `unreadable`, never dropped: a config heimdall cannot read must not pass for no config.
  *
  * @example
  * collectCommitFiles(commit, ["apps/snutt-dev"], [".heimdall.yaml"]);
@@ -63,6 +67,7 @@ export function collectCommitFiles(
     unreadable: new Map(),
     truncated: [],
     deepTrees: [],
+    unread: [],
   };
 
   roots.forEach((root, index) => {
@@ -114,6 +119,8 @@ function visit(entry: EntryNode, path: string, collected: CollectedFiles): void 
     collected.truncated.push({ path, oid: blob.oid, single: false });
   } else if (typeof blob.text === "string") {
     collected.files.set(path, blob.text);
+  } else if (blob.text === undefined && typeof blob.byteSize === "number" && blob.oid !== undefined) {
+    collected.unread.push({ path, oid: blob.oid, byteSize: blob.byteSize });
   }
 }
 

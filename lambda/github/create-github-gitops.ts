@@ -21,8 +21,10 @@ import { collectProposalStates } from "./collect-proposal-states.ts";
 import { findLandedCommit } from "./find-landed-commit.ts";
 import { GitHubApiError } from "./github-api-error.ts";
 import { GITHUB_COMMIT_SPACING_MS } from "./github-retry-policy.ts";
+import { type BlobBatchLimits, DEFAULT_BLOB_BATCH_LIMITS } from "./plan-blob-batches.ts";
 import { PULL_REQUESTS_PERMISSION, proposeOnGitHub } from "./propose-on-github.ts";
 import { readLineChanges } from "./read-line-changes.ts";
+import { readUnreadBlobs } from "./read-unread-blobs.ts";
 import { requestOptions } from "./request-options.ts";
 import { toGitHubApiError } from "./to-github-api-error.ts";
 
@@ -40,6 +42,17 @@ export interface GitHubGitOpsOptions {
   readonly minCommitIntervalMs?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * When the last read of the same roots held more than `aboveFiles` files or `aboveBytes` bytes (default 500
+   * and 2 MiB), the next read lists the tree first and reads the texts in bounded batches (`batch`, default
+   * `DEFAULT_BLOB_BATCH_LIMITS`; `concurrency` queries at a time, default 4) instead of one query.
+   */
+  readonly chunkedReads?: {
+    readonly aboveFiles?: number;
+    readonly aboveBytes?: number;
+    readonly batch?: BlobBatchLimits;
+    readonly concurrency?: number;
+  };
 }
 
 interface RefNode {
@@ -75,6 +88,13 @@ const COMMIT_MUTATION = `mutation HeimdallCommit($input: CreateCommitOnBranchInp
  * than `treeDepth` (one follow-up query per extra `treeDepth` levels, pinned to the same commit oid)
  * and blobs over GitHub's 512 KB GraphQL text limit (one REST blob request each, by oid).
  *
+ * Large namespaces: a read whose roots held more than `chunkedReads` allows (500 files or 2 MiB) the last
+ * time this adapter read them is made in bounded pieces instead, so no answer grows with the namespace: one
+ * query lists the tree (paths, modes, oids, sizes — no text), then the YAML blobs' texts come by blob oid in
+ * batches of at most 200 blobs and 1 MiB, four queries at a time. Blob oids name content, so the texts are
+ * those of the commit the tree was read at however the branch moves meanwhile. The first read of a namespace
+ * in a fresh container is still the one query (its size is not known before).
+ *
  * `commit` is one `createCommitOnBranch` mutation guarded by `expectedHeadOid`, without author or
  * committer so GitHub signs it as the App (shown Verified). A moved branch is a {@link StaleHeadError}
  * and nothing is written; other failures are {@link GitHubApiError}s that say what to fix. A mutation
@@ -105,6 +125,12 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
   const sleep = options.sleep ?? defaultSleep;
   let lastCommitAt = Number.NEGATIVE_INFINITY;
   let repositoryId: string | undefined;
+  const chunkedReads = options.chunkedReads ?? {};
+  const lastReadSizes = new Map<string, { readonly files: number; readonly bytes: number }>();
+  const isLarge = (size: { readonly files: number; readonly bytes: number } | undefined) =>
+    size !== undefined &&
+    (size.files > (chunkedReads.aboveFiles ?? 500) ||
+      size.bytes > (chunkedReads.aboveBytes ?? 2 * 1024 * 1024));
   let pullRequestsReadable = true;
 
   async function graphql<T>(
@@ -126,9 +152,10 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     files: readonly string[],
     deadline: number | undefined,
     proposalBranches: readonly string[] = [],
+    blobText = true,
   ) {
     const where = target.kind === "branch" ? `${repository}@${target.branch}` : repository;
-    const request = buildReadQuery({ owner, repo, target, roots, files, depth, proposalBranches });
+    const request = buildReadQuery({ owner, repo, target, roots, files, depth, proposalBranches, blobText });
     let answer: ReadAnswer;
     try {
       answer = await octokit.graphql<ReadAnswer>(request.query, {
@@ -167,15 +194,18 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
     oid: string,
     collected: CollectedFiles,
     deadline: number | undefined,
+    blobText: boolean,
   ): Promise<void> {
     let pending = collected.deepTrees.splice(0);
     while (pending.length > 0) {
       const next: string[] = [];
       for (let start = 0; start < pending.length; start += MAX_ROOTS_PER_QUERY) {
         const roots = pending.slice(start, start + MAX_ROOTS_PER_QUERY);
-        const deeper = (await readCommit({ kind: "commit", oid }, roots, [], deadline)).collected;
+        const deeper = (await readCommit({ kind: "commit", oid }, roots, [], deadline, [], blobText))
+          .collected;
         for (const [path, text] of deeper.files) collected.files.set(path, text);
         collected.truncated.push(...deeper.truncated);
+        collected.unread.push(...deeper.unread);
         next.push(...deeper.deepTrees);
       }
       pending = next;
@@ -256,14 +286,26 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         options.branch === undefined
           ? { kind: "default-branch" }
           : { kind: "branch", branch: options.branch };
+      // A namespace this container read before and found large is listed first, then read in batches.
+      const sizeKey = JSON.stringify(request.roots);
+      const chunked = isLarge(lastReadSizes.get(sizeKey));
       const { oid, collected, proposals } = await readCommit(
         target,
         request.roots,
         request.configPaths,
         request.deadline,
         request.proposalBranches,
+        !chunked,
       );
-      await expandDeepTrees(oid, collected, request.deadline);
+      await expandDeepTrees(oid, collected, request.deadline, !chunked);
+      await readUnreadBlobs(collected, {
+        owner,
+        repo,
+        run: (query) =>
+          graphql(query.query, query.variables, `reading ${repository} at ${oid}`, request.deadline),
+        limits: chunkedReads.batch ?? DEFAULT_BLOB_BATCH_LIMITS,
+        concurrency: chunkedReads.concurrency ?? 4,
+      });
       const texts = await Promise.all(
         collected.truncated.map((blob) => fetchBlob(blob.oid, blob.path, request.deadline)),
       );
@@ -271,6 +313,10 @@ export function createGitHubGitOps(options: GitHubGitOpsOptions): GitOpsReposito
         const text = texts[index] ?? "";
         if (blob.single) collected.singles.set(blob.path, text);
         else collected.files.set(blob.path, text);
+      });
+      lastReadSizes.set(sizeKey, {
+        files: collected.files.size,
+        bytes: [...collected.files.values()].reduce((sum, text) => sum + text.length, 0),
       });
       const configPath = request.configPaths.find(
         (path) => collected.singles.has(path) || collected.unreadable.has(path),

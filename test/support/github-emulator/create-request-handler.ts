@@ -110,6 +110,7 @@ export function createRequestHandler(parts: RequestHandlerParts) {
         : (catalog.match(method, restPath(url.pathname))?.operationId ?? "unknown"),
       graphqlFields: described?.rootFields ?? [],
       status: 0,
+      responseBytes: 0,
     };
     parts.log.push(entry);
     let answer: EmulatorResponse;
@@ -132,7 +133,9 @@ export function createRequestHandler(parts: RequestHandlerParts) {
       "x-ratelimit-resource": isGraphql ? "graphql" : "core",
       ...answer.headers,
     });
-    response.end(JSON.stringify(answer.body));
+    const payload = JSON.stringify(answer.body);
+    entry.responseBytes = Buffer.byteLength(payload);
+    response.end(payload);
   }
 
   return (request: IncomingMessage, response: ServerResponse): void => {

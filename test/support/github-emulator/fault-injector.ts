@@ -13,6 +13,8 @@ export interface LoggedRequest {
   readonly graphqlFields: readonly string[];
   /** Status the emulator answered with (0 while in flight). */
   status: number;
+  /** Bytes of the answer's body (0 while in flight): what a response costs on the wire. */
+  responseBytes: number;
 }
 
 export type MutationHook = (context: {
