@@ -39,7 +39,7 @@ describe("parseHeimdallConfig refusals", () => {
       "version: 1\ntargets:\n  - repository: a/*\n    paths: [apps/a/**]\n  - repository: b\n    paths: [apps/b/**]\n    tags: '^(v'\n";
     const error = refusal(text);
     expect(error.message).toBe(
-      ".heimdall.yaml:7: targets[1].tags: invalid regular expression '^(v' — Unterminated group; fix the pattern",
+      ".heimdall.yaml:7: targets[1].tags: invalid regular expression '^(v' — missing closing ); fix the pattern (RE2 syntax: no lookaround or backreferences)",
     );
     expect(error.file).toBe(".heimdall.yaml");
     expect(error.line).toBe(7);

@@ -103,6 +103,26 @@ targets:
     expect(resolveTargets(push("snutt-prod/snutt-timetable", "xv1.2.3y"), config).kind).toBe("tag-rejected");
   });
 
+  it("evaluates a catastrophically backtracking tags pattern in linear time (RE2), so a config cannot stall the function", () => {
+    // With JavaScript's backtracking RegExp this one check takes over a minute (doubling per digit) and the
+    // test times out; RE2 answers at once.
+    const hostile = parseHeimdallConfig(
+      ".heimdall.yaml",
+      "version: 1\ntargets:\n  - repository: shop/*\n    paths: [apps/shop/**]\n    tags: '^v?(\\d+\\.?)+$'\n",
+    );
+    expect(resolveTargets(push("shop/web", `${"1".repeat(30)}-rc1`), hostile).kind).toBe("tag-rejected");
+    expect(resolveTargets(push("shop/web", "v1.22.3"), hostile).kind).toBe("targets");
+  });
+
+  it("refuses lookaround and backreferences in tags with the pattern quoted", () => {
+    expect(() =>
+      parseHeimdallConfig(
+        ".heimdall.yaml",
+        "version: 1\ntargets:\n  - repository: shop/*\n    paths: [apps/shop/**]\n    tags: '^(?!rc)'\n",
+      ),
+    ).toThrow("invalid regular expression '^(?!rc)'");
+  });
+
   it("keeps the targets that accept the tag when only some refuse it", () => {
     const mixed = parseHeimdallConfig(
       ".heimdall.yaml",

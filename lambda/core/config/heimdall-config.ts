@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { compileTagPattern } from "./compile-tag-pattern.ts";
 import { type ConfigEntry, ConfigNodeReader } from "./config-node-reader.ts";
 import { findPathGlobProblem } from "./path-globs.ts";
 import { type PullRequestSettings, readPullRequestSettings } from "./read-pull-request-settings.ts";
@@ -242,16 +243,19 @@ function readRepositoryGlob(reader: ConfigNodeReader, entry: ConfigEntry, key: s
 function readTagPattern(reader: ConfigNodeReader, entry: ConfigEntry, key: string): string {
   const source = reader.string(entry, key);
   try {
-    new RegExp(source);
+    compileTagPattern(source);
   } catch (error) {
-    // V8 repeats the pattern ("Invalid regular expression: /^(v/: Unterminated group"); keep the cause only.
-    const reason = (error instanceof Error ? error.message : String(error)).replace(
-      /^Invalid regular expression: \/.*\/[a-z]*: /s,
-      "",
-    );
+    // RE2 repeats the pattern after the reason ("missing closing ): `^(v`"); keep the reason only.
+    const reason = (error instanceof Error ? error.message : String(error))
+      .replace(/^error parsing regexp: /, "")
+      .replace(/: `[\s\S]*$/, "");
     // A pattern can be any length; the message quotes at most 80 characters of it.
     const shown = source.length > 80 ? `${source.slice(0, 80)}…` : source;
-    reader.fail(entry.value, key, `invalid regular expression '${shown}' — ${reason}; fix the pattern`);
+    reader.fail(
+      entry.value,
+      key,
+      `invalid regular expression '${shown}' — ${reason}; fix the pattern (RE2 syntax: no lookaround or backreferences)`,
+    );
   }
   return source;
 }

@@ -2,6 +2,7 @@ import picomatch from "picomatch";
 import { parse, Range } from "semver";
 import type { EcrPush } from "../event/ecr-push.ts";
 import type { UnresolvedOutcome } from "../update/outcomes.ts";
+import { compileTagPattern, type TagPattern } from "./compile-tag-pattern.ts";
 import type { HeimdallConfig, HeimdallTarget } from "./heimdall-config.ts";
 import { compilePathGlobs, type PathGlobs } from "./path-globs.ts";
 import type { PullRequestSettings } from "./read-pull-request-settings.ts";
@@ -40,7 +41,7 @@ export interface PausedTarget {
 
 interface CompiledTarget {
   readonly matchesRepository: (name: string) => boolean;
-  readonly tags: RegExp | undefined;
+  readonly tags: TagPattern | undefined;
   readonly range: Range | undefined;
   readonly paths: PathGlobs;
 }
@@ -173,7 +174,7 @@ function compile(target: HeimdallTarget): CompiledTarget {
   if (entry === undefined) {
     entry = {
       matchesRepository: picomatch(target.repository, { dot: true }),
-      tags: target.tags === undefined ? undefined : new RegExp(target.tags),
+      tags: target.tags === undefined ? undefined : compileTagPattern(target.tags),
       range: target.semver === undefined ? undefined : new Range(target.semver),
       paths: compilePathGlobs(target.paths),
     };
