@@ -12,26 +12,23 @@ import {
 } from "yaml";
 import { AliasExpansionError } from "./alias-expansion-error.ts";
 import type { ImageEdit } from "./image-edit.ts";
-import type { ChangedField, MatcherName, TagAndDigest } from "./manifest-change.ts";
+import type { ManifestChange } from "./manifest-change.ts";
 import type { MappingView, MatchQuery } from "./matchers/image-matcher.ts";
 import { IMAGE_MATCHERS } from "./matchers/image-matchers.ts";
 import { MAX_NESTING_DEPTH, NestingTooDeepError } from "./nesting-too-deep-error.ts";
 import type { YamlPathSegment } from "./yaml-path.ts";
 
-/** A scalar that must get a new value, and every path through which the document reaches it. */
-export interface ImageTarget {
+/**
+ * A scalar that must get a new value, and every path through which the document reaches it. Its change fields are
+ * those of the {@link ManifestChange} it becomes (`oldValue` of a non-string tag such as `tag: 45` is its source text).
+ */
+export interface ImageTarget
+  extends Pick<ManifestChange, "oldValue" | "newValue" | "field" | "matcher" | "from" | "to"> {
   readonly node: Scalar;
   /** Where the match was found (for an alias, the alias's path, not the anchor's). */
   readonly path: readonly YamlPathSegment[];
   /** Every path the scalar is reachable through (anchor site and aliases): all of them change. */
   readonly reachedAt: readonly (readonly YamlPathSegment[])[];
-  /** Decoded old value; for a non-string tag (`tag: 45`) its source text. */
-  readonly oldValue: string;
-  readonly newValue: string;
-  readonly field: ChangedField;
-  readonly matcher: MatcherName;
-  readonly from: TagAndDigest;
-  readonly to: TagAndDigest;
 }
 
 type Found = Omit<ImageTarget, "node" | "reachedAt">;
