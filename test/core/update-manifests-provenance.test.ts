@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { GitOpsRepository } from "../../lambda/core/update/gitops-repository.ts";
@@ -11,7 +11,7 @@ import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { SEOUL_REGISTRY } from "../support/constants.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
-import { createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
+import { createGitRepoWith, removeDir } from "../support/temp-git-repo.ts";
 
 const SHA = "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432";
 const LABELS: ProvenanceAnswer = {
@@ -28,14 +28,8 @@ function deployment(image: string): string {
 }
 
 async function gitops(files: Record<string, string>): Promise<string> {
-  const dir = await createTempGitRepo();
+  const dir = await createGitRepoWith(files);
   repos.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(dir, path, ".."), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await runGit(dir, ["add", "--all"]);
-  await runGit(dir, ["commit", "--quiet", "-m", "manifests"]);
   return dir;
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import * as resolveTargetsModule from "../../lambda/core/config/resolve-targets.ts";
@@ -11,7 +11,7 @@ import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
 import { SEOUL_REGISTRY } from "../support/constants.ts";
 import { ecrPush as push } from "../support/ecr-push.ts";
-import { createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
+import { createGitRepoWith, removeDir } from "../support/temp-git-repo.ts";
 
 // Counts the real resolveTargets calls (the function itself still runs).
 vi.mock("../../lambda/core/config/resolve-targets.ts", async (importOriginal) => {
@@ -28,14 +28,8 @@ const deployment = (image: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${SEOUL_REGISTRY}/${image}\n`;
 
 async function gitops(files: Record<string, string>): Promise<string> {
-  const dir = await createTempGitRepo();
+  const dir = await createGitRepoWith(files);
   repos.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(dir, path, ".."), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await runGit(dir, ["add", "--all"]);
-  await runGit(dir, ["commit", "--quiet", "-m", "manifests"]);
   return dir;
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
@@ -13,7 +13,7 @@ import { createHandler } from "../../lambda/runtime/create-handler.ts";
 import { captureOutput, metricTotal, summaryLines } from "../support/capture-output.ts";
 import { SEOUL_REGISTRY } from "../support/constants.ts";
 import { deployment, pushEvent, sqsBatch } from "../support/lambda-events.ts";
-import { commitCount, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
+import { commitCount, createGitRepoWith, removeDir } from "../support/temp-git-repo.ts";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -21,14 +21,8 @@ afterAll(async () => {
 });
 
 async function gitops(files: Record<string, string>): Promise<string> {
-  const dir = await createTempGitRepo();
+  const dir = await createGitRepoWith(files);
   dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(dir, path, ".."), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await runGit(dir, ["add", "--all"]);
-  await runGit(dir, ["commit", "--quiet", "-m", "manifests"]);
   return dir;
 }
 

@@ -5,7 +5,13 @@ import { StaleHeadError } from "../../lambda/core/update/stale-head-error.ts";
 import { createLocalGitOps } from "../../lambda/local/create-local-gitops.ts";
 import { LocalRepoError } from "../../lambda/local/local-repo-error.ts";
 import { runGit } from "../../lambda/local/run-git.ts";
-import { commitCount, commitFilesAt, createTempGitRepo, removeDir } from "../support/temp-git-repo.ts";
+import {
+  commitCount,
+  commitFilesAt,
+  createGitRepoWith,
+  createTempGitRepo,
+  removeDir,
+} from "../support/temp-git-repo.ts";
 
 const repos: string[] = [];
 afterAll(async () => {
@@ -13,14 +19,8 @@ afterAll(async () => {
 });
 
 async function repoWith(files: Record<string, string>): Promise<string> {
-  const dir = await createTempGitRepo();
+  const dir = await createGitRepoWith(files, "files");
   repos.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(dir, path, ".."), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await runGit(dir, ["add", "--all"]);
-  await runGit(dir, ["commit", "--quiet", "-m", "files"]);
   return dir;
 }
 

@@ -30,6 +30,21 @@ export async function readTree(dir: string): Promise<Map<string, Buffer>> {
   return tree;
 }
 
+/** {@link createTempGitRepo} plus a second commit holding `files` (path → text), with `message`. */
+export async function createGitRepoWith(
+  files: Readonly<Record<string, string>>,
+  message = "manifests",
+): Promise<string> {
+  const dir = await createTempGitRepo();
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  await runGit(dir, ["add", "--all"]);
+  await runGit(dir, ["commit", "--quiet", "-m", message]);
+  return dir;
+}
+
 export async function commitCount(dir: string): Promise<number> {
   return Number((await runGit(dir, ["rev-list", "--count", "HEAD"])).trim());
 }
